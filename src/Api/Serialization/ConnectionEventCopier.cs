@@ -1,0 +1,12 @@
+using Orleans.Serialization.Cloning;
+using SriovForwarder.Api.Nsm.Connection;
+
+namespace SriovForwarder.Api.Serialization;
+
+/// <summary>Deep-copies an NSM <c>connection.ConnectionEvent</c> for Orleans, because protobuf messages are mutable and a grain must not share one with its caller.</summary>
+[RegisterCopier]
+public sealed class ConnectionEventCopier : IDeepCopier<ConnectionEvent>
+{
+    /// <inheritdoc />
+    public ConnectionEvent? DeepCopy(ConnectionEvent? input, CopyContext context) => input?.Clone();
+}
