@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+
+namespace SriovForwarder.Grains.Storage;
+
+/// <summary>
+/// Grain storage in files on the node: one file per grain, replaced atomically (write a temporary
+/// file, flush it to disk, rename it over the old one), so a crash leaves either the old or the new
+/// state and never a torn one. The ETag is a version counter kept in the file name's companion.
+/// </summary>
+public sealed partial class FileGrainStorage(
+    IOptions<FileGrainStorageOptions> options,
+    IGrainStorageSerializer serializer,
+    ILogger<FileGrainStorage> logger) : IGrainStorage
+{
+    private readonly string _root = options.Value.RootPath;
+
+    /// <inheritdoc />
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathFor(stateName, grainId);
+        if (!File.Exists(path))
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.RecordExists = false;
+            grainState.ETag = null;
+            return;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path);
+        }
+        catch (IOException ex)
+        {
+            throw new FileGrainStorageException($"cannot read grain state file {path}: {ex.Message}", ex);
+        }
+
+        var envelope = StoredState.Parse(bytes, path);
+        try
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(envelope.Payload));
+        }
+        catch (Exception ex) when (ex is not FileGrainStorageException)
+        {
+            throw new FileGrainStorageException($"grain state file {path} does not hold a valid {typeof(T).Name}: {ex.Message}", ex);
+        }
+
+        grainState.RecordExists = true;
+        grainState.ETag = envelope.Version.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathFor(stateName, grainId);
+        var version = CheckETag(path, grainState.ETag) + 1;
+        var payload = serializer.Serialize(grainState.State).ToArray();
+        await ReplaceAtomicallyAsync(path, StoredState.Format(version, payload));
+        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+        LogWritten(logger, grainId.ToString(), version, path);
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var path = PathFor(stateName, grainId);
+        CheckETag(path, grainState.ETag);
+        File.Delete(path);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+        return Task.CompletedTask;
+    }
+
+    private string PathFor(string stateName, GrainId grainId)
+    {
+        var folder = Path.Combine(_root, Escape(grainId.Type.ToString() ?? "grain"));
+        return Path.Combine(folder, $"{Escape(grainId.Key.ToString() ?? string.Empty)}.{Escape(stateName)}.json");
+    }
+
+    // Keys such as "node-1/0000:01:00.0" become one safe file name; the mapping is reversible enough to read.
+    private static string Escape(string name)
+    {
+        var chars = name.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(chars[i]) && chars[i] is not ('-' or '_' or '.'))
+            {
+                chars[i] = '_';
+            }
+        }
+
+        return new string(chars) + (chars.AsSpan().SequenceEqual(name) ? string.Empty : "-" + StableHash(name));
+    }
+
+    private static string StableHash(string text)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(hash, 0, 4);
+    }
+
+    private static long CheckETag(string path, string? expected)
+    {
+        long current = 0;
+        if (File.Exists(path))
+        {
+            current = StoredState.ReadVersion(path);
+        }
+
+        var expectedVersion = expected is null ? 0 : long.Parse(expected, CultureInfo.InvariantCulture);
+        if (current != expectedVersion)
+        {
+            throw new InconsistentStateException(
+                $"grain state file {path} is at version {current} but the grain expected {expectedVersion}: another activation wrote it",
+                current.ToString(CultureInfo.InvariantCulture), expected ?? "none");
+        }
+
+        return current;
+    }
+
+    private static async Task ReplaceAtomicallyAsync(string path, byte[] content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            {
+                await stream.WriteAsync(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            File.Delete(temporary);
+            throw new FileGrainStorageException($"cannot write grain state file {path}: {ex.Message}", ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Trace, Message = "Wrote state of {GrainId} version {Version} to {Path}")]
+    private static partial void LogWritten(ILogger logger, string grainId, long version, string path);
+}
