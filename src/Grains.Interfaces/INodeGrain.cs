@@ -20,4 +20,25 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>A cheap read-only snapshot (the dashboard shows it).</summary>
     Task<NodeSnapshot> GetSnapshotAsync();
+
+    /// <summary>The device-plugin resource names (<c>serviceDomain/capability</c>) this node offers.</summary>
+    Task<IReadOnlyList<string>> GetResourceNamesAsync();
+
+    /// <summary>The devices (tokens) of one resource with their health, for ListAndWatch.</summary>
+    Task<ResourceDevices> GetDevicesAsync(string resourceName);
+
+    /// <summary>Kubelet's Allocate: marks the tokens allocated, all or nothing; every id must belong to the resource.</summary>
+    Task AllocateTokensAsync(string resourceName, IReadOnlyList<string> tokenIds);
+
+    /// <summary>Frees tokens whose pods are gone (pod-resources reconciliation); unknown ids are reported, not fatal.</summary>
+    Task<IReadOnlyList<string>> FreeTokensAsync(IReadOnlyList<string> tokenIds);
+
+    /// <summary>Restores which tokens pods hold, from kubelet's pod-resources list: resource name → token ids.</summary>
+    Task RestoreTokensAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> tokensByResource);
+
+    /// <summary>Subscribes an observer to token-pool changes; subscribers re-subscribe before <see cref="TokenPoolSubscription.Lifetime"/> ends.</summary>
+    Task SubscribeAsync(ITokenPoolObserver observer);
+
+    /// <summary>Removes a subscription.</summary>
+    Task UnsubscribeAsync(ITokenPoolObserver observer);
 }
