@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SriovForwarder.Grains.Interfaces;
 
 /// <summary>
