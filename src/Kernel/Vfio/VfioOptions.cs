@@ -1,0 +1,8 @@
+namespace SriovForwarder.Kernel.Vfio;
+
+/// <summary>Where the host's <c>/dev/vfio</c> is visible to the forwarder (upstream's <c>NSM_VFIO_PATH</c>).</summary>
+public sealed class VfioOptions
+{
+    /// <summary>The folder holding the <c>vfio</c> container device and one device per IOMMU group; default <c>/host/dev/vfio</c>.</summary>
+    public string VfioPath { get; set; } = "/host/dev/vfio";
+}
