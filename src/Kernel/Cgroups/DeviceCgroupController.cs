@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Kernel.Cgroups;
+
+/// <summary>cgroup-v1 device rules as upstream's vfio element writes them, with its bugs fixed (§13.1 #11, #12).</summary>
+public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options, ILogger<DeviceCgroupController> logger)
+    : IDeviceCgroupController
+{
+    private readonly CgroupMatcher _matcher = new(options.Value.CgroupRoot);
+    private readonly Dictionary<DeviceGrant, int> _references = [];
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public string CgroupRoot => _matcher.Root;
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        lock (_gate)
+        {
+            var cgroups = MatchOrThrow(cgroupDir);
+            var granted = new List<DeviceGrant>();
+            try
+            {
+                foreach (var device in devices)
+                {
+                    // Every matched cgroup, unlike upstream which returned at the first one already referenced.
+                    foreach (var cgroup in cgroups)
+                    {
+                        if (TryAllow(cgroup, device) is { } grant)
+                        {
+                            granted.Add(grant);
+                        }
+                    }
+                }
+            }
+            catch
+            {
+                RollBack(granted);
+                throw;
+            }
+
+            return granted;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        lock (_gate)
+        {
+            var cgroups = MatchOrThrow(cgroupDir);
+
+            // Only cgroups where this process holds a reference: a cgroup created after the grant never had it.
+            var held = devices
+                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
+                .Where(grant => GetReferenceCount(grant) > 0)
+                .ToList();
+            ReleaseAll(held, denyUnreferenced: false);
+            return held;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
+
+    /// <inheritdoc />
+    public void DenyGrants(IEnumerable<DeviceGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        lock (_gate)
+        {
+            ReleaseAll([.. grants], denyUnreferenced: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        lock (_gate)
+        {
+            foreach (var grant in grants)
+            {
+                _references[grant] = GetReferenceCount(grant) + 1;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public int GetReferenceCount(DeviceGrant grant)
+    {
+        lock (_gate)
+        {
+            return _references.GetValueOrDefault(grant);
+        }
+    }
+
+    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    {
+        var cgroups = _matcher.Match(cgroupDir);
+        if (cgroups.Count > 0)
+        {
+            return cgroups;
+        }
+
+        var hint = File.Exists(Path.Combine(_matcher.Root, CgroupMatcher.ListFile))
+            ? ""
+            : $" ({_matcher.Root}/{CgroupMatcher.ListFile} does not exist: not a cgroup-v1 devices hierarchy; VFIO device grants need cgroup v1)";
+        throw new DeviceCgroupException(
+            $"no devices cgroup matches {CgroupMatcher.ParameterName} \"{cgroupDir}\" under {_matcher.Root}{hint}");
+    }
+
+    private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
+    {
+        var target = DeviceRule.CharacterDevice(device);
+        if (FindWider(cgroup, target) is { } wider)
+        {
+            logger.SkippedWider(cgroup.RelativePath, device, wider);
+            return null;
+        }
+
+        var grant = new DeviceGrant(cgroup.RelativePath, device);
+        var references = _references.GetValueOrDefault(grant);
+        if (references == 0)
+        {
+            CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.AllowFile, target);
+            logger.Allowed(cgroup.RelativePath, device);
+        }
+        else
+        {
+            logger.Referenced(cgroup.RelativePath, device, references + 1);
+        }
+
+        _references[grant] = references + 1;
+        return grant;
+    }
+
+    private void RollBack(List<DeviceGrant> granted)
+    {
+        for (var i = granted.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                Release(granted[i], denyUnreferenced: false);
+            }
+            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
+            {
+                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
+            }
+        }
+    }
+
+    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
+    {
+        var failures = new List<Exception>();
+        foreach (var grant in grants)
+        {
+            try
+            {
+                Release(grant, denyUnreferenced);
+            }
+            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
+            {
+                failures.Add(error);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new DeviceCgroupException(
+                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
+                failures.Count == 1 ? failures[0] : new AggregateException(failures));
+        }
+    }
+
+    private void Release(DeviceGrant grant, bool denyUnreferenced)
+    {
+        var references = _references.GetValueOrDefault(grant);
+        if (references > 1)
+        {
+            _references[grant] = references - 1;
+            logger.Released(grant.CgroupPath, grant.Device, references - 1);
+            return;
+        }
+
+        if (references == 0 && !denyUnreferenced)
+        {
+            return;
+        }
+
+        _references.Remove(grant);
+        if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
+        {
+            logger.CgroupGone(grant.CgroupPath, grant.Device);
+            return;
+        }
+
+        var target = DeviceRule.CharacterDevice(grant.Device);
+        if (FindWider(cgroup, target) is { } wider)
+        {
+            // Denying inside a wider rule would take away access the cgroup had before we came.
+            logger.SkippedWider(cgroup.RelativePath, grant.Device, wider);
+            return;
+        }
+
+        // To devices.deny: upstream wrote the deny rule to devices.allow, so access was never revoked (bug #11).
+        CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.DenyFile, target);
+        logger.Denied(cgroup.RelativePath, grant.Device);
+    }
+
+    private static DeviceRule? FindWider(MatchedCgroup cgroup, DeviceRule target) =>
+        CgroupFiles.ReadRules(cgroup.Directory).FirstOrDefault(rule => rule.IsWiderThan(target));
+}
