@@ -1,0 +1,19 @@
+namespace SriovForwarder.Kernel.Pci;
+
+/// <summary>A PCI sysfs operation failed; the message names the function, the path or the driver involved.</summary>
+public sealed class PciException : Exception
+{
+    public PciException()
+    {
+    }
+
+    public PciException(string message)
+        : base(message)
+    {
+    }
+
+    public PciException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

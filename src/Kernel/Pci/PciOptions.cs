@@ -1,0 +1,23 @@
+namespace SriovForwarder.Kernel.Pci;
+
+/// <summary>Where the PCI sysfs trees and the VFIO device folder live, and how driver binding waits.</summary>
+public sealed class PciOptions
+{
+    /// <summary>Folder of PCI device links (upstream <c>NSM_PCI_DEVICES_PATH</c>).</summary>
+    public string DevicesPath { get; set; } = "/sys/bus/pci/devices";
+
+    /// <summary>Folder of PCI drivers (upstream <c>NSM_PCI_DRIVERS_PATH</c>).</summary>
+    public string DriversPath { get; set; } = "/sys/bus/pci/drivers";
+
+    /// <summary>Folder holding the VFIO container and group devices (upstream <c>NSM_VFIO_PATH</c>).</summary>
+    public string VfioPath { get; set; } = "/host/dev/vfio";
+
+    /// <summary>How long one function may take to become ready after a bind (upstream: 1 s per function).</summary>
+    public TimeSpan BindTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often readiness is checked while waiting (upstream: 100 ms).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Write <c>driver_override</c> before binding, so vfio-pci accepts any VF without <c>new_id</c>.</summary>
+    public bool UseDriverOverride { get; set; } = true;
+}

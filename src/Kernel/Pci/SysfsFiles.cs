@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SriovForwarder.Kernel.Pci;
+
+/// <summary>Small sysfs reading and writing helpers with upstream's semantics and path-naming errors.</summary>
+internal static class SysfsFiles
+{
+    /// <summary>Reads a file and trims whitespace; throws naming the path.</summary>
+    public static string ReadTrimmed(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PciException($"unable to read {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a trimmed decimal integer; throws naming the path and the content.</summary>
+    public static int ReadInt(string path)
+    {
+        var text = ReadTrimmed(path);
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new PciException($"unable to convert the content of {path} to an integer: \"{text}\"");
+        }
+
+        return value;
+    }
+
+    /// <summary>The last path component of a symlink's final target; throws when the path is not a symlink.</summary>
+    public static string LinkBaseName(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null)
+        {
+            throw new PciException(info.Exists || Directory.Exists(path)
+                ? $"{path} is not a symbolic link"
+                : $"{path} does not exist");
+        }
+
+        var target = info.ResolveLinkTarget(returnFinalTarget: true)
+            ?? throw new PciException($"cannot resolve the symbolic link {path}");
+        return Path.GetFileName(target.FullName.TrimEnd('/'));
+    }
+
+    /// <summary>The bound driver of a device folder, or null when its <c>driver</c> link is absent.</summary>
+    public static string? DriverOf(string deviceDirectory)
+    {
+        var link = Path.Combine(deviceDirectory, "driver");
+        return new FileInfo(link).LinkTarget is null ? null : LinkBaseName(link);
+    }
+
+    /// <summary>The sorted entries of <c>net/</c>, empty when the folder is absent.</summary>
+    public static IReadOnlyList<string> NetInterfacesOf(string deviceDirectory)
+    {
+        var net = Path.Combine(deviceDirectory, "net");
+        if (!Directory.Exists(net))
+        {
+            return [];
+        }
+
+        var names = Directory.GetFileSystemEntries(net).Select(Path.GetFileName).OfType<string>().ToList();
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    /// <summary>
+    /// Writes an attribute the way sysfs expects it: open without create, one write, close. Truncation (as a
+    /// shell's <c>echo &gt;</c> does) is a no-op on sysfs and FIFOs but keeps a regular-file stand-in exact;
+    /// the open is non-blocking so that a simulated attribute with no reader fails at once instead of hanging.
+    /// </summary>
+    public static unsafe void Write(string path, string text)
+    {
+        var fd = SysfsNative.Open(path, SysfsNative.OWronly | SysfsNative.OTrunc | SysfsNative.ONonblock | SysfsNative.OCloexec, 0);
+        if (fd < 0)
+        {
+            throw new PciException($"cannot open {path} for writing: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+
+        try
+        {
+            var bytes = Encoding.ASCII.GetBytes(text);
+            fixed (byte* p = bytes)
+            {
+                if (SysfsNative.Write(fd, p, bytes.Length) < 0)
+                {
+                    throw new PciException($"writing \"{text.TrimEnd()}\" to {path} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+                }
+            }
+        }
+        finally
+        {
+            _ = SysfsNative.Close(fd);
+        }
+    }
+}

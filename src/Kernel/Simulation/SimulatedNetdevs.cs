@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace SriovForwarder.Kernel.Simulation;
+
+/// <summary>
+/// Backs simulated netdevs with real veth pairs: the host end carries the function's netdev name; its peer and the
+/// ends of functions not bound to a kernel driver live in a private network namespace named after the owner pid.
+/// </summary>
+internal sealed partial class SimulatedNetdevs
+{
+    private const string NamespacePrefix = "sriovsim-";
+
+    private readonly ILogger _logger;
+    private readonly string _hostPid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    public SimulatedNetdevs(string tag, ILogger logger)
+    {
+        _logger = logger;
+        Namespace = string.Create(CultureInfo.InvariantCulture, $"{NamespacePrefix}{tag}-{Environment.ProcessId}");
+    }
+
+    /// <summary>The private namespace holding veth peers and the netdevs of functions away from their kernel driver.</summary>
+    public string Namespace { get; }
+
+    /// <summary>Deletes simulation namespaces whose owner process is gone; their veths go with them.</summary>
+    public static void RemoveStale(ILogger logger)
+    {
+        foreach (var name in IpCommand.NamespaceNames())
+        {
+            var match = OwnedNamespace().Match(name);
+            if (match.Success && !Directory.Exists($"/proc/{match.Groups[2].Value}"))
+            {
+                var (exit, _, error) = IpCommand.Run(["netns", "del", name]);
+                SimulationLog.StaleNamespaceRemoved(logger, name, exit == 0 ? "removed" : error);
+            }
+        }
+    }
+
+    public void Start()
+    {
+        if (!IpCommand.NamespaceNames().Contains(Namespace))
+        {
+            var (exit, _, error) = IpCommand.Run(["netns", "add", Namespace]);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"ip netns add {Namespace} failed: {error}");
+            }
+        }
+    }
+
+    /// <summary>Creates missing veth pairs and puts each netdev where its binding says, in two batched ip runs.</summary>
+    public void Ensure(IEnumerable<(string Name, bool InHost)> netdevs)
+    {
+        var host = IpCommand.LinkNames(null);
+        var hidden = IpCommand.LinkNames(Namespace);
+        var hostCommands = new List<string>();
+        var hiddenCommands = new List<string>();
+        foreach (var (name, inHost) in netdevs)
+        {
+            if (host.Contains(name))
+            {
+                if (!inHost)
+                {
+                    hostCommands.Add($"link set dev {name} netns {Namespace}");
+                }
+            }
+            else if (hidden.Contains(name))
+            {
+                if (inHost)
+                {
+                    hiddenCommands.Add($"link set dev {name} netns {_hostPid}");
+                }
+            }
+            else
+            {
+                hostCommands.Add($"link add {name} type veth peer name p{name} netns {Namespace}");
+                if (!inHost)
+                {
+                    hostCommands.Add($"link set dev {name} netns {Namespace}");
+                }
+            }
+        }
+
+        Report(IpCommand.Batch(null, hostCommands), "host");
+        Report(IpCommand.Batch(Namespace, hiddenCommands), Namespace);
+    }
+
+    public void MoveToHost(string name) =>
+        Report(IpCommand.Batch(Namespace, [$"link set dev {name} netns {_hostPid}"]), Namespace);
+
+    public void MoveToPrivate(string name) =>
+        Report(IpCommand.Batch(null, [$"link set dev {name} netns {Namespace}"]), "host");
+
+    /// <summary>Deletes veth pairs through their peers, which always stay in the private namespace.</summary>
+    public void Delete(IReadOnlyCollection<string> names) =>
+        Report(IpCommand.Batch(Namespace, names.Select(n => $"link del dev p{n}").ToList()), Namespace);
+
+    /// <summary>Deletes the private namespace (and with it every veth pair) and any host end that survived.</summary>
+    public void Remove(string tag)
+    {
+        _ = IpCommand.Run(["netns", "del", Namespace]);
+        var leftovers = IpCommand.LinkNames(null).Where(n => n.StartsWith("sv" + tag, StringComparison.Ordinal)).ToList();
+        _ = IpCommand.Batch(null, leftovers.Select(n => $"link del dev {n}").ToList());
+    }
+
+    private void Report((int ExitCode, string Error) result, string where)
+    {
+        if (result.ExitCode != 0)
+        {
+            SimulationLog.IpFailed(_logger, where, result.Error);
+        }
+    }
+
+    [GeneratedRegex("^sriovsim-([0-9a-f]{4})-([0-9]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex OwnedNamespace();
+}
