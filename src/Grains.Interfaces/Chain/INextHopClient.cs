@@ -1,0 +1,17 @@
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+
+namespace SriovForwarder.Grains.Interfaces.Chain;
+
+/// <summary>
+/// Calls the next hop's <c>NetworkService</c> at a URL (<c>unix:///path</c> or <c>tcp://host:port</c>),
+/// dialling within the configured dial timeout; implemented by the gateway.
+/// </summary>
+public interface INextHopClient
+{
+    /// <summary>Requests the connection from the next hop; throws <see cref="ForwarderException"/> (Unavailable, DeadlineExceeded) when it cannot be reached.</summary>
+    Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Closes the connection at the next hop.</summary>
+    Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken);
+}

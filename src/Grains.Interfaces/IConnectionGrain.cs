@@ -1,0 +1,21 @@
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+
+namespace SriovForwarder.Grains.Interfaces;
+
+/// <summary>
+/// One NSM connection through this forwarder, keyed <c>{node}/{connectionId}</c> and active only on
+/// that node: it runs the forwarder chain for Request and Close one event at a time, holds the VF and
+/// what was applied for it, and closes itself when the caller's path token expires.
+/// </summary>
+public interface IConnectionGrain : IGrainWithStringKey
+{
+    /// <summary>A first Request or a refresh; returns the connection in the caller's path coordinates.</summary>
+    Task<Connection> RequestAsync(NetworkServiceRequest request);
+
+    /// <summary>Closes the connection (the stored one, whatever the argument carries beyond its id); closing an unknown connection does nothing.</summary>
+    Task CloseAsync(Connection connection);
+
+    /// <summary>The last connection returned to the caller, or null when the connection is not established.</summary>
+    Task<Connection?> GetAsync();
+}

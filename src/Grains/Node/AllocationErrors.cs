@@ -1,0 +1,32 @@
+using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces;
+
+namespace SriovForwarder.Grains.Node;
+
+/// <summary>Turns allocation-core failures into the exception grain callers see.</summary>
+internal static class AllocationErrors
+{
+    public static VfAllocationException ToGrainException(this AllocationException ex) =>
+        new(ex.Error switch
+        {
+            AllocationError.TokenNotFound => VfAllocationFailure.UnknownToken,
+            AllocationError.TokenClosed => VfAllocationFailure.TokenClosed,
+            AllocationError.TokenInUse or AllocationError.TokenHeldByOtherConnection => VfAllocationFailure.TokenInUse,
+            AllocationError.NoFreeVf => VfAllocationFailure.NoFreeVf,
+            _ => VfAllocationFailure.InvalidRequest,
+        }, ex.Message);
+
+    public static DriverType ToDriverType(this Interfaces.Models.VfDriver driver) => driver switch
+    {
+        Interfaces.Models.VfDriver.Kernel => DriverType.Kernel,
+        Interfaces.Models.VfDriver.VfioPci => DriverType.VfioPci,
+        _ => DriverType.NoDriver,
+    };
+
+    public static Interfaces.Models.VfDriver ToVfDriver(this DriverType driver) => driver switch
+    {
+        DriverType.Kernel => Interfaces.Models.VfDriver.Kernel,
+        DriverType.VfioPci => Interfaces.Models.VfDriver.VfioPci,
+        _ => Interfaces.Models.VfDriver.NoDriver,
+    };
+}

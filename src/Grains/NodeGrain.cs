@@ -1,0 +1,300 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
+using Orleans.Utilities;
+using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Grains.Inventory;
+using SriovForwarder.Grains.Node;
+using SriovForwarder.Grains.Placement;
+using SriovForwarder.Grains.Storage;
+
+namespace SriovForwarder.Grains;
+
+/// <summary>
+/// One node's inventory, token pool and VF reservations. Thin: the pools do the work; the grain
+/// serialises calls, persists reservations on the node and tells token-pool observers about changes.
+/// </summary>
+[NodeBoundPlacement, Immovable]
+public sealed partial class NodeGrain(
+    [PersistentState("allocations", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeAllocationState> allocations,
+    [PersistentState("tokenids", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeTokenIdsState> tokenIds,
+    INodeInventorySource inventorySource,
+    Kernel.Pci.IPciDevices pci,
+    TimeProvider time,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    private readonly ObserverManager<ITokenPoolObserver> _observers = new(TokenPoolSubscription.Lifetime, logger);
+    private NodeAllocator _allocator = null!;
+    private DateTimeOffset _activatedAt;
+    private long _version;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _activatedAt = time.GetUtcNow();
+        var inventory = await inventorySource.LoadAsync(cancellationToken);
+        _allocator = new NodeAllocator(inventory, tokenIds.State.TokenIds);
+        if (_allocator.TokenIdsChanged)
+        {
+            tokenIds.State.TokenIds = [.. _allocator.CreatedTokenIds];
+            await tokenIds.WriteStateAsync(cancellationToken);
+        }
+
+        var problems = _allocator.Restore(allocations.State);
+        foreach (var problem in problems)
+        {
+            LogRestoreProblem(logger, this.GetPrimaryKeyString(), problem);
+        }
+
+        ReconcileWithSysfs(inventory);
+        if (problems.Count > 0)
+        {
+            await allocations.WriteStateAsync(cancellationToken);
+        }
+
+        LogActivated(logger, this.GetPrimaryKeyString(), inventory.PhysicalFunctions.Count, _allocator.Pool.Count, allocations.State.Reservations.Count);
+    }
+
+    /// <inheritdoc />
+    public async Task<VfReservation> ReserveAsync(ReserveRequest request)
+    {
+        VfSelection selection;
+        try
+        {
+            selection = _allocator.Pool.Select(request.TokenId, request.ConnectionId, request.Driver.ToDriverType());
+        }
+        catch (AllocationException ex)
+        {
+            throw ex.ToGrainException();
+        }
+
+        var existing = FindRecord(request.ConnectionId);
+        if (selection.IsRefresh && existing is not null)
+        {
+            return existing.ToReservation();
+        }
+
+        if (existing is not null)
+        {
+            allocations.State.Reservations.Remove(existing);
+        }
+
+        var record = new ReservationRecord
+        {
+            ConnectionId = request.ConnectionId,
+            TokenId = request.TokenId,
+            ResourceName = _allocator.Tokens.Find(request.TokenId),
+            PfAddress = selection.PfAddress,
+            VfAddress = selection.VfAddress,
+            VfNumber = selection.VfNumber,
+            IommuGroup = selection.IommuGroup,
+            Driver = request.Driver,
+            ReservedAt = time.GetUtcNow(),
+        };
+        allocations.State.Reservations.Add(record);
+        await SaveAndNotifyAsync();
+        return record.ToReservation();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReleaseAsync(string connectionId)
+    {
+        var record = FindRecord(connectionId);
+        if (record is null)
+        {
+            return false;
+        }
+
+        _allocator.Pool.Free(record.VfAddress);
+        allocations.State.Reservations.Remove(record);
+        await SaveAndNotifyAsync();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public Task<VfReservation?> GetReservationAsync(string connectionId) =>
+        Task.FromResult(FindRecord(connectionId)?.ToReservation());
+
+    /// <inheritdoc />
+    public Task<NodeSnapshot> GetSnapshotAsync()
+    {
+        var (pfs, resources, groups) = _allocator.Summarise();
+        var reservations = allocations.State.Reservations.Select(r => r.ToReservation()).ToList();
+        return Task.FromResult(new NodeSnapshot(this.GetPrimaryKeyString(), pfs, resources, reservations, groups, _activatedAt));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetResourceNamesAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. _allocator.Tokens.Names]);
+
+    /// <inheritdoc />
+    public Task<ResourceDevices> GetDevicesAsync(string resourceName)
+    {
+        if (!_allocator.Tokens.Tokens().TryGetValue(resourceName, out var tokens))
+        {
+            throw new VfAllocationException(VfAllocationFailure.InvalidRequest, $"node {this.GetPrimaryKeyString()} offers no resource named {resourceName}");
+        }
+
+        var numa = NumaNodeOf(resourceName);
+        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value, numa)).ToList();
+        return Task.FromResult(new ResourceDevices(resourceName, devices, _version));
+    }
+
+    /// <inheritdoc />
+    public async Task AllocateTokensAsync(string resourceName, IReadOnlyList<string> tokenIds)
+    {
+        if (tokenIds.Count == 0)
+        {
+            throw new VfAllocationException(VfAllocationFailure.InvalidRequest, $"allocate request for {resourceName} names no device ids");
+        }
+
+        // Check everything first so that a failure allocates nothing.
+        foreach (var id in tokenIds)
+        {
+            if (!_allocator.Tokens.Contains(id))
+            {
+                throw new VfAllocationException(VfAllocationFailure.UnknownToken, $"token doesn't exist: {id} (resource {resourceName})");
+            }
+
+            var name = _allocator.Tokens.Find(id);
+            if (name != resourceName)
+            {
+                throw new VfAllocationException(VfAllocationFailure.InvalidRequest, $"token {id} belongs to resource {name}, not {resourceName}");
+            }
+
+            if (_allocator.Tokens.GetState(id) == TokenState.Closed)
+            {
+                throw new VfAllocationException(VfAllocationFailure.TokenClosed, $"token is closed: {name}:{id}");
+            }
+        }
+
+        foreach (var id in tokenIds)
+        {
+            _allocator.Tokens.Allocate(id);
+            if (!allocations.State.AllocatedTokenIds.Contains(id))
+            {
+                allocations.State.AllocatedTokenIds.Add(id);
+            }
+        }
+
+        await SaveAndNotifyAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> FreeTokensAsync(IReadOnlyList<string> tokenIds)
+    {
+        var unknown = new List<string>();
+        foreach (var id in tokenIds)
+        {
+            if (!_allocator.Tokens.Contains(id))
+            {
+                unknown.Add(id);
+                continue;
+            }
+
+            _allocator.Tokens.Free(id);
+            allocations.State.AllocatedTokenIds.Remove(id);
+        }
+
+        if (unknown.Count < tokenIds.Count)
+        {
+            await SaveAndNotifyAsync();
+        }
+
+        return unknown;
+    }
+
+    /// <inheritdoc />
+    public async Task RestoreTokensAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> tokensByResource)
+    {
+        var changed = false;
+        foreach (var (name, ids) in tokensByResource)
+        {
+            foreach (var id in ids)
+            {
+                if (!_allocator.Tokens.Contains(id) || _allocator.Tokens.Find(id) != name)
+                {
+                    LogUnknownRestoredToken(logger, id, name);
+                    continue;
+                }
+
+                if (_allocator.Tokens.GetState(id) == TokenState.Free)
+                {
+                    _allocator.Tokens.Allocate(id);
+                    allocations.State.AllocatedTokenIds.Add(id);
+                    changed = true;
+                }
+            }
+        }
+
+        if (changed)
+        {
+            await SaveAndNotifyAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SubscribeAsync(ITokenPoolObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UnsubscribeAsync(ITokenPoolObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private ReservationRecord? FindRecord(string connectionId) =>
+        allocations.State.Reservations.Find(r => r.ConnectionId == connectionId);
+
+    private async Task SaveAndNotifyAsync()
+    {
+        await allocations.WriteStateAsync();
+        var version = ++_version;
+        _observers.Notify(observer => observer.OnTokensChangedAsync(version));
+    }
+
+    private int NumaNodeOf(string resourceName)
+    {
+        var nodes = _allocator.Inventory.PhysicalFunctions
+            .Where(pf => pf.ResourceNames.Contains(resourceName, StringComparer.Ordinal))
+            .Select(pf => pf.NumaNode)
+            .Distinct()
+            .ToList();
+        return nodes.Count == 1 ? nodes[0] : -1;
+    }
+
+    // The persisted reservations are the truth for who holds a VF; a fresh sysfs read tells whether the driver still matches.
+    private void ReconcileWithSysfs(NodeInventory inventory)
+    {
+        foreach (var record in allocations.State.Reservations)
+        {
+            var pf = inventory.Find(record.PfAddress)!;
+            var expected = record.Driver == VfDriver.VfioPci ? Kernel.Pci.DriverBinding.VfioPci : pf.VfKernelDriver;
+            var actual = pci.GetFunction(record.VfAddress).Driver;
+            if (actual != expected)
+            {
+                LogDriverMismatch(logger, record.VfAddress, record.ConnectionId, expected, actual ?? "none");
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Node grain {Node} active: {PfCount} PFs, {VfCount} VFs, {ReservationCount} reservations restored")]
+    private static partial void LogActivated(ILogger logger, string node, int pfCount, int vfCount, int reservationCount);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Node {Node}: {Problem}")]
+    private static partial void LogRestoreProblem(ILogger logger, string node, string problem);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+        Message = "VF {VfAddress} is reserved by connection {ConnectionId} for driver {Expected} but sysfs shows {Actual}; the connection's next refresh rebinds it")]
+    private static partial void LogDriverMismatch(ILogger logger, string vfAddress, string connectionId, string expected, string actual);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "Pod resources list token {TokenId} for {Resource}, which this node does not know; ignored")]
+    private static partial void LogUnknownRestoredToken(ILogger logger, string tokenId, string resource);
+}
