@@ -67,6 +67,12 @@ public readonly record struct IpPrefix
             return false;
         }
 
+        // IPAddress also takes inet_aton shorthand ("10.0.0", "10"), which Go's ParseCIDR and users do not mean.
+        if (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3)
+        {
+            return false;
+        }
+
         var max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var length = max;
         if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out length) || length > max))
