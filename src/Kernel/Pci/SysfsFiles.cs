@@ -32,20 +32,24 @@ internal static class SysfsFiles
         return value;
     }
 
-    /// <summary>The last path component of a symlink's final target; throws when the path is not a symlink.</summary>
+    /// <summary>The last path component of a symlink's target; throws when the path is not a symlink.</summary>
+    /// <remarks>
+    /// Only the link's own text is used: sysfs links are relative to the physical folder, and .NET resolves them
+    /// lexically from the path given (which passes through other links), so a resolved path could be wrong.
+    /// </remarks>
     public static string LinkBaseName(string path)
     {
         var info = new FileInfo(path);
-        if (info.LinkTarget is null)
+        var target = info.LinkTarget;
+        if (target is null)
         {
             throw new PciException(info.Exists || Directory.Exists(path)
                 ? $"{path} is not a symbolic link"
                 : $"{path} does not exist");
         }
 
-        var target = info.ResolveLinkTarget(returnFinalTarget: true)
-            ?? throw new PciException($"cannot resolve the symbolic link {path}");
-        return Path.GetFileName(target.FullName.TrimEnd('/'));
+        var name = Path.GetFileName(target.TrimEnd('/'));
+        return name.Length > 0 ? name : throw new PciException($"cannot resolve the symbolic link {path} ({target})");
     }
 
     /// <summary>The bound driver of a device folder, or null when its <c>driver</c> link is absent.</summary>

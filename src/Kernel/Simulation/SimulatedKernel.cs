@@ -90,6 +90,8 @@ internal sealed class SimulatedKernel(
         }
     }
 
+    /// <summary>Creates VFs; <c>sriov_numvfs</c> already holds the count (written by the caller, never rewritten here,
+    /// so a writer's next value cannot be overwritten).</summary>
     public void EnableVfs(SimulatedFunction pf, int count)
     {
         var vfs = topology.VirtualFunctions[pf.PfIndex].Take(count).ToList();
@@ -106,8 +108,6 @@ internal sealed class SimulatedKernel(
         {
             tree.LinkVirtualFunction(pf, vf);
         }
-
-        tree.WriteNumVfs(pf, count);
     }
 
     public void DisableVfs(SimulatedFunction pf)
@@ -115,17 +115,17 @@ internal sealed class SimulatedKernel(
         var vfs = topology.VirtualFunctions[pf.PfIndex].Where(tree.Exists).ToList();
         foreach (var vf in vfs)
         {
-            tree.UnlinkVirtualFunction(pf, vf);
             if (tree.DriverOf(vf) is { } driver)
             {
                 Detach(vf, driver, moveNetdev: false);
             }
 
+            // The virtfn link goes last: a reader that sees it gone sees the VF gone.
             tree.RemoveFunction(vf);
+            tree.UnlinkVirtualFunction(pf, vf);
         }
 
         netdevs?.Delete(vfs.Select(vf => vf.NetdevName).ToList());
-        tree.WriteNumVfs(pf, 0);
     }
 
     /// <summary>Where each existing function's netdev belongs: the host when a kernel driver holds it.</summary>

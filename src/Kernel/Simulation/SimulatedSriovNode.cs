@@ -151,6 +151,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
                     tree.AddNetdev(pf);
                     if (pfSpec.InitialVfs > 0)
                     {
+                        tree.WriteNumVfs(pf, pfSpec.InitialVfs);
                         kernel.EnableVfs(pf, pfSpec.InitialVfs);
                     }
                 }

@@ -51,6 +51,16 @@ public static class TestNodes
         return output;
     }
 
+    /// <summary>The physical path (<c>readlink -f</c>): sysfs-style relative links must resolve from the real folder.</summary>
+    public static string RealPath(string path)
+    {
+        var start = new ProcessStartInfo("readlink", ["-f", path]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return output;
+    }
+
     /// <summary>Runs a shell command in another process (a writer outside this process).</summary>
     public static void Shell(string command)
     {
