@@ -149,10 +149,7 @@ public sealed class ResourcePool
         }
 
         // Kubelet's Allocate or Free may already have stopped using the token; the VF must still come back.
-        if (Tokens.Contains(tokenId) && Tokens.GetState(tokenId) == TokenState.InUse)
-        {
-            Tokens.StopUsing(tokenId);
-        }
+        Tokens.StopUsingIfInUse(tokenId);
 
         var group = vf.Group.Number;
         var released = Release(vf);

@@ -296,6 +296,19 @@ public sealed class TokenPool
     /// <summary>The name of a token, or null; does not count as an access.</summary>
     internal string? PeekName(string id) => _byId.TryGetValue(id, out var token) ? token.Group.Name : null;
 
+    /// <summary>Stops using the token if it exists and is in use (one lookup); returns whether it did.</summary>
+    internal bool StopUsingIfInUse(string id)
+    {
+        if (!_byId.TryGetValue(id, out var token) || token.State != TokenState.InUse)
+        {
+            return false;
+        }
+
+        _accessed = true;
+        StopUsing(token);
+        return true;
+    }
+
     /// <summary>Throws what Use would throw for this token, without changing anything.</summary>
     internal void ThrowIfNotUsable(string id) => ThrowIfNotUsable(Get(id));
 

@@ -15,7 +15,7 @@ public sealed class AllocationPropertyTests
 
     [Fact]
     public void RandomSequences_OnRandomConfigs_KeepEveryInvariant() =>
-        Gen.Select(GenPf.Array[1, 3], GenOp.Array[1, 60]).Sample((pfs, ops) => Run(pfs, ops), iter: 400, threads: 1);
+        Gen.Select(GenPf.Array[1, 3], GenOp.Array[1, 60]).Sample((pfs, ops) => Run(pfs, ops), iter: 250, threads: 1);
 
     private static void Run(PfShape[] shapes, Op[] ops)
     {
