@@ -50,7 +50,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
     public void MoveBack_FromInsideNamespace_RenamedBackLinkIsInHostAgain()
     {
         using var host = RouteNetlink.Open();
-        using var hostNs = Namespaces.NetworkNamespace.OpenHost();
+        using var hostNs = SriovForwarder.Kernel.Namespaces.NetworkNamespace.OpenHost();
         host.MoveToNamespace(_env.HostEnd, _env.Namespace);
         using var inside = RouteNetlink.OpenIn(_env.Namespace);
         inside.Rename(_env.HostEnd, "nsm-x");
