@@ -117,4 +117,8 @@ public sealed record ForwarderSettings
 
     /// <summary><c>NSM_DRIVER_BIND_TIMEOUT</c>: how long to wait for a driver to bind a PCI function. Default 1 s.</summary>
     public TimeSpan DriverBindTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Every variable with its value in environment syntax; the Redis connection string is masked since it may hold a password.</summary>
+    public override string ToString() =>
+        "ForwarderSettings { " + string.Join(", ", ForwarderSettingsVariables.All.Select(v => v.Name + "=" + v.FormatValue(this))) + " }";
 }

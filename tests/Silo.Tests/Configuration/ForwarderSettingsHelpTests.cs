@@ -47,4 +47,15 @@ public sealed class ForwarderSettingsHelpTests
         Assert.Contains(text.Split(Environment.NewLine), l => l.StartsWith("NSM_REDIS_CONNECTION_STRING", StringComparison.Ordinal) && l.EndsWith("***", StringComparison.Ordinal));
         Assert.Contains(text.Split(Environment.NewLine), l => l.StartsWith("NSM_DIAL_TIMEOUT", StringComparison.Ordinal) && l.EndsWith("1m30s", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ToString_RedisPassword_IsMaskedAndValuesUseEnvironmentSyntax()
+    {
+        var text = new ForwarderSettings { RedisConnectionString = "redis:6379,password=hunter2", Name = "fwd-1" }.ToString();
+
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.Contains("NSM_REDIS_CONNECTION_STRING=***", text, StringComparison.Ordinal);
+        Assert.Contains("NSM_NAME=fwd-1, NSM_LABELS=p2p:true,", text, StringComparison.Ordinal);
+        Assert.Contains("NSM_DIAL_TIMEOUT=50ms", text, StringComparison.Ordinal);
+    }
 }
