@@ -168,8 +168,9 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
         {
             reaction();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Pci.PciException)
+        catch (Exception e)
         {
+            // One failed reaction must not stop the simulated kernel (the thread would take the process down).
             SimulationLog.ReactionFailed(_logger, e);
         }
     }

@@ -38,6 +38,11 @@ internal sealed partial class SimulatedNetdevs
         }
     }
 
+    /// <summary>True when a live netdev or namespace already carries the tag (another simulated node on this host).</summary>
+    public static bool TagInUse(string tag) =>
+        IpCommand.LinkNames(null).Any(n => n.StartsWith("sv" + tag, StringComparison.Ordinal))
+        || IpCommand.NamespaceNames().Any(n => n.StartsWith(NamespacePrefix + tag + "-", StringComparison.Ordinal));
+
     public void Start()
     {
         if (!IpCommand.NamespaceNames().Contains(Namespace))
@@ -101,6 +106,7 @@ internal sealed partial class SimulatedNetdevs
     public void Remove(string tag)
     {
         _ = IpCommand.Run(["netns", "del", Namespace]);
+        RemoveStale(_logger);
         var leftovers = IpCommand.LinkNames(null).Where(n => n.StartsWith("sv" + tag, StringComparison.Ordinal)).ToList();
         _ = IpCommand.Batch(null, leftovers.Select(n => $"link del dev {n}").ToList());
     }

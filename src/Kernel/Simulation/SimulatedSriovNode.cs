@@ -82,7 +82,17 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
     public IReadOnlyList<string> PhysicalFunctionAddresses { get; }
 
     /// <summary>PCI options pointing at this node's trees.</summary>
-    public PciOptions CreatePciOptions() => new() { DevicesPath = DevicesPath, DriversPath = DriversPath, VfioPath = VfioPath };
+    public PciOptions CreatePciOptions() => ApplyTo(new PciOptions());
+
+    /// <summary>Points the hardware paths of <paramref name="options"/> at this node, keeping its timing settings.</summary>
+    public PciOptions ApplyTo(PciOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.DevicesPath = DevicesPath;
+        options.DriversPath = DriversPath;
+        options.VfioPath = VfioPath;
+        return options;
+    }
 
     /// <summary>
     /// Builds a node in <paramref name="rootFolder"/> (a new temporary folder when null, removed on dispose), or reuses
@@ -105,7 +115,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         {
             spec ??= SimulatedNodeSpec.Default;
             spec.Validate();
-            state = new SimulationState(1, RandomNumberGenerator.GetHexString(4, lowercase: true), spec);
+            state = new SimulationState(1, NewTag(options), spec);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -123,6 +133,8 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
             {
                 Directory.Delete(Root, recursive: true);
             }
+
+            SimulationLog.NodeRemoved(_logger, Tag, Root, _ownsRoot);
         }
 
         return ValueTask.CompletedTask;
@@ -223,6 +235,19 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
 
         SimulationLog.NoRealNetdevs(logger, reason);
         return null;
+    }
+
+    private static string NewTag(SimulatedNodeOptions options)
+    {
+        var checkHost = options.RealNetdevs != false && SimulationNative.GetEuid() == 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var tag = RandomNumberGenerator.GetHexString(4, lowercase: true);
+            if (!checkHost || attempt >= 16 || !SimulatedNetdevs.TagInUse(tag))
+            {
+                return tag;
+            }
+        }
     }
 
     private static uint VfioMajorFor(string tag) =>

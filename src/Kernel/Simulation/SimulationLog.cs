@@ -29,6 +29,9 @@ internal static partial class SimulationLog
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "SIMULATION: PF {Address} sriov_numvfs {From} -> {To}")]
     public static partial void NumVfsChanged(ILogger logger, string address, int from, int to);
 
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Information, Message = "SIMULATION: SR-IOV node {Tag} stopped, its veths removed (folder {Root} deleted: {Deleted})")]
+    public static partial void NodeRemoved(ILogger logger, string tag, string root, bool deleted);
+
     [LoggerMessage(EventId = 1208, Level = LogLevel.Error, Message = "SIMULATION: reaction to a write failed")]
     public static partial void ReactionFailed(ILogger logger, Exception exception);
 }
