@@ -40,8 +40,9 @@ internal static class CgroupFiles
         try
         {
             // FileMode.Open: the file must exist (it always does in a v1 devices cgroup) and is not truncated.
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            RandomAccess.Write(handle, bytes, 0);
+            // No buffering, so the bytes leave in one write(2); RandomAccess would refuse a FIFO (the test stand-in).
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            stream.Write(bytes);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
