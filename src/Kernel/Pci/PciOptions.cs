@@ -15,6 +15,9 @@ public sealed class PciOptions
     /// <summary>How long one function may take to become ready after a bind (upstream: 1 s per function).</summary>
     public TimeSpan BindTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the VFs may take to appear after <c>sriov_numvfs</c> is written (a real kernel is done when the write returns).</summary>
+    public TimeSpan VfCreationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often readiness is checked while waiting (upstream: 100 ms).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -229,10 +229,10 @@ public sealed partial class SysfsPciDevices(
                 return;
             }
 
-            if (_time.GetElapsedTime(deadline) >= _options.BindTimeout)
+            if (_time.GetElapsedTime(deadline) >= _options.VfCreationTimeout)
             {
                 throw new PciException(
-                    $"failed to create VFs for the PCI device {pf}: {found} of {expected} virtfn links after {FormatDuration(_options.BindTimeout)}");
+                    $"failed to create VFs for the PCI device {pf}: {found} of {expected} virtfn links after {FormatDuration(_options.VfCreationTimeout)}");
             }
 
             await Task.Delay(_options.PollInterval, _time, cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,19 @@ public sealed class OpenPhysicalFunctionTests
     }
 
     [Fact]
+    public async Task OpenPhysicalFunction_KernelRefusesTheVfCount_ThrowsAfterTheCreationTimeout()
+    {
+        await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 4 }));
+        var devices = TestNodes.Devices(node, o => o.VfCreationTimeout = TimeSpan.FromMilliseconds(200));
+        var pf = node.PhysicalFunctionAddresses[0];
+        File.WriteAllText(Path.Combine(node.DevicesPath, pf, "sriov_totalvfs"), "300\n");
+
+        var error = await Assert.ThrowsAsync<PciException>(() => devices.OpenPhysicalFunctionAsync(pf));
+
+        Assert.Equal($"failed to create VFs for the PCI device {pf}: 0 of 300 virtfn links after 200ms", error.Message);
+    }
+
+    [Fact]
     public async Task OpenPhysicalFunction_MissingPf_ThrowsNamingTheAddress()
     {
         await using var node = await TestNodes.CreateAsync();
