@@ -11,10 +11,16 @@ public sealed partial class SysfsPciDevices
         ArgumentNullException.ThrowIfNull(bindings);
 
         // Check everything before the first write, so a refused request leaves every function as it was.
-        var plan = new List<(string Directory, DriverBinding Binding, PciFunctionInfo Current)>(bindings.Count);
+        var plan = new List<(string Directory, DriverBinding Binding)>(bindings.Count);
+        var seen = new HashSet<PciAddress>();
         foreach (var binding in bindings)
         {
             var address = ParseAddress(binding.Address);
+            if (!seen.Add(address))
+            {
+                throw new PciException($"cannot bind {address}: it appears more than once in one binding request");
+            }
+
             if (string.IsNullOrWhiteSpace(binding.Driver) || binding.Driver.Contains('/', StringComparison.Ordinal))
             {
                 throw new PciException($"cannot bind {address}: invalid driver name \"{binding.Driver}\"");
@@ -48,20 +54,28 @@ public sealed partial class SysfsPciDevices
                 throw new PciException($"cannot bind {address} to {binding.Driver}: the driver is not loaded ({driverDirectory} not found)");
             }
 
-            plan.Add((directory, binding with { Address = address.ToString() }, current));
+            plan.Add((directory, binding with { Address = address.ToString() }));
         }
 
-        foreach (var (directory, binding, current) in plan)
+        foreach (var (directory, binding) in plan)
         {
-            await BindOneAsync(directory, binding, current, cancellationToken).ConfigureAwait(false);
+            await BindOneAsync(directory, binding, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task BindOneAsync(string directory, DriverBinding binding, PciFunctionInfo current, CancellationToken cancellationToken)
+    private async Task BindOneAsync(string directory, DriverBinding binding, CancellationToken cancellationToken)
     {
         var address = binding.Address;
         var started = _time.GetTimestamp();
-        PciLog.Binding(_logger, address, current.Driver, binding.Driver);
+
+        // Read again: an earlier binding of this request (or another caller) may have changed it meanwhile.
+        var currentDriver = SysfsFiles.DriverOf(directory);
+        if (currentDriver == binding.Driver)
+        {
+            return;
+        }
+
+        PciLog.Binding(_logger, address, currentDriver, binding.Driver);
 
         if (_options.UseDriverOverride)
         {
@@ -71,7 +85,7 @@ public sealed partial class SysfsPciDevices
             SysfsFiles.Write(overridePath, binding.IsVfio ? binding.Driver : "\n");
         }
 
-        if (current.Driver is not null)
+        if (currentDriver is not null)
         {
             var unbindPath = Path.Combine(directory, "driver", "unbind");
             try
@@ -80,7 +94,7 @@ public sealed partial class SysfsPciDevices
             }
             catch (PciException e)
             {
-                throw new PciException($"failed to unbind {address} from {current.Driver}: {e.Message}", e);
+                throw new PciException($"failed to unbind {address} from {currentDriver}: {e.Message}", e);
             }
 
             await WaitAsync(
@@ -88,7 +102,7 @@ public sealed partial class SysfsPciDevices
                 () => SysfsFiles.DriverOf(directory) is not { } driver
                     ? (true, string.Empty)
                     : (false, $"driver link is still {driver}"),
-                $"unbinding {address} from {current.Driver}",
+                $"unbinding {address} from {currentDriver}",
                 cancellationToken).ConfigureAwait(false);
         }
 

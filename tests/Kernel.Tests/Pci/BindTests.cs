@@ -170,6 +170,19 @@ public sealed class BindTests
     }
 
     [Fact]
+    public async Task BindAsync_SameFunctionTwice_RefusesBeforeWriting()
+    {
+        await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 1, InitialVfs = 1 }));
+        var devices = TestNodes.Devices(node);
+
+        var error = await Assert.ThrowsAsync<PciException>(() => devices.BindAsync(
+            [new DriverBinding(Vf0, "vfio-pci"), new DriverBinding(Vf0, "iavf")]));
+
+        Assert.Equal($"cannot bind {Vf0}: it appears more than once in one binding request", error.Message);
+        Assert.Equal("(null)", File.ReadAllText(Path.Combine(node.DevicesPath, Vf0, "driver_override")).Trim());
+    }
+
+    [Fact]
     public async Task BindAsync_Cancelled_StopsWaiting()
     {
         await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 1, InitialVfs = 1 }));
