@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace SriovForwarder.Benchmarks.Allocation;
 
-/// <summary>A short in-process job (well under a minute per case) with min, median, P95, P99 and the ratio to the smallest VF count.</summary>
+/// <summary>A short in-process job (well under a minute per case) with min, median, P95, P99, CPU time per operation and their ratios to the smallest VF count.</summary>
 /// <remarks>
 /// In-process because BenchmarkDotNet's default toolchain looks for a project named like the assembly
 /// (<c>SriovForwarder.Benchmarks</c>), while ours is <c>Benchmarks.csproj</c>.
@@ -22,7 +22,9 @@ public sealed class AllocationBenchmarkConfig : ManualConfig
             StatisticColumn.P95,
             new PercentileColumn(99),
             new RatioToSmallestParamColumn("VfCount", "Median", statistics => statistics.Median),
-            new RatioToSmallestParamColumn("VfCount", "Min", statistics => statistics.Min));
+            new RatioToSmallestParamColumn("VfCount", "Min", statistics => statistics.Min),
+            new CpuTimePerOperationColumn(ratio: false),
+            new CpuTimePerOperationColumn(ratio: true));
         AddDiagnoser(MemoryDiagnoser.Default);
     }
 }

@@ -16,6 +16,9 @@ public class SelectFreeBenchmark
 {
     private ResourcePool _pool = null!;
     private string _token = null!;
+    private long _operations;
+    private double _cpuAtStart;
+    private int _thread;
 
     [Params(64, 1_024, 16_384)]
     public int VfCount { get; set; }
@@ -46,15 +49,25 @@ public class SelectFreeBenchmark
         }
 
         _token = tokens.Snapshot().Last(token => token.Name == "sd2/intel" && token.State == TokenState.Free).Id;
+        _operations = 0;
+        _thread = Environment.CurrentManagedThreadId;
+        _cpuAtStart = ThreadCpuTime.Nanoseconds();
     }
 
     [Benchmark]
     public VfRelease SelectAndFree()
     {
+        _operations++;
         var selection = _pool.Select(_token, "bench-connection", DriverType.Kernel);
         return _pool.Free(selection.VfAddress);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _pool.CheckInvariants();
+    public void Cleanup()
+    {
+        // Only meaningful when the whole case ran on the thread that started the clock (in-process toolchain).
+        var cpu = Environment.CurrentManagedThreadId == _thread ? ThreadCpuTime.Nanoseconds() - _cpuAtStart : double.NaN;
+        CpuTimePerOperationColumn.Record(VfCount, cpu / Math.Max(_operations, 1));
+        _pool.CheckInvariants();
+    }
 }

@@ -1,8 +1,10 @@
 namespace SriovForwarder.Grains.Allocation;
 
-/// <summary>An indexed binary min-heap of PF indices by a 64-bit key, with in-place key updates and no allocation.</summary>
+/// <summary>An indexed 4-ary min-heap of PF indices by a 64-bit key, with in-place key updates and no allocation.</summary>
+/// <remarks>Four children per node halve the depth of a binary heap; a key change walks at most log4(PFs) levels.</remarks>
 internal sealed class PfHeap
 {
+    private const int Arity = 4;
     private readonly int[] _heap;
     private readonly long[] _keys;
     private readonly int[] _positions;
@@ -80,7 +82,7 @@ internal sealed class PfHeap
     {
         for (var i = 0; i < Count; i++)
         {
-            if (_positions[_heap[i]] != i || (i > 0 && _keys[_heap[(i - 1) / 2]] > _keys[_heap[i]]))
+            if (_positions[_heap[i]] != i || (i > 0 && _keys[_heap[(i - 1) / Arity]] > _keys[_heap[i]]))
             {
                 return false;
             }
@@ -95,7 +97,7 @@ internal sealed class PfHeap
         var key = _keys[pf];
         while (position > 0)
         {
-            var parent = (position - 1) / 2;
+            var parent = (position - 1) / Arity;
             var parentPf = _heap[parent];
             if (_keys[parentPf] <= key)
             {
@@ -117,15 +119,20 @@ internal sealed class PfHeap
         var key = _keys[pf];
         while (true)
         {
-            var child = (2 * position) + 1;
-            if (child >= Count)
+            var first = (Arity * position) + 1;
+            if (first >= Count)
             {
                 break;
             }
 
-            if (child + 1 < Count && _keys[_heap[child + 1]] < _keys[_heap[child]])
+            var child = first;
+            var last = Math.Min(first + Arity, Count);
+            for (var candidate = first + 1; candidate < last; candidate++)
             {
-                child++;
+                if (_keys[_heap[candidate]] < _keys[_heap[child]])
+                {
+                    child = candidate;
+                }
             }
 
             var childPf = _heap[child];

@@ -11,11 +11,15 @@ public sealed class AllocationPropertyTests
         Gen.Select(Gen.Int[1, 7], Gen.Int[1, 4].Array[1, 4], (mask, groups) => new PfShape(mask, groups));
 
     private static readonly Gen<Op> GenOp =
-        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 40], Gen.Int[0, 3], Gen.Int[0, 1], (kind, a, b, c) => new Op(kind, a, b, c));
+        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 200], Gen.Int[0, 40], Gen.Int[0, 1], (kind, a, b, c) => new Op(kind, a, b, c));
 
     [Fact]
     public void RandomSequences_OnRandomConfigs_KeepEveryInvariant() =>
         Gen.Select(GenPf.Array[1, 3], GenOp.Array[1, 60]).Sample((pfs, ops) => Run(pfs, ops), iter: 250, threads: 1);
+
+    [Fact]
+    public void RandomSequences_ManyPfs_MatchNaiveRankingAndKeepEveryInvariant() =>
+        Gen.Select(GenPf.Array[5, 24], GenOp.Array[20, 80]).Sample((pfs, ops) => Run(pfs, ops), iter: 60, threads: 1);
 
     private static void Run(PfShape[] shapes, Op[] ops)
     {
