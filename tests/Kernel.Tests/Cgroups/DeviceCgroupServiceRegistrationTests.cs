@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Kernel.Cgroups;
+
+namespace SriovForwarder.Kernel.Tests.Cgroups;
+
+public sealed class DeviceCgroupServiceRegistrationTests
+{
+    [Fact]
+    public void AddDeviceCgroupController_Configured_ResolvesOneControllerOnThatRoot()
+    {
+        using var provider = new ServiceCollection().AddLogging()
+            .AddDeviceCgroupController(o => o.CgroupRoot = "/tmp/devices")
+            .BuildServiceProvider();
+
+        var controller = provider.GetRequiredService<IDeviceCgroupController>();
+
+        Assert.Same(controller, provider.GetRequiredService<IDeviceCgroupController>());
+        Assert.Equal("/tmp/devices", controller.CgroupRoot);
+    }
+
+    [Fact]
+    public void AddDeviceCgroupController_RelativeRoot_FailsValidationNamingSetting()
+    {
+        using var provider = new ServiceCollection().AddLogging()
+            .AddDeviceCgroupController(o => o.CgroupRoot = "sys/fs/cgroup/devices")
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DeviceCgroupOptions>>().Value);
+
+        Assert.Contains("NSM_CGROUP_PATH", error.Message, StringComparison.Ordinal);
+    }
+}
