@@ -1,0 +1,101 @@
+using System.Net.Sockets;
+using Grpc.Net.Client;
+
+namespace SriovForwarder.Gateway.Transport;
+
+/// <summary>Creates gRPC channels that speak plaintext HTTP/2 (h2c) over a unix socket, as NSM and kubelet sockets expect.</summary>
+public static class UnixSocketChannelFactory
+{
+    /// <summary>The address gRPC puts in requests; the socket, not this host name, decides where they go.</summary>
+    public static readonly Uri Address = new("http://localhost");
+
+    /// <summary>
+    /// Creates a channel to the socket at <paramref name="socketPathOrUnixUrl"/> (a path, or a <c>unix:///path</c> URL).
+    /// Each connection attempt fails after <paramref name="connectTimeout"/> (none when null) with an error naming the socket.
+    /// </summary>
+    /// <param name="socketPathOrUnixUrl">A socket path, or a <c>unix:///path</c> URL.</param>
+    /// <param name="connectTimeout">How long one connection attempt may take; null waits as long as the call allows.</param>
+    /// <param name="options">Further channel options; their <c>HttpHandler</c> is replaced by the unix-socket handler.</param>
+    public static GrpcChannel Create(string socketPathOrUnixUrl, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null)
+    {
+        var socketPath = ParseSocketPath(socketPathOrUnixUrl);
+        if (connectTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(connectTimeout), timeout, "The connect timeout must be positive.");
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, cancellationToken),
+            EnableMultipleHttp2Connections = true,
+        };
+        options ??= new GrpcChannelOptions();
+        options.HttpHandler = handler;
+        options.DisposeHttpClient = true;
+        return GrpcChannel.ForAddress(Address, options);
+    }
+
+    /// <summary>Returns the socket path of a plain path or a <c>unix://</c> URL, rejecting anything else with a clear message.</summary>
+    public static string ParseSocketPath(string socketPathOrUnixUrl)
+    {
+        ArgumentNullException.ThrowIfNull(socketPathOrUnixUrl);
+        var path = socketPathOrUnixUrl;
+        if (socketPathOrUnixUrl.Contains("://", StringComparison.Ordinal))
+        {
+            if (!Uri.TryCreate(socketPathOrUnixUrl, UriKind.Absolute, out var uri) || uri.Scheme != "unix")
+            {
+                throw new ArgumentException(
+                    $"'{socketPathOrUnixUrl}' is not a unix socket: expected a path or a unix:///path URL.", nameof(socketPathOrUnixUrl));
+            }
+
+            if (!string.IsNullOrEmpty(uri.Host))
+            {
+                throw new ArgumentException(
+                    $"'{socketPathOrUnixUrl}' names host '{uri.Host}'; a unix socket URL has an empty host: unix:///path.", nameof(socketPathOrUnixUrl));
+            }
+
+            path = Uri.UnescapeDataString(uri.AbsolutePath);
+        }
+
+        return UnixSocketFile.Validate(path);
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(string socketPath, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit)
+        {
+            timeoutSource.CancelAfter(limit);
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeoutSource.Token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"Connecting to unix socket '{socketPath}' timed out after {timeout}.");
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new IOException($"Cannot connect to unix socket '{socketPath}': {Describe(e.SocketErrorCode)} ({e.Message}).", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static string Describe(SocketError error) => error switch
+    {
+        SocketError.AddressNotAvailable => "no socket file exists at that path",
+        SocketError.ConnectionRefused => "the socket file exists but nothing is listening on it",
+        SocketError.AccessDenied => "permission denied",
+        _ => error.ToString(),
+    };
+}
