@@ -10,7 +10,7 @@ namespace SriovForwarder.Kernel.Simulation;
 /// <param name="KernelDriver">The kernel driver whose id table matches the function.</param>
 /// <param name="NetdevName">The netdev name the function has while bound to its kernel driver.</param>
 /// <param name="DeviceId">PCI device id.</param>
-public sealed record SimulatedFunction(
+internal sealed record SimulatedFunction(
     PciAddress Address,
     int PfIndex,
     int VfNumber,
