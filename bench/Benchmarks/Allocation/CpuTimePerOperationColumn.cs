@@ -6,11 +6,12 @@ using BenchmarkDotNet.Running;
 
 namespace SriovForwarder.Benchmarks.Allocation;
 
-/// <summary>CPU time of the benchmark thread per operation over the whole run of a case, and its ratio to the smallest VF count.</summary>
+/// <summary>CPU time of the benchmark thread per operation (median over windows of 2^18 operations), and its ratio to the smallest VF count.</summary>
 /// <remarks>
 /// Wall-clock statistics swing widely when other work shares the cores; CPU time does not count time spent
-/// waiting for a core, so it shows the cost of the code itself. It needs the in-process toolchain (the benchmark
-/// records into this process) and includes warm-up, Tier-0 code and BenchmarkDotNet's own per-iteration work on that thread.
+/// waiting for a core, so it shows the cost of the code itself (caches still suffer from neighbours). It needs
+/// the in-process toolchain (the benchmark records into this process). Windows that straddle BenchmarkDotNet's own
+/// per-iteration work include it (a few per cent at most); the median leaves those and the JIT's windows out.
 /// </remarks>
 public sealed class CpuTimePerOperationColumn(bool ratio) : IColumn
 {
@@ -32,9 +33,13 @@ public sealed class CpuTimePerOperationColumn(bool ratio) : IColumn
 
     public string Legend => ratio
         ? "CPU/op divided by CPU/op at the smallest VfCount"
-        : "CPU time of the benchmark thread per operation over all invocations of the case (waiting for a core does not count)";
+        : "Median over windows of 2^18 operations of the benchmark thread's CPU time per operation (waiting for a core does not count)";
 
-    public static void Record(int vfCount, double nanoseconds) => Results[vfCount] = nanoseconds;
+    public static void Record(int vfCount, IReadOnlyList<double> windows)
+    {
+        var valid = windows.Where(double.IsFinite).Order().ToArray();
+        Results[vfCount] = valid.Length == 0 ? double.NaN : valid[valid.Length / 2];
+    }
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
 

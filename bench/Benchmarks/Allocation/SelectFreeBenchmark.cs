@@ -16,9 +16,10 @@ public class SelectFreeBenchmark
 {
     private ResourcePool _pool = null!;
     private string _token = null!;
+    private const int WindowMask = (1 << 18) - 1;
+    private readonly List<double> _windows = new(4096);
     private long _operations;
-    private double _cpuAtStart;
-    private int _thread;
+    private double _windowStart;
 
     [Params(64, 1_024, 16_384)]
     public int VfCount { get; set; }
@@ -50,14 +51,18 @@ public class SelectFreeBenchmark
 
         _token = tokens.Snapshot().Last(token => token.Name == "sd2/intel" && token.State == TokenState.Free).Id;
         _operations = 0;
-        _thread = Environment.CurrentManagedThreadId;
-        _cpuAtStart = ThreadCpuTime.Nanoseconds();
+        _windows.Clear();
+        _windowStart = ThreadCpuTime.Nanoseconds();
     }
 
     [Benchmark]
     public VfRelease SelectAndFree()
     {
-        _operations++;
+        if ((++_operations & WindowMask) == 0)
+        {
+            CloseWindow();
+        }
+
         var selection = _pool.Select(_token, "bench-connection", DriverType.Kernel);
         return _pool.Free(selection.VfAddress);
     }
@@ -65,9 +70,20 @@ public class SelectFreeBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
-        // Only meaningful when the whole case ran on the thread that started the clock (in-process toolchain).
-        var cpu = Environment.CurrentManagedThreadId == _thread ? ThreadCpuTime.Nanoseconds() - _cpuAtStart : double.NaN;
-        CpuTimePerOperationColumn.Record(VfCount, cpu / Math.Max(_operations, 1));
+        CpuTimePerOperationColumn.Record(VfCount, _windows);
         _pool.CheckInvariants();
+    }
+
+    // CPU time of this thread per operation over the last 2^18 operations; the median of these windows leaves
+    // out the first ones, where the JIT compiles on this thread.
+    private void CloseWindow()
+    {
+        var now = ThreadCpuTime.Nanoseconds();
+        if (_windows.Count < _windows.Capacity)
+        {
+            _windows.Add((now - _windowStart) / (WindowMask + 1));
+        }
+
+        _windowStart = now;
     }
 }
