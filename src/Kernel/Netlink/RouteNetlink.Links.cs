@@ -49,6 +49,10 @@ public sealed partial class RouteNetlink
     }
 
     /// <summary>Moves a link of this namespace into <paramref name="target"/> (IFLA_NET_NS_FD). The kernel flushes its addresses and routes.</summary>
+    /// <remarks>
+    /// There is deliberately no move-and-rename variant: the kernel applies IFLA_IFNAME after the move, so a
+    /// name taken in the target fails with EEXIST only once the link already sits there under its old name.
+    /// </remarks>
     public void MoveToNamespace(string name, NetworkNamespace target)
     {
         InterfaceName.Validate(name);

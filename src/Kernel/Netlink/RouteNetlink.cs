@@ -11,7 +11,7 @@ namespace SriovForwarder.Kernel.Netlink;
 /// caller thread ever changes namespace. Calls are serialised on one socket and reuse its buffers.
 /// Errors surface as <see cref="NetlinkException"/> naming the request, the object and the errno.
 /// </remarks>
-public sealed partial class RouteNetlink : IDisposable
+public sealed partial class RouteNetlink : IRouteNetlink
 {
     private readonly Lock _gate = new();
     private readonly NetlinkSocket _socket;
