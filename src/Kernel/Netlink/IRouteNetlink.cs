@@ -27,7 +27,7 @@ public interface IRouteNetlink : IDisposable
     /// <summary>Moves a link into <paramref name="target"/>.</summary>
     void MoveToNamespace(string name, NetworkNamespace target);
 
-    /// <summary>Renames a link (it must be down).</summary>
+    /// <summary>Renames a link; set it down first (older kernels refuse while it is up).</summary>
     void Rename(string name, string newName);
 
     /// <summary>Sets the MTU.</summary>

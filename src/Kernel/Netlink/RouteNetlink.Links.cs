@@ -64,7 +64,7 @@ public sealed partial class RouteNetlink
         }
     }
 
-    /// <summary>Renames a link; the kernel refuses (EBUSY) while it is up.</summary>
+    /// <summary>Renames a link; set it down first (kernels before 6.x refuse with EBUSY while it is up).</summary>
     public void Rename(string name, string newName)
     {
         InterfaceName.Validate(name);

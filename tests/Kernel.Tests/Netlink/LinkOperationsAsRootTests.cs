@@ -143,6 +143,18 @@ public sealed class LinkOperationsAsRootTests : IDisposable
     }
 
     [RootFact]
+    public void SetMtu_BelowDeviceMinimum_ThrowsEinvalWithTheKernelsOwnReason()
+    {
+        using var host = RouteNetlink.Open();
+
+        var error = Assert.Throws<NetlinkException>(() => host.SetMtu(_env.HostEnd, 10));
+
+        Assert.Equal(22, error.Errno);
+        Assert.Contains("mtu", error.KernelMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith($"EINVAL (Invalid argument): {error.KernelMessage}", error.Message);
+    }
+
+    [RootFact]
     public void Rename_TooLongName_ThrowsBeforeSendingAndKeepsTheLink()
     {
         using var host = RouteNetlink.Open();
