@@ -55,22 +55,26 @@ internal static class SysfsFiles
     /// <summary>The bound driver of a device folder, or null when its <c>driver</c> link is absent.</summary>
     public static string? DriverOf(string deviceDirectory)
     {
-        var link = Path.Combine(deviceDirectory, "driver");
-        return new FileInfo(link).LinkTarget is null ? null : LinkBaseName(link);
+        // One read of the link: it may vanish at any moment while a driver unbinds.
+        var target = new FileInfo(Path.Combine(deviceDirectory, "driver")).LinkTarget;
+        return target is null ? null : Path.GetFileName(target.TrimEnd('/'));
     }
 
     /// <summary>The sorted entries of <c>net/</c>, empty when the folder is absent.</summary>
     public static IReadOnlyList<string> NetInterfacesOf(string deviceDirectory)
     {
         var net = Path.Combine(deviceDirectory, "net");
-        if (!Directory.Exists(net))
+        try
         {
+            var names = Directory.GetFileSystemEntries(net).Select(Path.GetFileName).OfType<string>().ToList();
+            names.Sort(StringComparer.Ordinal);
+            return names;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Absent, or removed while reading because the netdev went away with its driver.
             return [];
         }
-
-        var names = Directory.GetFileSystemEntries(net).Select(Path.GetFileName).OfType<string>().ToList();
-        names.Sort(StringComparer.Ordinal);
-        return names;
     }
 
     /// <summary>
