@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Interfaces.Models;
+
+namespace SriovForwarder.Grains.Chain.Elements;
+
+/// <summary>
+/// Upstream's resourcepool server element for one driver: reserves a VF for the mechanism's token
+/// through the node grain, binds its IOMMU group through the PF grain and writes <c>pciAddress</c>
+/// (and <c>iommuGroup</c> for VFIO). It heads its mechanism branch because everything after it needs
+/// the VF; it frees the VF when anything after it fails (no upstream bug #8) and on Close.
+/// </summary>
+public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, ILogger<ResourcePoolElement> logger) : IChainElement
+{
+    /// <summary>The driver this instance binds (kernel or vfio-pci).</summary>
+    public VfDriver Driver => driver;
+
+    /// <inheritdoc />
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
+    {
+        var mechanism = request.Connection.Mechanism;
+        var token = mechanism.Parameters.GetValueOrDefault(MechanismTypes.TokenIdKey);
+        if (string.IsNullOrEmpty(token))
+        {
+            throw ForwarderException.Invalid("no token ID provided: the mechanism has no tokenID parameter");
+        }
+
+        var selectedHere = false;
+        if (context.State.Vf is null)
+        {
+            context.State.Vf = await SelectAsync(token, context);
+            selectedHere = true;
+        }
+
+        var vf = context.State.Vf;
+        mechanism.Parameters[MechanismTypes.PciAddressKey] = vf.VfAddress;
+        if (driver == VfDriver.VfioPci)
+        {
+            mechanism.Parameters[MechanismTypes.IommuGroupKey] = vf.IommuGroup.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            return await next.RequestAsync(request, context);
+        }
+        catch (Exception ex) when (selectedHere)
+        {
+            await FreeAfterFailureAsync(context, ex);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
+    {
+        try
+        {
+            await next.CloseAsync(connection, context);
+        }
+        finally
+        {
+            if (context.State.Vf is not null)
+            {
+                await pool.ReleaseAsync(context.Node, context.ConnectionId);
+                context.State.Vf = null;
+            }
+        }
+    }
+
+    private async Task<VfHolding> SelectAsync(string token, ChainContext context)
+    {
+        VfReservation reservation;
+        try
+        {
+            reservation = await pool.ReserveAsync(context.Node, new ReserveRequest(context.ConnectionId, token, driver));
+        }
+        catch (Exception ex) when (ex is not ForwarderException)
+        {
+            throw NodeErrors.ToForwarderException(ex, token, driver);
+        }
+
+        try
+        {
+            await pool.BindAsync(context.Node, reservation.PfAddress, reservation.IommuGroup, driver);
+            var netdev = driver == VfDriver.Kernel
+                ? await pool.GetVfNetInterfaceAsync(context.Node, reservation.PfAddress, reservation.VfAddress)
+                : null;
+            if (driver == VfDriver.Kernel && string.IsNullOrEmpty(netdev))
+            {
+                throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
+                    $"failed to get VF net interface name: {reservation.VfAddress} has no netdev after binding its kernel driver");
+            }
+
+            return new VfHolding
+            {
+                TokenId = token,
+                PfAddress = reservation.PfAddress,
+                VfAddress = reservation.VfAddress,
+                VfNumber = reservation.VfNumber,
+                IommuGroup = reservation.IommuGroup,
+                Driver = driver,
+                VfInterfaceName = netdev,
+            };
+        }
+        catch (Exception ex)
+        {
+            await pool.ReleaseAsync(context.Node, context.ConnectionId);
+            if (ex is ForwarderException)
+            {
+                throw;
+            }
+
+            throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
+                $"failed to bind IOMMU group {reservation.IommuGroup} of VF {reservation.VfAddress} to {driver}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task FreeAfterFailureAsync(ChainContext context, Exception cause)
+    {
+        context.State.Vf = null;
+        try
+        {
+            await pool.ReleaseAsync(context.Node, context.ConnectionId);
+        }
+        catch (Exception ex)
+        {
+            LogFreeFailed(logger, context.ConnectionId, cause.Message, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error,
+        Message = "Connection {ConnectionId} failed ({Cause}) and its VF could not be freed: {Reason}")]
+    private static partial void LogFreeFailed(ILogger logger, string connectionId, string cause, string reason);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Grains.Chain.Elements;
+
+/// <summary>
+/// Upstream's vfio server element: lets the client's cgroups open <c>/dev/vfio/vfio</c> and
+/// <c>/dev/vfio/&lt;group&gt;</c> and tells the client their device numbers. It follows the VFIO
+/// resourcepool because it needs the bound IOMMU group; it denies again on Close and when anything
+/// after it fails, and records its grants in the connection state so a Close after a restart still denies.
+/// </summary>
+public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrants cgroups, ILogger<VfioElement> logger) : IChainElement
+{
+    /// <inheritdoc />
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
+    {
+        var mechanism = request.Connection.Mechanism;
+        var cgroupDir = mechanism.Parameters.GetValueOrDefault(MechanismTypes.CgroupDirKey);
+        CgroupDirs.Check(cgroupDir, "VFIO mechanism parameter cgroupDir");
+        var vf = context.State.Vf
+            ?? throw new ForwarderException(ForwarderErrorCode.Internal, "the VFIO element runs without a reserved VF: resourcepool must come first");
+
+        var grantedHere = false;
+        if (context.State.Vfio is null)
+        {
+            var (container, group) = ReadDevices(vf.IommuGroup);
+            context.State.Vfio = Grant(cgroupDir!, container, group);
+            grantedHere = true;
+        }
+
+        var grants = context.State.Vfio.Grants;
+        SetNumbers(mechanism, MechanismTypes.VfioMajorKey, MechanismTypes.VfioMinorKey, grants.FirstOrDefault());
+        SetNumbers(mechanism, MechanismTypes.DeviceMajorKey, MechanismTypes.DeviceMinorKey, grants.LastOrDefault());
+        try
+        {
+            return await next.RequestAsync(request, context);
+        }
+        catch when (grantedHere)
+        {
+            Revoke(context);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
+    {
+        Revoke(context);
+        return next.CloseAsync(connection, context);
+    }
+
+    private (DeviceNumber Container, DeviceNumber Group) ReadDevices(int iommuGroup)
+    {
+        try
+        {
+            return (devices.GetContainerDevice(), devices.GetGroupDevice(iommuGroup));
+        }
+        catch (VfioDeviceException ex)
+        {
+            throw new ForwarderException(ForwarderErrorCode.FailedPrecondition, ex.Message, ex);
+        }
+    }
+
+    private VfioGrant Grant(string cgroupDir, DeviceNumber container, DeviceNumber group)
+    {
+        var grant = new VfioGrant { CgroupDir = cgroupDir };
+        try
+        {
+            grant.Grants.AddRange(cgroups.Allow(cgroupDir, container).Select(CgroupDeviceGrant.From));
+            grant.Grants.AddRange(cgroups.Allow(cgroupDir, group).Select(CgroupDeviceGrant.From));
+            return grant;
+        }
+        catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+            throw new ForwarderException(ex is ArgumentException ? ForwarderErrorCode.InvalidArgument : ForwarderErrorCode.FailedPrecondition,
+                $"cannot allow VFIO devices in the client's cgroups \"{cgroupDir}\": {ex.Message}", ex);
+        }
+    }
+
+    private void Revoke(ChainContext context)
+    {
+        if (context.State.Vfio is not { } grant)
+        {
+            return;
+        }
+
+        try
+        {
+            cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+        }
+        catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException)
+        {
+            LogDenyFailed(logger, context.ConnectionId, grant.CgroupDir, ex.Message);
+        }
+
+        context.State.Vfio = null;
+    }
+
+    private static void SetNumbers(Mechanism mechanism, string majorKey, string minorKey, CgroupDeviceGrant? grant)
+    {
+        mechanism.Parameters[majorKey] = (grant?.Major ?? 0).ToString(CultureInfo.InvariantCulture);
+        mechanism.Parameters[minorKey] = (grant?.Minor ?? 0).ToString(CultureInfo.InvariantCulture);
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: cannot deny VFIO devices in cgroups {CgroupDir}: {Reason}")]
+    private static partial void LogDenyFailed(ILogger logger, string connectionId, string cgroupDir, string reason);
+}

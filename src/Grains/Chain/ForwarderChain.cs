@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Grains.Chain.Elements;
+using SriovForwarder.Grains.Interfaces.Models;
+
+namespace SriovForwarder.Grains.Chain;
+
+/// <summary>
+/// The forwarder's chain, composed once in upstream's order (cmd-forwarder-sriov's server chain):
+/// validate → updatepath → [begin and timeout are the connection grain] → monitor → discover →
+/// roundrobin → resetmechanism(mechanisms{KERNEL, VFIO, NOOP}) → connect.
+/// </summary>
+public sealed class ForwarderChain
+{
+    /// <summary>Composes the chain from the services registered by <see cref="ForwarderChainExtensions.AddForwarderChain"/>.</summary>
+    public ForwarderChain(IServiceProvider services)
+    {
+        var name = services.GetRequiredService<IOptions<ForwarderChainOptions>>().Value.Name;
+        IChainElement Create<T>(params object[] args) where T : IChainElement =>
+            ActivatorUtilities.CreateInstance<T>(services, args);
+
+        var mechanisms = new MechanismsElement(new Dictionary<string, IChainElement>(StringComparer.Ordinal)
+        {
+            // The KERNEL branch gains its kernel elements (ethernet context, inject, IP context) with the KERNEL issue.
+            [MechanismTypes.Kernel] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.Kernel)),
+            [MechanismTypes.Vfio] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>()),
+            [MechanismTypes.Noop] = new ChainSegment(),
+        });
+
+        Head = ChainBuilder.Build(
+        [
+            new ValidateElement(),
+            new UpdatePathElement(name),
+            Create<MonitorElement>(),
+            Create<DiscoverElement>(),
+            new RoundRobinElement(),
+            new ResetMechanismElement(mechanisms),
+            Create<ConnectElement>(),
+        ]);
+    }
+
+    /// <summary>The first element of the chain, bound to the rest.</summary>
+    public IChainNext Head { get; }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace SriovForwarder.Grains.Chain;
+
+/// <summary>Registers the forwarder chain; the host also registers the gateway's next-hop and registry clients, the event sink and the cgroup grants.</summary>
+public static class ForwarderChainExtensions
+{
+    /// <summary>Adds <see cref="ForwarderChain"/> (built once, on first use) and its options.</summary>
+    public static IServiceCollection AddForwarderChain(this IServiceCollection services, Action<ForwarderChainOptions> configure)
+    {
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IVfPool, GrainVfPool>();
+        services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
+        services.TryAddSingleton<ForwarderChain>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace SriovForwarder.Grains.Chain;
+
+/// <summary>Settings of the forwarder chain and its connection grains.</summary>
+public sealed class ForwarderChainOptions
+{
+    /// <summary>This forwarder's name in connection paths (NSM_NAME); default <c>sriov-forwarder</c>.</summary>
+    public string Name { get; set; } = "sriov-forwarder";
+
+    /// <summary>The node this silo runs on (NSM_NODE_NAME).</summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+}

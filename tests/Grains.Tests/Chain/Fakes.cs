@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Api.Nsm.Registry;
+using NetworkService = SriovForwarder.Api.Nsm.Registry.NetworkService;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Grains.Tests.Chain;
+
+/// <summary>A node with a few VFs (one per IOMMU group) that records reservations and bindings.</summary>
+internal sealed class FakeVfPool : IVfPool
+{
+    private readonly ConcurrentDictionary<string, VfReservation> _reserved = new();
+    private readonly Queue<string> _free;
+
+    public FakeVfPool(int vfs = 2)
+    {
+        _free = new Queue<string>(Enumerable.Range(0, vfs).Select(i => $"0000:00:02.{i + 1}"));
+    }
+
+    public int ReserveCount { get; private set; }
+
+    public List<(int Group, VfDriver Driver)> Bindings { get; } = [];
+
+    public Exception? BindError { get; set; }
+
+    public IReadOnlyDictionary<string, VfReservation> Reserved => _reserved;
+
+    public int FreeCount
+    {
+        get
+        {
+            lock (_free)
+            {
+                return _free.Count;
+            }
+        }
+    }
+
+    public Task<VfReservation> ReserveAsync(string node, ReserveRequest request)
+    {
+        ReserveCount++;
+        if (_reserved.TryGetValue(request.ConnectionId, out var existing))
+        {
+            return Task.FromResult(existing);
+        }
+
+        lock (_free)
+        {
+            if (!_free.TryDequeue(out var vf))
+            {
+                throw new VfAllocationException(VfAllocationFailure.NoFreeVf, $"no free VF for token {request.TokenId}");
+            }
+
+            var number = int.Parse(vf[^1..], System.Globalization.CultureInfo.InvariantCulture);
+            var reservation = new VfReservation(request.ConnectionId, request.TokenId, "domain/10G", "0000:00:02.0", vf, number - 1, number + 10, request.Driver, DateTimeOffset.UnixEpoch);
+            _reserved[request.ConnectionId] = reservation;
+            return Task.FromResult(reservation);
+        }
+    }
+
+    public Task<bool> ReleaseAsync(string node, string connectionId)
+    {
+        if (!_reserved.TryRemove(connectionId, out var reservation))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (_free)
+        {
+            _free.Enqueue(reservation.VfAddress);
+        }
+
+        return Task.FromResult(true);
+    }
+
+    public Task BindAsync(string node, string pfAddress, int iommuGroup, VfDriver driver)
+    {
+        if (BindError is { } error)
+        {
+            return Task.FromException(error);
+        }
+
+        Bindings.Add((iommuGroup, driver));
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> GetVfNetInterfaceAsync(string node, string pfAddress, string vfAddress) =>
+        Task.FromResult<string?>("vf-" + vfAddress[^1..]);
+}
+
+/// <summary>Device numbers of a fake /dev/vfio: the container is 10:196, group g is 240:g.</summary>
+internal sealed class FakeVfioDevices : IVfioDevices
+{
+    public bool Missing { get; set; }
+
+    public DeviceNumber GetContainerDevice() => new(10, 196);
+
+    public DeviceNumber GetGroupDevice(int iommuGroup) =>
+        Missing ? throw new VfioDeviceException($"VFIO device /dev/vfio/{iommuGroup} does not exist") : new DeviceNumber(240, (uint)iommuGroup);
+}
+
+/// <summary>Cgroup grants as a reference-counted set per (cgroup, device); one cgroup per pattern.</summary>
+internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
+{
+    public Dictionary<DeviceGrant, int> Held { get; } = [];
+
+    public List<string> Log { get; } = [];
+
+    public bool NoMatch { get; set; }
+
+    public IReadOnlyList<DeviceGrant> Allow(string cgroupPattern, DeviceNumber device)
+    {
+        if (NoMatch)
+        {
+            throw new DeviceCgroupException($"no devices cgroup matches {cgroupPattern}");
+        }
+
+        var grant = new DeviceGrant(cgroupPattern.TrimEnd('*', '/') + "/c1", device);
+        Held[grant] = Held.GetValueOrDefault(grant) + 1;
+        Log.Add($"allow {grant}");
+        return [grant];
+    }
+
+    public void Deny(IReadOnlyList<DeviceGrant> grants)
+    {
+        foreach (var grant in grants)
+        {
+            Log.Add($"deny {grant}");
+            if (Held.TryGetValue(grant, out var count))
+            {
+                if (count <= 1)
+                {
+                    Held.Remove(grant);
+                }
+                else
+                {
+                    Held[grant] = count - 1;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A registry holding services and endpoints in memory.</summary>
+internal sealed class FakeRegistry : INsmRegistryClient
+{
+    public List<NetworkService> Services { get; } = [];
+
+    public List<NetworkServiceEndpoint> Endpoints { get; } = [];
+
+    public Task<IReadOnlyList<NetworkServiceEndpoint>> FindEndpointsByNameAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NetworkServiceEndpoint>>(Endpoints.Where(e => e.Name == name).ToList());
+
+    public Task<IReadOnlyList<NetworkService>> FindNetworkServicesAsync(string name, string payload, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NetworkService>>(Services.Where(s => s.Name == name).ToList());
+
+    public Task<IReadOnlyList<NetworkServiceEndpoint>> FindEndpointsByServiceAsync(string networkService, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NetworkServiceEndpoint>>(Endpoints.Where(e => e.NetworkServiceNames.Contains(networkService)).ToList());
+
+    public static FakeRegistry WithEndpoints(params string[] names)
+    {
+        var registry = new FakeRegistry();
+        registry.Services.Add(new NetworkService { Name = "sriov-ns", Payload = "ETHERNET" });
+        foreach (var name in names)
+        {
+            registry.Endpoints.Add(new NetworkServiceEndpoint { Name = name, Url = $"unix:///run/{name}.sock", NetworkServiceNames = { "sriov-ns" } });
+        }
+
+        return registry;
+    }
+}
+
+/// <summary>A next hop that answers with the request's connection and a NOOP mechanism, or fails for chosen URLs.</summary>
+internal sealed class FakeNextHop : INextHopClient
+{
+    public ConcurrentQueue<(string Url, NetworkServiceRequest Request)> Requests { get; } = new();
+
+    public ConcurrentQueue<(string Url, Connection Connection)> Closes { get; } = new();
+
+    public HashSet<string> Down { get; } = [];
+
+    public Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue((url, request.Clone()));
+        if (Down.Contains(url))
+        {
+            throw new ForwarderException(ForwarderErrorCode.Unavailable, $"next hop {url} is unavailable");
+        }
+
+        var answer = request.Connection.Clone();
+        answer.Mechanism = request.Connection.Mechanism?.Clone() ?? request.MechanismPreferences[0].Clone();
+        answer.Mechanism.Parameters["nexthop"] = "yes";
+        answer.Context ??= new Api.Nsm.ConnectionContext.ConnectionContext();
+        answer.Context.MTU = 1500;
+        return Task.FromResult(answer);
+    }
+
+    public Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken)
+    {
+        Closes.Enqueue((url, connection.Clone()));
+        return Down.Contains(url)
+            ? Task.FromException(new ForwarderException(ForwarderErrorCode.Unavailable, $"next hop {url} is unavailable"))
+            : Task.CompletedTask;
+    }
+}
+
+/// <summary>Collects published connection events.</summary>
+internal sealed class RecordingSink : IConnectionEventSink
+{
+    public ConcurrentQueue<(ConnectionEventType Type, Connection Connection)> Events { get; } = new();
+
+    public void Publish(ConnectionEventType type, Connection connection) => Events.Enqueue((type, connection));
+}
