@@ -1,0 +1,36 @@
+using Grpc.Core;
+using Orleans.Runtime;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Chain;
+
+namespace SriovForwarder.Gateway.Grpc;
+
+/// <summary>Maps the failures of a connection grain call to the gRPC status NSMgr sees.</summary>
+public static class GrpcErrors
+{
+    /// <summary>The status for a failed grain call.</summary>
+    public static RpcException ToRpcException(Exception error) => error switch
+    {
+        RpcException rpc => rpc,
+        ForwarderException f => new RpcException(new Status(ToStatusCode(f.Code), f.Message)),
+        NodeUnavailableException n => new RpcException(new Status(StatusCode.Unavailable, n.Message)),
+        VfAllocationException v => new RpcException(new Status(
+            v.Reason == VfAllocationFailure.NoFreeVf ? StatusCode.ResourceExhausted : StatusCode.FailedPrecondition, v.Message)),
+        TimeoutException t => new RpcException(new Status(StatusCode.DeadlineExceeded, $"the connection did not complete in time: {t.Message}")),
+        OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled")),
+        SiloUnavailableException s => new RpcException(new Status(StatusCode.Unavailable, s.Message)),
+        _ => new RpcException(new Status(StatusCode.Internal, $"internal forwarder error: {error.Message}")),
+    };
+
+    /// <summary>The status code of a forwarder error code.</summary>
+    public static StatusCode ToStatusCode(ForwarderErrorCode code) => code switch
+    {
+        ForwarderErrorCode.InvalidArgument => StatusCode.InvalidArgument,
+        ForwarderErrorCode.ResourceExhausted => StatusCode.ResourceExhausted,
+        ForwarderErrorCode.Unavailable => StatusCode.Unavailable,
+        ForwarderErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
+        ForwarderErrorCode.NotFound => StatusCode.NotFound,
+        ForwarderErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
+        _ => StatusCode.Internal,
+    };
+}

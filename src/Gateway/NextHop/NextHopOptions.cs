@@ -1,0 +1,17 @@
+namespace SriovForwarder.Gateway.NextHop;
+
+/// <summary>How the forwarder reaches the registry and its next hops.</summary>
+public sealed class NextHopOptions
+{
+    /// <summary>The registry (NSMgr) URL, NSM_CONNECT_TO; default <c>unix:///var/lib/networkservicemesh/nsm.io.sock</c>.</summary>
+    public string ConnectTo { get; set; } = "unix:///var/lib/networkservicemesh/nsm.io.sock";
+
+    /// <summary>How long dialling a next hop may take, NSM_DIAL_TIMEOUT; default 50 ms like upstream.</summary>
+    public TimeSpan DialTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long one next-hop Request or Close may take in total; default 15 s.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one registry look-up may take in total; default 5 s.</summary>
+    public TimeSpan RegistryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

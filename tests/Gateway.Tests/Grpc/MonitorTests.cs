@@ -1,0 +1,85 @@
+using Grpc.Core;
+using SriovForwarder.Api.Nsm.Connection;
+using Path = SriovForwarder.Api.Nsm.Connection.Path;
+using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Grains.Interfaces.Chain;
+
+namespace SriovForwarder.Gateway.Tests.Grpc;
+
+public sealed class MonitorTests
+{
+    [Fact]
+    public async Task Subscribe_ExistingConnections_InitialTransferHoldsThoseInScope()
+    {
+        var hub = new ConnectionEventHub();
+        hub.Publish(ConnectionEventType.Update, Connection("a", "ns-1"));
+        hub.Publish(ConnectionEventType.Update, Connection("b", "ns-2"));
+
+        using var subscription = hub.Subscribe(new MonitorScopeSelector { NetworkServices = { "ns-1" } });
+
+        var initial = await subscription.Reader.ReadAsync();
+        Assert.Equal(ConnectionEventType.InitialStateTransfer, initial.Type);
+        Assert.Equal(["a"], initial.Connections.Keys);
+    }
+
+    [Fact]
+    public async Task Publish_UpdateThenDelete_SubscriberSeesBothAndOutOfScopeEventsAreNotSent()
+    {
+        var hub = new ConnectionEventHub();
+        using var subscription = hub.Subscribe(new MonitorScopeSelector { PathSegments = { new PathSegment { Name = "forwarder", Id = "a" } } });
+        await subscription.Reader.ReadAsync();
+
+        hub.Publish(ConnectionEventType.Update, Connection("b", "ns-1"));
+        hub.Publish(ConnectionEventType.Update, Connection("a", "ns-1"));
+        hub.Publish(ConnectionEventType.Delete, Connection("a", "ns-1"));
+
+        var update = await subscription.Reader.ReadAsync();
+        var delete = await subscription.Reader.ReadAsync();
+        Assert.Equal((ConnectionEventType.Update, "a"), (update.Type, update.Connections.Keys.Single()));
+        Assert.Equal((ConnectionEventType.Delete, "a"), (delete.Type, delete.Connections.Keys.Single()));
+        Assert.False(subscription.Reader.TryRead(out _));
+    }
+
+    [Theory]
+    [InlineData("nsmgr,forwarder", true)]
+    [InlineData("nsc,forwarder", false)]
+    [InlineData("forwarder,nse", true)]
+    [InlineData("nse", true)]
+    [InlineData("other", false)]
+    public void ScopeSelector_PathSegments_MatchOnlyAContiguousRun(string names, bool expected)
+    {
+        var selector = new MonitorScopeSelector();
+        selector.PathSegments.AddRange(names.Split(',').Select(n => new PathSegment { Name = n }));
+
+        Assert.Equal(expected, ScopeSelector.Matches(selector, Connection("a", "ns-1")));
+    }
+
+    [Theory]
+    [InlineData(ForwarderErrorCode.InvalidArgument, StatusCode.InvalidArgument)]
+    [InlineData(ForwarderErrorCode.ResourceExhausted, StatusCode.ResourceExhausted)]
+    [InlineData(ForwarderErrorCode.Unavailable, StatusCode.Unavailable)]
+    [InlineData(ForwarderErrorCode.FailedPrecondition, StatusCode.FailedPrecondition)]
+    public void ToRpcException_ForwarderError_KeepsTheMessageWithTheMatchingStatus(ForwarderErrorCode code, StatusCode status)
+    {
+        var rpc = GrpcErrors.ToRpcException(new ForwarderException(code, "cgroupDir \"../x\" contains \"..\""));
+
+        Assert.Equal((status, "cgroupDir \"../x\" contains \"..\""), (rpc.StatusCode, rpc.Status.Detail));
+    }
+
+    private static Connection Connection(string id, string service) => new()
+    {
+        Id = id,
+        NetworkService = service,
+        Path = new Path
+        {
+            Index = 2,
+            PathSegments =
+            {
+                new PathSegment { Name = "nsc", Id = "c" },
+                new PathSegment { Name = "nsmgr", Id = "m" },
+                new PathSegment { Name = "forwarder", Id = id },
+                new PathSegment { Name = "nse", Id = "e" },
+            },
+        },
+    };
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.NextHop;
+using SriovForwarder.Gateway.Tests.Transport;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Grains.Interfaces.Chain;
+
+namespace SriovForwarder.Gateway.Tests.Grpc;
+
+public sealed class NextHopClientTests : IDisposable
+{
+    private readonly TempSocketFolder _folder = new();
+
+    [Fact]
+    public async Task Request_StandInEndpointOnUnixSocket_ReturnsItsAnswerAndCloseReachesIt()
+    {
+        var endpoint = new StandInEndpoint();
+        await using var server = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"),
+            s => s.AddSingleton(endpoint), app => app.MapGrpcService<StandInEndpoint>());
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));
+        var url = "unix://" + server.SocketPath;
+        var request = new NetworkServiceRequest
+        {
+            Connection = new Connection { Id = "fwd-1", NetworkService = "ns" },
+            MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "NOOP" } },
+        };
+
+        var answer = await client.RequestAsync(url, request, CancellationToken.None);
+        await client.CloseAsync(url, answer, CancellationToken.None);
+
+        Assert.Equal(("fwd-1", "stand-in", "NOOP"), (answer.Id, answer.NetworkServiceEndpointName, answer.Mechanism.Type));
+        Assert.Equal("fwd-1", Assert.Single(endpoint.Closes).Id);
+    }
+
+    [Fact]
+    public async Task Request_NoServerAtTheSocket_FailsUnavailableNamingTheUrl()
+    {
+        using var client = new NextHopClient(Options.Create(new NextHopOptions()));
+        var url = "unix://" + _folder.Socket("missing.sock");
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() =>
+            client.RequestAsync(url, new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+
+        Assert.Equal(ForwarderErrorCode.Unavailable, error.Code);
+        Assert.Contains(url, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_UnsupportedUrlScheme_FailsUnavailableNamingTheUrl()
+    {
+        using var client = new NextHopClient(Options.Create(new NextHopOptions()));
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() =>
+            client.RequestAsync("inode://4/1234", new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+
+        Assert.Contains("inode://4/1234", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FindEndpoints_StandInRegistry_ReturnsTheNamedAndTheServicesEndpoints()
+    {
+        var registry = new StandInRegistry
+        {
+            Endpoints =
+            {
+                new NetworkServiceEndpoint { Name = "nse-1", Url = "unix:///a.sock", NetworkServiceNames = { "ns" } },
+                new NetworkServiceEndpoint { Name = "nse-2", Url = "unix:///b.sock", NetworkServiceNames = { "other" } },
+            },
+        };
+        await using var server = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"),
+            s => s.AddSingleton(registry), app => app.MapGrpcService<StandInRegistry>());
+        using var client = new RegistryClient(Options.Create(new NextHopOptions { ConnectTo = "unix://" + server.SocketPath }));
+
+        var byName = await client.FindEndpointsByNameAsync("nse-2", CancellationToken.None);
+        var byService = await client.FindEndpointsByServiceAsync("ns", CancellationToken.None);
+
+        Assert.Equal("unix:///b.sock", Assert.Single(byName).Url);
+        Assert.Equal("nse-1", Assert.Single(byService).Name);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
