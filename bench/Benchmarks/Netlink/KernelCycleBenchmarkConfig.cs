@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
@@ -19,6 +20,7 @@ public sealed class KernelCycleBenchmarkConfig : ManualConfig
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithId("cycle-100"));
         AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.P95, new CyclePercentileColumn(99), BaselineRatioColumn.RatioMean);
+        AddDiagnoser(MemoryDiagnoser.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }
 }

@@ -10,7 +10,7 @@ namespace SriovForwarder.Kernel.Netlink;
 internal sealed class NetlinkMessageWriter
 {
     private const int AttributeHeader = 4;
-    private byte[] _buffer = new byte[1024];
+    private byte[] _buffer = new byte[512];
     private int _length;
 
     /// <summary>The bytes written so far.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -15,7 +16,8 @@ internal sealed class NetlinkSocket : IDisposable
     private const int HeaderSize = 16;
     private readonly SafeSocketHandle _handle;
     private readonly int _fd;
-    private byte[] _receive = new byte[32 * 1024];
+    // Pooled: a socket opened per request inside a client namespace should not cost a fresh 16 KiB array each time.
+    private byte[] _receive = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private uint _sequence = (uint)Environment.TickCount;
 
     private NetlinkSocket(int fd)
@@ -48,6 +50,8 @@ internal sealed class NetlinkSocket : IDisposable
     /// <exception cref="NetlinkException">The kernel answered with an error.</exception>
     public void Execute(ReadOnlySpan<byte> request, in NetlinkOperation operation, string netns, NetlinkReplyHandler? onReply = null)
     {
+        // The fd number could already belong to another file after Dispose.
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         var sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
         Send(request);
         while (true)
@@ -99,7 +103,15 @@ internal sealed class NetlinkSocket : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        var buffer = Interlocked.Exchange(ref _receive, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static string? ExtendedAckMessage(ushort flags, ReadOnlySpan<byte> payload)
     {
@@ -163,7 +175,8 @@ internal sealed class NetlinkSocket : IDisposable
 
             if (length > _receive.Length)
             {
-                _receive = new byte[NetlinkMessageWriter.Align((int)length) + 4096];
+                ArrayPool<byte>.Shared.Return(_receive);
+                _receive = ArrayPool<byte>.Shared.Rent(NetlinkMessageWriter.Align((int)length) + 4096);
             }
 
             if (length >= 0)

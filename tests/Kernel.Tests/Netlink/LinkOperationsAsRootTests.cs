@@ -155,6 +155,15 @@ public sealed class LinkOperationsAsRootTests : IDisposable
     }
 
     [RootFact]
+    public void GetLink_AfterDispose_ThrowsObjectDisposedInsteadOfUsingAStaleDescriptor()
+    {
+        var host = RouteNetlink.Open();
+        host.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => host.GetLink(_env.HostEnd));
+    }
+
+    [RootFact]
     public void Rename_TooLongName_ThrowsBeforeSendingAndKeepsTheLink()
     {
         using var host = RouteNetlink.Open();
