@@ -21,6 +21,8 @@ namespace SriovForwarder.Grains;
 public sealed partial class ConnectionGrain(
     [PersistentState("connection", FileGrainStorageExtensions.NodeStorage)] IPersistentState<ConnectionState> state,
     ForwarderChain chain,
+    ConnectionActivations activations,
+    IDeviceCgroupGrants cgroups,
     TimeProvider time,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
@@ -36,7 +38,12 @@ public sealed partial class ConnectionGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // After a restart the timer is gone: arm it again from the persisted expiry.
+        // After a restart the kernel-side reference counts and the timer are gone: restore both from the state.
+        if (activations.IsFirst(this.GetPrimaryKeyString()) && state.State.Vfio is { Grants.Count: > 0 } vfio)
+        {
+            cgroups.Restore([.. vfio.Grants.Select(g => g.ToDeviceGrant())]);
+        }
+
         ArmExpiry();
         return Task.CompletedTask;
     }

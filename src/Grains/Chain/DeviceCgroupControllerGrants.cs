@@ -11,4 +11,7 @@ public sealed class DeviceCgroupControllerGrants(IDeviceCgroupController control
 
     /// <inheritdoc />
     public void Deny(IReadOnlyList<DeviceGrant> grants) => controller.DenyGrants(grants);
+
+    /// <inheritdoc />
+    public void Restore(IReadOnlyList<DeviceGrant> grants) => controller.RestoreGrants(grants);
 }

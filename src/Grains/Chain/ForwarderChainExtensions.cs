@@ -13,6 +13,7 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVfPool, GrainVfPool>();
         services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
+        services.TryAddSingleton<ConnectionActivations>();
         services.TryAddSingleton<ForwarderChain>();
         return services;
     }

@@ -14,4 +14,7 @@ public interface IDeviceCgroupGrants
 
     /// <summary>Releases grants made by <see cref="Allow"/>; the rule is denied when its last reference goes.</summary>
     void Deny(IReadOnlyList<DeviceGrant> grants);
+
+    /// <summary>Takes back grants persisted before a process restart, so a later <see cref="Deny"/> keeps shared devices allowed.</summary>
+    void Restore(IReadOnlyList<DeviceGrant> grants);
 }

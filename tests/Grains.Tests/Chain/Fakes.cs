@@ -127,6 +127,15 @@ internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
         return [grant];
     }
 
+    public void Restore(IReadOnlyList<DeviceGrant> grants)
+    {
+        foreach (var grant in grants)
+        {
+            Log.Add($"restore {grant}");
+            Held[grant] = Held.GetValueOrDefault(grant) + 1;
+        }
+    }
+
     public void Deny(IReadOnlyList<DeviceGrant> grants)
     {
         foreach (var grant in grants)
