@@ -4,6 +4,8 @@ namespace SriovForwarder.Grains.Allocation;
 /// <remarks>
 /// A decision costs a few dictionary lookups and heap updates, independent of the number of VFs (see
 /// <see cref="VfIndex"/>). Every failed operation leaves the resource pool and the token pool as they were.
+/// Token-pool calls that raise <see cref="TokenPool.Changed"/> come after the resource pool's own change, so a
+/// handler already sees the new VF state.
 /// Unlike upstream, a token holds its VF for one connection only (bug #19), and a VF whose token was already
 /// stopped through the token pool (kubelet re-allocated or freed it) can still be freed.
 /// </remarks>
@@ -75,8 +77,9 @@ public sealed class ResourcePool
 
         var name = Tokens.Find(tokenId);
         var best = FindBest(name, driverType);
-        Tokens.Use(tokenId, best.Pf.Names);
+        Tokens.ThrowIfNotUsable(tokenId);
         Hold(best, tokenId, connectionId, driverType);
+        Tokens.Use(tokenId, best.Pf.Names);
         return ToSelection(best, driverType, isRefresh: false, released: null);
     }
 
@@ -133,8 +136,9 @@ public sealed class ResourcePool
                 $"VF {vf.Address} is in IOMMU group {vf.Group.Number}, dedicated to {vf.Group.Driver.ToUpstreamString()}, not {driverType.ToUpstreamString()}");
         }
 
-        Tokens.Use(tokenId, vf.Pf.Names);
+        Tokens.ThrowIfNotUsable(tokenId);
         Hold(vf, tokenId, connectionId, driverType);
+        Tokens.Use(tokenId, vf.Pf.Names);
         return ToSelection(vf, driverType, isRefresh: false, released: null);
     }
 
@@ -149,10 +153,9 @@ public sealed class ResourcePool
         }
 
         // Kubelet's Allocate or Free may already have stopped using the token; the VF must still come back.
-        Tokens.StopUsingIfInUse(tokenId);
-
         var group = vf.Group.Number;
         var released = Release(vf);
+        Tokens.StopUsingIfInUse(tokenId);
         return new VfRelease(vf.Address, vf.Pf.Address, group, tokenId, connectionId, released);
     }
 
@@ -254,13 +257,13 @@ public sealed class ResourcePool
             throw;
         }
 
+        Hold(best, tokenId, connectionId, driverType);
         if (wasInUse)
         {
             Tokens.StopUsing(tokenId);
         }
 
         Tokens.Use(tokenId, best.Pf.Names);
-        Hold(best, tokenId, connectionId, driverType);
         return ToSelection(best, driverType, isRefresh: false, released: ReferenceEquals(best, held) ? null : held.Address);
     }
 

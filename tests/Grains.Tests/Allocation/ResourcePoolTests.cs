@@ -293,6 +293,19 @@ public sealed class ResourcePoolTests
     }
 
     [Fact]
+    public void TokensChanged_DuringSelectAndFree_SeesTheResourcePoolAlreadyUpdated()
+    {
+        var (tokens, pool) = NewResourcePool();
+        var seen = new List<int>();
+        tokens.Changed += () => seen.Add(pool.InUse);
+
+        var selection = pool.Select(IdsOf(tokens, "sd2/intel")[0], "c", DriverType.Kernel);
+        pool.Free(selection.VfAddress);
+
+        Assert.Equal([1, 0], seen);
+    }
+
+    [Fact]
     public void Constructor_DuplicateVfAddress_FailsNamingBothPfs()
     {
         var config = new PoolPhysicalFunction[]
