@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+using SriovForwarder.Api.Nsm.Registry;
+using NetworkServiceEndpoint = SriovForwarder.Api.Nsm.Registry.NetworkServiceEndpoint;
+using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Gateway.Tests.Transport;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Placement;
+using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Gateway.Tests.Grpc;
+
+/// <summary>
+/// The forwarder's gRPC endpoint on a unix socket, served by a one-silo cluster running the real chain
+/// with the real next-hop and registry clients, against a stand-in registry and NSE on their own unix sockets.
+/// </summary>
+public sealed class ForwarderEndToEndFixture : IAsyncLifetime
+{
+    public const string Node = "node-e2e";
+    public const string Name = "forwarder-e2e";
+
+    private readonly TempSocketFolder _folder = new();
+    private readonly ConnectionEventHub _hub = new();
+    private InProcessTestCluster _cluster = null!;
+    private UnixSocketGrpcServer _registryServer = null!;
+    private UnixSocketGrpcServer _nseServer = null!;
+    private UnixSocketGrpcServer _forwarder = null!;
+
+    public StandInEndpoint Nse { get; } = new();
+
+    public string ForwarderSocket => _forwarder.SocketPath;
+
+    public async Task InitializeAsync()
+    {
+        var registry = new StandInRegistry();
+        _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<StandInRegistry>());
+        _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
+        registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddNodeFileStorage(Path.Combine(_folder.Path, "state"));
+            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
+            silo.Services.AddSingleton(new LocalNode(Node));
+            silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
+            silo.Services.AddVfioDevices(o => o.VfioPath = Path.Combine(_folder.Path, "vfio"));
+            silo.Services.AddDeviceCgroupController(o => o.CgroupRoot = Path.Combine(_folder.Path, "cgroup"));
+            silo.Services.AddNsmEndpoint(o => (o.Name, o.NodeName) = (Name, Node), o => o.ConnectTo = "unix://" + _registryServer.SocketPath);
+            silo.Services.AddSingleton(_hub);
+            silo.Services.AddForwarderChain(o => (o.Name, o.NodeName) = (Name, Node));
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        _forwarder = await UnixSocketGrpcServer.StartAsync(_folder.Socket("fwd.sock"), s =>
+        {
+            s.AddSingleton<IGrainFactory>(_cluster.Client);
+            s.AddSingleton(_hub);
+            s.Configure<NsmEndpointOptions>(o => (o.Name, o.NodeName) = (Name, Node));
+        }, a => a.MapNsmEndpoint());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _forwarder.DisposeAsync();
+        await _cluster.DisposeAsync();
+        await _nseServer.DisposeAsync();
+        await _registryServer.DisposeAsync();
+        _folder.Dispose();
+    }
+}
