@@ -68,26 +68,46 @@ public static class UnixSocketChannelFactory
             timeoutSource.CancelAfter(limit);
         }
 
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var endPoint = new UnixDomainSocketEndPoint(socketPath);
+        var backoff = TimeSpan.FromMilliseconds(5);
+        var backlogFull = false;
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeoutSource.Token).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            while (true)
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(endPoint, timeoutSource.Token).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
+                {
+                    // A unix listener whose backlog is full refuses at once with EAGAIN instead of making us wait:
+                    // retry until the connect timeout, as a TCP connect would wait for a busy peer.
+                    socket.Dispose();
+                    backlogFull = true;
+                    await Task.Delay(backoff, timeoutSource.Token).ConfigureAwait(false);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
+                }
+                catch (SocketException e)
+                {
+                    socket.Dispose();
+                    throw new IOException($"Cannot connect to unix socket '{socketPath}': {Describe(e.SocketErrorCode)} ({e.Message}).", e);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            socket.Dispose();
-            throw new TimeoutException($"Connecting to unix socket '{socketPath}' timed out after {timeout}.");
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new IOException($"Cannot connect to unix socket '{socketPath}': {Describe(e.SocketErrorCode)} ({e.Message}).", e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            var why = backlogFull ? " (its listener's backlog stayed full: it is not accepting connections)" : string.Empty;
+            var message = $"Connecting to unix socket '{socketPath}' timed out after {timeout}{why}.";
+            // An IOException, like the other connect failures, so that gRPC reports the call as Unavailable.
+            throw new IOException(message, new TimeoutException(message));
         }
     }
 

@@ -145,6 +145,30 @@ public sealed class UnixSocketTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task Call_ListenerWithFullBacklogNeverAccepts_FailsWithTheConnectTimeoutNamingTheSocket()
+    {
+        var path = _folder.Socket("busy.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(0);
+        var fillers = FillBacklog(path);
+        try
+        {
+            using var channel = UnixSocketChannelFactory.Create(path, TimeSpan.FromMilliseconds(300));
+
+            var error = await Assert.ThrowsAsync<RpcException>(() => new Registration.RegistrationClient(channel).RegisterAsync(Request).ResponseAsync);
+
+            Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+            Assert.Contains($"Connecting to unix socket '{path}' timed out after", error.Status.Detail, StringComparison.Ordinal);
+            Assert.Contains("not accepting connections", error.Status.Detail, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Call_ServerStopped_NextCallFailsAndRestartedServerOnSamePathServesAgain()
     {
         var path = _folder.Socket("restart.sock");
@@ -166,6 +190,27 @@ public sealed class UnixSocketTransportTests : IDisposable
 
         Assert.Single(first.Requests);
         Assert.Single(second.Requests);
+    }
+
+    private static List<Socket> FillBacklog(string path)
+    {
+        // A unix listener that never accepts makes further connects block once its backlog is full: a hung peer.
+        var fillers = new List<Socket>();
+        for (var i = 0; i < 64; i++)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
+            fillers.Add(socket);
+            try
+            {
+                socket.Connect(new UnixDomainSocketEndPoint(path));
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain or SocketError.InProgress)
+            {
+                return fillers;
+            }
+        }
+
+        throw new InvalidOperationException($"The backlog of '{path}' never filled up.");
     }
 
     private static Task<UnixSocketGrpcServer> StartRegistrationAsync(string path, FakeRegistration fake) =>
