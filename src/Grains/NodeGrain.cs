@@ -121,7 +121,7 @@ public sealed partial class NodeGrain(
     {
         var (pfs, resources, groups) = _allocator.Summarise();
         var reservations = allocations.State.Reservations.Select(r => r.ToReservation()).ToList();
-        return Task.FromResult(new NodeSnapshot(this.GetPrimaryKeyString(), pfs, resources, reservations, groups, _activatedAt));
+        return Task.FromResult(new NodeSnapshot(this.GetPrimaryKeyString(), pfs, resources, reservations, groups, _activatedAt, this.RuntimeIdentity));
     }
 
     /// <inheritdoc />
@@ -255,7 +255,7 @@ public sealed partial class NodeGrain(
     {
         await allocations.WriteStateAsync();
         var version = ++_version;
-        _observers.Notify(observer => observer.OnTokensChangedAsync(version));
+        await _observers.Notify(observer => observer.OnTokensChangedAsync(version));
     }
 
     private int NumaNodeOf(string resourceName)

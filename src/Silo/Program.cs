@@ -1,1 +1,3 @@
-return 0;
+using SriovForwarder.Silo.Hosting;
+
+return await ForwarderProgram.RunAsync(args);

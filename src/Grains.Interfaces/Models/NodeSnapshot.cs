@@ -8,4 +8,5 @@ public sealed record NodeSnapshot(
     [property: Id(2)] IReadOnlyList<ResourceSummary> Resources,
     [property: Id(3)] IReadOnlyList<VfReservation> Reservations,
     [property: Id(4)] IReadOnlyDictionary<int, VfDriver> IommuGroupDrivers,
-    [property: Id(5)] DateTimeOffset ActivatedAt);
+    [property: Id(5)] DateTimeOffset ActivatedAt,
+    [property: Id(6)] string Silo);

@@ -1,0 +1,26 @@
+using SriovForwarder.Grains.Inventory;
+using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Silo.Configuration;
+
+namespace SriovForwarder.Silo.Extensions;
+
+/// <summary>Wires the boundary with this node's hardware: sysfs PCI access and the SR-IOV inventory.</summary>
+public static class NodeHardwareExtensions
+{
+    /// <summary>Registers sysfs access under the configured roots and the inventory built from the SR-IOV config.</summary>
+    public static IServiceCollection AddNodeHardware(this IServiceCollection services, ForwarderSettings settings, Grains.Configuration.SriovConfig config)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<PciOptions>(o =>
+        {
+            o.DevicesPath = settings.PciDevicesPath;
+            o.DriversPath = settings.PciDriversPath;
+            o.VfioPath = settings.VfioPath;
+            o.BindTimeout = settings.DriverBindTimeout;
+        });
+        services.AddSingleton<IPciDevices, SysfsPciDevices>();
+        services.AddSingleton(config);
+        services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
+        return services;
+    }
+}

@@ -1,0 +1,126 @@
+using SriovForwarder.Grains.Configuration;
+using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Extensions;
+
+namespace SriovForwarder.Silo.Hosting;
+
+/// <summary>The executable: reads the configuration, optionally starts the simulated node, runs the silo and the endpoints.</summary>
+public static partial class ForwarderProgram
+{
+    /// <summary>Exit code for bad arguments or configuration.</summary>
+    public const int ConfigurationError = 2;
+
+    /// <summary>Exit code when start-up failed after the configuration was accepted.</summary>
+    public const int StartupError = 1;
+
+    /// <summary>Runs until SIGTERM/SIGINT; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (options, argumentError) = CommandLine.Parse(args);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync($"sriov-forwarder: {argumentError}");
+            return ConfigurationError;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(ForwarderSettingsHelp.Render());
+            Console.WriteLine(CommandLine.Usage);
+            return 0;
+        }
+
+        var read = ForwarderSettingsReader.ReadProcessEnvironment();
+        if (read.Settings is not { } settings)
+        {
+            await Console.Error.WriteLineAsync($"sriov-forwarder: invalid configuration:{Environment.NewLine}{read.FormatProblems()}");
+            return ConfigurationError;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.LogLevel));
+        var logger = loggerFactory.CreateLogger("sriov-forwarder");
+        var phases = new StartupPhases(logger);
+        phases.Begin("get config from env");
+        LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
+
+        SimulatedSriovNode? simulated = null;
+        try
+        {
+            if (options.Simulate)
+            {
+                phases.Begin("start the SIMULATED SR-IOV node");
+                var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
+                (simulated, settings) = await SimulationSetup.StartAsync(options, settings, statePathSet, loggerFactory, CancellationToken.None);
+                LogSimulatedNode(logger, simulated.Root, simulated.Reused, simulated.HasRealNetdevs, simulated.PhysicalFunctionAddresses.Count);
+            }
+
+            phases.Begin("get SR-IOV config from file");
+            SriovConfig config;
+            try
+            {
+                config = SriovConfigReader.ReadFile(settings.SriovConfigFile);
+            }
+            catch (SriovConfigException ex)
+            {
+                LogBadSriovConfig(logger, ex.Message);
+                return ConfigurationError;
+            }
+
+            phases.Begin("start the silo, the node grains and the endpoints");
+            var app = BuildApplication(settings, config);
+            await app.StartAsync();
+            if (NodeStartupCheck.Failed)
+            {
+                await app.StopAsync();
+                return StartupError;
+            }
+
+            phases.Completed();
+            LogReady(logger, settings.NodeName, settings.DashboardListenOn?.ToString() ?? "off");
+            await app.WaitForShutdownAsync();
+            await app.DisposeAsync();
+            return NodeStartupCheck.Failed ? StartupError : 0;
+        }
+        finally
+        {
+            if (simulated is not null)
+            {
+                await simulated.DisposeAsync();
+            }
+        }
+    }
+
+    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.LogLevel);
+        // Orleans' own chatter stays at warnings unless NSM_LOG_LEVEL asks for debug or trace.
+        builder.Logging.AddFilter("Orleans", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureForwarderEndpoints(settings));
+        builder.Services.AddNodeHardware(settings, config);
+        builder.AddForwarderSilo(settings);
+        builder.Services.AddHostedService<NodeStartupCheck>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        var app = builder.Build();
+        app.MapForwarderEndpoints(settings);
+        return app;
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Configuration:\n{Configuration}")]
+    private static partial void LogConfiguration(ILogger logger, string configuration);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information,
+        Message = "SIMULATED SR-IOV node in {Root} (reused: {Reused}, real veth netdevs: {RealNetdevs}, {PfCount} PFs)")]
+    private static partial void LogSimulatedNode(ILogger logger, string root, bool reused, bool realNetdevs, int pfCount);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "failed to get PCI resources config: {Error}")]
+    private static partial void LogBadSriovConfig(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; dashboard: {Dashboard}")]
+    private static partial void LogReady(ILogger logger, string node, string dashboard);
+}

@@ -1,0 +1,44 @@
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Placement;
+
+namespace SriovForwarder.Silo.Hosting;
+
+/// <summary>
+/// Activates this node's grain once the silo runs, so a broken inventory (a PF missing from sysfs, no
+/// IOMMU group) is reported at start-up, as upstream's phases 2 and 3 do, instead of on the first request.
+/// </summary>
+public sealed partial class NodeStartupCheck(
+    IGrainFactory grains,
+    LocalNode node,
+    IHostApplicationLifetime lifetime,
+    ILogger<NodeStartupCheck> logger) : IHostedService
+{
+    /// <summary>Set when the check failed; the program exits non-zero.</summary>
+    public static bool Failed { get; private set; }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = await grains.GetGrain<INodeGrain>(node.Name).GetSnapshotAsync();
+            LogInventory(logger, node.Name, snapshot.PhysicalFunctions.Count, snapshot.PhysicalFunctions.Sum(pf => pf.TotalVfs),
+                string.Join(", ", snapshot.Resources.Select(r => $"{r.Name}={r.Tokens}")));
+        }
+        catch (Exception ex)
+        {
+            Failed = true;
+            LogInventoryFailed(logger, node.Name, ex.Message);
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Node {Node}: {PfCount} PFs with {VfCount} VFs; resources: {Resources}")]
+    private static partial void LogInventory(ILogger logger, string node, int pfCount, int vfCount, string resources);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Critical, Message = "Node {Node}: the SR-IOV inventory cannot be built: {Error}")]
+    private static partial void LogInventoryFailed(ILogger logger, string node, string error);
+}
