@@ -1,3 +1,4 @@
+using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Silo.Configuration;
@@ -77,7 +78,7 @@ public static partial class ForwarderProgram
             }
 
             phases.Completed();
-            LogReady(logger, settings.NodeName, settings.DashboardListenOn?.ToString() ?? "off");
+            LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off");
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
@@ -100,14 +101,22 @@ public static partial class ForwarderProgram
         builder.Logging.AddFilter("Orleans", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
         builder.Logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureForwarderEndpoints(settings));
+        var socketPath = NsmEndpointWiring.ListenSocketPath(settings);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureForwarderEndpoints(settings);
+            kestrel.ListenForNsm(settings, socketPath);
+        });
         builder.Services.AddNodeHardware(settings, config);
+        builder.Services.AddNsmForwarding(settings);
         builder.AddForwarderSilo(settings);
+        builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var app = builder.Build();
         app.MapForwarderEndpoints(settings);
+        app.MapNsmEndpoint();
         return app;
     }
 
@@ -121,6 +130,6 @@ public static partial class ForwarderProgram
     [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "failed to get PCI resources config: {Error}")]
     private static partial void LogBadSriovConfig(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; dashboard: {Dashboard}")]
-    private static partial void LogReady(ILogger logger, string node, string dashboard);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
+    private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
 }

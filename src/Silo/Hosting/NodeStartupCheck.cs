@@ -1,3 +1,4 @@
+using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Placement;
 
@@ -24,6 +25,9 @@ public sealed partial class NodeStartupCheck(
             var snapshot = await grains.GetGrain<INodeGrain>(node.Name).GetSnapshotAsync();
             LogInventory(logger, node.Name, snapshot.PhysicalFunctions.Count, snapshot.PhysicalFunctions.Sum(pf => pf.TotalVfs),
                 string.Join(", ", snapshot.Resources.Select(r => $"{r.Name}={r.Tokens}")));
+            // Connections that held VFs before a restart get their cgroup grants and expiry timers back before we serve.
+            var restored = await ConnectionRecovery.ActivateConnectionsAsync(grains, node.Name);
+            LogConnectionsRestored(logger, restored);
         }
         catch (Exception ex)
         {
@@ -38,6 +42,9 @@ public sealed partial class NodeStartupCheck(
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Node {Node}: {PfCount} PFs with {VfCount} VFs; resources: {Resources}")]
     private static partial void LogInventory(ILogger logger, string node, int pfCount, int vfCount, string resources);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Restored {Count} connections that hold VFs")]
+    private static partial void LogConnectionsRestored(ILogger logger, int count);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Critical, Message = "Node {Node}: the SR-IOV inventory cannot be built: {Error}")]
     private static partial void LogInventoryFailed(ILogger logger, string node, string error);

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.Silo.Configuration;
+
+namespace SriovForwarder.Silo.Extensions;
+
+/// <summary>Wires the NSM side: the forwarder chain, the VFIO kernel pieces, and NetworkService/MonitorConnection on the unix socket.</summary>
+public static class NsmEndpointWiring
+{
+    /// <summary>The unix socket path NSMgr reaches us on (NSM_LISTEN_ON, or a fresh one like upstream's).</summary>
+    public static string ListenSocketPath(ForwarderSettings settings) =>
+        NsmUrl.SocketPath(settings.ListenOn ?? TemporaryListenSocket.Create());
+
+    /// <summary>Registers the chain, its kernel pieces and the gRPC services.</summary>
+    public static IServiceCollection AddNsmForwarding(this IServiceCollection services, ForwarderSettings settings)
+    {
+        services.AddForwarderChain(o =>
+        {
+            o.Name = settings.Name;
+            o.NodeName = settings.NodeName;
+        });
+        services.AddNsmEndpoint(
+            o =>
+            {
+                o.Name = settings.Name;
+                o.NodeName = settings.NodeName;
+            },
+            o =>
+            {
+                o.ConnectTo = settings.ConnectTo.ToString();
+                o.DialTimeout = settings.DialTimeout;
+            });
+        services.AddVfioDevices(o => o.VfioPath = settings.VfioPath);
+        services.AddDeviceCgroupController(o => o.CgroupRoot = settings.CgroupPath);
+        services.AddGrpc();
+        return services;
+    }
+
+    /// <summary>Listens for NSM gRPC on the unix socket (HTTP/2 only) and, when NSM_LISTEN_ON_TCP is set, on TCP.</summary>
+    public static void ListenForNsm(this KestrelServerOptions kestrel, ForwarderSettings settings, string socketPath)
+    {
+        kestrel.ListenUnixSocketHttp2(socketPath);
+        if (settings.ListenOnTcp is { } tcp)
+        {
+            if (System.Net.IPAddress.TryParse(tcp.Host, out var ip))
+            {
+                kestrel.Listen(ip, tcp.Port, o => o.Protocols = HttpProtocols.Http2);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(tcp.Port, o => o.Protocols = HttpProtocols.Http2);
+            }
+        }
+    }
+}
