@@ -43,4 +43,8 @@ public sealed class ConnectionState
     /// <summary>When the caller's path token expires; the connection closes itself then.</summary>
     [Id(8)]
     public DateTimeOffset? Expires { get; set; }
+
+    /// <summary>What the KERNEL elements applied in the client namespace (interface, names, policy tables), or null.</summary>
+    [Id(9)]
+    public Elements.Kernel.KernelInterfaceRecord? Kernel { get; set; }
 }

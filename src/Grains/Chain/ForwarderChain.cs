@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Grains.Chain.Elements;
+using SriovForwarder.Grains.Chain.Elements.Kernel;
 using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Chain;
@@ -21,8 +22,13 @@ public sealed class ForwarderChain
 
         var mechanisms = new MechanismsElement(new Dictionary<string, IChainElement>(StringComparer.Ordinal)
         {
-            // The KERNEL branch gains its kernel elements (ethernet context, inject, IP context) with the KERNEL issue.
-            [MechanismTypes.Kernel] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.Kernel)),
+            // Upstream's order after resourcepool: ethernetcontext, inject, connectioncontextkernel. Inside the branch
+            // (not after resetmechanism as upstream), so a mechanism change moves the VF back (bug #18).
+            [MechanismTypes.Kernel] = new ChainSegment(
+                Create<ResourcePoolElement>(VfDriver.Kernel),
+                Create<EthernetContextElement>(),
+                Create<InjectElement>(),
+                Create<IpContextElement>()),
             [MechanismTypes.Vfio] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>()),
             [MechanismTypes.Noop] = new ChainSegment(),
         });

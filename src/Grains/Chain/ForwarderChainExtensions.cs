@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SriovForwarder.Grains.Chain.Elements.Kernel;
+using SriovForwarder.Kernel.Netlink;
 
 namespace SriovForwarder.Grains.Chain;
 
@@ -14,7 +16,21 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton<IVfPool, GrainVfPool>();
         services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
         services.TryAddSingleton<ConnectionActivations>();
+        services.TryAddSingleton<IRouteNetlinkFactory, RouteNetlinkFactory>();
+        services.TryAddSingleton<KernelNamespaces>();
+        services.TryAddSingleton<IVfEthernetSettings, NetlinkVfEthernetSettings>();
         services.TryAddSingleton<ForwarderChain>();
+        return services;
+    }
+
+    /// <summary>
+    /// SIMULATION ONLY: programs VF MAC and VLAN the simulated node's way (<see cref="SimulatedNodeVfEthernetSettings"/>),
+    /// because the simulated PF has no VF table. Call it when the forwarder runs on the simulated node.
+    /// </summary>
+    public static IServiceCollection AddSimulatedNodeVfEthernetSettings(this IServiceCollection services)
+    {
+        services.RemoveAll<IVfEthernetSettings>();
+        services.AddSingleton<IVfEthernetSettings, SimulatedNodeVfEthernetSettings>();
         return services;
     }
 }

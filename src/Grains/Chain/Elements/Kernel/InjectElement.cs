@@ -1,0 +1,245 @@
+using Microsoft.Extensions.Logging;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Netlink.Model;
+
+namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+
+/// <summary>
+/// Upstream's inject server element (6.3.2): before the next hop, moves the VF netdev into the client's network
+/// namespace, renames it to the mechanism's <c>name</c>, sets the MTU and brings it up; moves it back when anything
+/// after it fails. Close moves it back to the host namespace under its original name and, unlike upstream (bug #17),
+/// continues closing the rest of the chain when that fails. What it did is recorded in the connection state.
+/// </summary>
+public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNamespaces namespaces, ILogger<InjectElement> logger) : IChainElement
+{
+    private readonly Lazy<NetworkNamespace> _host = new(NetworkNamespace.OpenHost);
+
+    /// <inheritdoc />
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
+    {
+        if (context.State.Kernel is not null)
+        {
+            return await next.RequestAsync(request, context);
+        }
+
+        var vf = context.State.Vf
+            ?? throw new ForwarderException(ForwarderErrorCode.Internal, "inject runs without a reserved VF: resourcepool must come first");
+        var original = vf.VfInterfaceName
+            ?? throw new ForwarderException(ForwarderErrorCode.FailedPrecondition, $"VF {vf.VfAddress} has no netdev to move into the client namespace");
+        var parameters = KernelParameters.Read(request.Connection.Mechanism);
+        var mtu = (int)(request.Connection.Context?.MTU ?? 0);
+
+        var client = parameters.OpenNamespace();
+        var record = new KernelInterfaceRecord
+        {
+            NamespaceUrl = parameters.NamespaceUrl,
+            NamespaceInode = client.Inode,
+            InterfaceName = parameters.Name,
+            OriginalName = original,
+        };
+        try
+        {
+            MoveIn(client, record, mtu);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
+        namespaces.Keep(context.ConnectionId, client);
+        context.State.Kernel = record;
+        try
+        {
+            return await next.RequestAsync(request, context);
+        }
+        catch (Exception ex)
+        {
+            TryMoveBack(context, record, ex.Message);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
+    {
+        if (context.State.Kernel is not { } record)
+        {
+            await next.CloseAsync(connection, context);
+            return;
+        }
+
+        try
+        {
+            MoveBack(context, record);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Bug #17: upstream returned here and left the next hop open; the rest of the chain is closed regardless.
+            LogMoveBackFailed(logger, context.ConnectionId, record.InterfaceName, record.NamespaceUrl, record.OriginalName, ex.Message);
+        }
+
+        try
+        {
+            await next.CloseAsync(connection, context);
+        }
+        finally
+        {
+            context.State.Kernel = null;
+            namespaces.Release(context.ConnectionId);
+        }
+    }
+
+    private void MoveIn(NetworkNamespace client, KernelInterfaceRecord record, int mtu)
+    {
+        var (name, original) = (record.InterfaceName, record.OriginalName);
+        using var host = netlink.OpenHost();
+        using var inside = netlink.OpenIn(client);
+        Step($"look up {name} in the client namespace {record.NamespaceUrl}", () =>
+        {
+            if (inside.FindLink(name) is { } existing)
+            {
+                HandleExisting(host, inside, existing, record);
+            }
+        });
+
+        if (host.FindLink(original) is null)
+        {
+            throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
+                $"VF netdev {original} is not in the host namespace; cannot move it into {record.NamespaceUrl}");
+        }
+
+        Step($"move {original} into the client namespace {record.NamespaceUrl}", () => host.MoveToNamespace(original, client));
+        try
+        {
+            Step($"set {original} down in {record.NamespaceUrl}", () => inside.SetDown(original));
+            Step($"rename {original} to {name} in {record.NamespaceUrl}", () => inside.Rename(original, name));
+            if (mtu > 0)
+            {
+                Step($"set MTU {mtu} on {name} in {record.NamespaceUrl}", () => inside.SetMtu(name, mtu));
+            }
+
+            Step($"set {name} up in {record.NamespaceUrl}", () => inside.SetUp(name));
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                MoveOut(inside, record);
+            }
+            catch (Exception back) when (back is NetlinkException or InvalidOperationException)
+            {
+                LogMoveBackFailed(logger, "(request)", name, record.NamespaceUrl, original, back.Message + " after: " + ex.Message);
+            }
+
+            throw;
+        }
+    }
+
+    // Upstream: a same-named interface while our VF is still in the host namespace is the orphan of a failed earlier
+    // attempt. We only treat a hardware netdev (no link kind) that way; a virtual one is the client's own: refuse.
+    private void HandleExisting(IRouteNetlink host, IRouteNetlink inside, LinkInfo existing, KernelInterfaceRecord record)
+    {
+        if (existing.Kind is { } kind)
+        {
+            throw ForwarderException.Invalid(
+                $"KERNEL mechanism parameter name: interface {record.InterfaceName} already exists in the client namespace {record.NamespaceUrl} (a {kind} link, ifindex {existing.Index})");
+        }
+
+        if (host.FindLink(record.OriginalName) is null)
+        {
+            return;
+        }
+
+        var temporary = $"tmp-{existing.Index}-{record.NamespaceInode}";
+        temporary = temporary[..Math.Min(temporary.Length, InterfaceName.MaxLength)];
+        try
+        {
+            inside.SetDown(existing.Name);
+            inside.Rename(existing.Name, temporary);
+            inside.MoveToNamespace(temporary, _host.Value);
+            host.DeleteLink(temporary);
+        }
+        catch (NetlinkException ex)
+        {
+            LogOrphan(logger, existing.Name, record.NamespaceUrl, ex.Message);
+        }
+    }
+
+    private void TryMoveBack(ChainContext context, KernelInterfaceRecord record, string cause)
+    {
+        try
+        {
+            MoveBack(context, record);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMoveBackFailed(logger, context.ConnectionId, record.InterfaceName, record.NamespaceUrl, record.OriginalName, ex.Message + " after: " + cause);
+        }
+        finally
+        {
+            context.State.Kernel = null;
+            namespaces.Release(context.ConnectionId);
+        }
+    }
+
+    private void MoveBack(ChainContext context, KernelInterfaceRecord record)
+    {
+        using var host = netlink.OpenHost();
+        if (host.FindLink(record.OriginalName) is not null)
+        {
+            return;
+        }
+
+        var client = namespaces.Get(context.ConnectionId, record);
+        using var inside = netlink.OpenIn(client);
+        MoveOut(inside, record);
+    }
+
+    private void MoveOut(IRouteNetlink inside, KernelInterfaceRecord record)
+    {
+        var (name, original) = (record.InterfaceName, record.OriginalName);
+        var current = inside.FindLink(name) is not null ? name : inside.FindLink(original) is not null ? original : null;
+        if (current is null)
+        {
+            // Upstream's tolerance for "Link not found": the netdev is gone from there (e.g. its namespace died).
+            LogLinkGone(logger, name, record.NamespaceUrl);
+            return;
+        }
+
+        inside.SetDown(current);
+        if (current != original)
+        {
+            inside.Rename(current, original);
+        }
+
+        inside.MoveToNamespace(original, _host.Value);
+    }
+
+    private static void Step(string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NetlinkException ex)
+        {
+            var code = ex.Errno is Errno.EExist or 22 or 34 ? ForwarderErrorCode.InvalidArgument : ForwarderErrorCode.FailedPrecondition;
+            throw new ForwarderException(code, $"failed to {what}: {ex.Message}", ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 3411, Level = LogLevel.Warning,
+        Message = "Connection {ConnectionId}: cannot move {Name} back from {Namespace} to the host as {Original}: {Reason}")]
+    private static partial void LogMoveBackFailed(ILogger logger, string connectionId, string name, string @namespace, string original, string reason);
+
+    [LoggerMessage(EventId = 3412, Level = LogLevel.Warning, Message = "Cannot remove orphan interface {Name} from {Namespace}: {Reason}")]
+    private static partial void LogOrphan(ILogger logger, string name, string @namespace, string reason);
+
+    [LoggerMessage(EventId = 3413, Level = LogLevel.Warning, Message = "Interface {Name} is no longer in {Namespace}; nothing to move back")]
+    private static partial void LogLinkGone(ILogger logger, string name, string @namespace);
+}

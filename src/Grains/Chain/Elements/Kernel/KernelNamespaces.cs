@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using SriovForwarder.Kernel.Namespaces;
+
+namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+
+/// <summary>
+/// The open client-namespace handles of this process's KERNEL connections. A handle is kept for the connection's life
+/// because a namespace whose name was deleted stays alive (with our VF in it) as long as someone holds it open; after
+/// a restart the handle is reopened from the recorded URL.
+/// </summary>
+public sealed class KernelNamespaces : IDisposable
+{
+    private readonly ConcurrentDictionary<string, NetworkNamespace> _handles = new(StringComparer.Ordinal);
+
+    /// <summary>The number of handles held (for tests and the dashboard).</summary>
+    public int Count => _handles.Count;
+
+    /// <summary>Keeps <paramref name="handle"/> for the connection, closing any earlier one.</summary>
+    public void Keep(string connectionId, NetworkNamespace handle)
+    {
+        if (_handles.TryGetValue(connectionId, out var old) && !ReferenceEquals(old, handle))
+        {
+            old.Dispose();
+        }
+
+        _handles[connectionId] = handle;
+    }
+
+    /// <summary>The kept handle, or the namespace reopened from the record; null when neither is possible.</summary>
+    /// <exception cref="NetworkNamespaceException">The URL cannot be opened, or now names a different namespace.</exception>
+    public NetworkNamespace Get(string connectionId, KernelInterfaceRecord record)
+    {
+        if (_handles.TryGetValue(connectionId, out var kept) && !kept.IsClosed)
+        {
+            return kept;
+        }
+
+        var reopened = NetworkNamespace.Open(record.NamespaceUrl);
+        if (record.NamespaceInode != 0 && reopened.Inode != record.NamespaceInode)
+        {
+            var inode = reopened.Inode;
+            reopened.Dispose();
+            throw new NetworkNamespaceException(record.NamespaceUrl,
+                $"it now names net:[{inode}], not the client namespace net:[{record.NamespaceInode}] the interface was moved into");
+        }
+
+        _handles[connectionId] = reopened;
+        return reopened;
+    }
+
+    /// <summary>Closes and forgets the connection's handle.</summary>
+    public void Release(string connectionId)
+    {
+        if (_handles.TryRemove(connectionId, out var handle))
+        {
+            handle.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var id in _handles.Keys)
+        {
+            Release(id);
+        }
+    }
+}

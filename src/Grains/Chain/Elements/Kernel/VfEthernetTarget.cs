@@ -1,0 +1,11 @@
+using SriovForwarder.Kernel.Namespaces;
+
+namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+
+/// <summary>The VF whose ethernet settings are changed: its PF and number, and where its netdev is right now.</summary>
+/// <param name="PfAddress">The PF's PCI address.</param>
+/// <param name="VfNumber">The VF number on the PF (N of <c>virtfnN</c>).</param>
+/// <param name="VfAddress">The VF's PCI address.</param>
+/// <param name="Namespace">The namespace the VF netdev is in, or null for the host namespace.</param>
+/// <param name="InterfaceName">The VF netdev's current name, or null when it has none (VFIO).</param>
+public sealed record VfEthernetTarget(string PfAddress, int VfNumber, string VfAddress, NetworkNamespace? Namespace, string? InterfaceName);
