@@ -1,4 +1,5 @@
 using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Silo.Configuration;
@@ -112,11 +113,15 @@ public static partial class ForwarderProgram
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
+        builder.Services.AddDevicePlugin(settings);
+        // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
+        builder.Services.AddNsmRegistration(settings, socketPath);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var app = builder.Build();
         app.MapForwarderEndpoints(settings);
         app.MapNsmEndpoint();
+        app.MapNsmHealth();
         return app;
     }
 

@@ -1,0 +1,133 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.Gateway.Registry;
+
+/// <summary>
+/// Registers this forwarder with the NSM registry in the background (start-up does not wait for it), refreshes the
+/// registration at 2/3 of its remaining lifetime, retries with backoff while the registry is unreachable, and
+/// unregisters on graceful shutdown (upstream never does: its bug #21).
+/// </summary>
+public sealed class RegistrationService(IOptions<RegistrationOptions> options, ILogger<RegistrationService> logger) : BackgroundService
+{
+    private readonly RegistrationOptions _options = options.Value;
+    private GrpcChannel? _channel;
+    private NetworkServiceEndpoint? _lastRegistered;
+
+    /// <summary>Raised after each successful Register (first one and refreshes) with what the registry returned.</summary>
+    public event Action<NetworkServiceEndpoint>? Registered;
+
+    /// <summary>Whether the last Register succeeded and has not been unregistered since.</summary>
+    public bool IsRegistered => Volatile.Read(ref _lastRegistered) is not null;
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var channel = _channel;
+        if (channel is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _lastRegistered, null) is { } registered)
+        {
+            await UnregisterAsync(channel, registered).ConfigureAwait(false);
+        }
+
+        channel.Dispose();
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            _channel = GrpcUrlChannelFactory.Create(_options.ConnectTo, _options.DialTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            RegistrationLog.BadConfiguration(logger, ex.Message);
+            return;
+        }
+
+        var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(_channel);
+        var retryDelay = _options.FirstRetryDelay;
+        var failing = false;
+        var attempt = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var request = RegistrationRequest.Build(_options, DateTimeOffset.UtcNow);
+            TimeSpan wait;
+            try
+            {
+                var returned = await client.RegisterAsync(
+                    request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
+                wait = RegistrationRequest.RefreshDelay(request, returned, DateTimeOffset.UtcNow);
+                var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
+                if (wasRegistered && !failing)
+                {
+                    RegistrationLog.Refreshed(logger, _options.Name, wait);
+                }
+                else
+                {
+                    RegistrationLog.Registered(logger, _options.ConnectTo, _options.Name, _options.NetworkServiceName, _options.Url, wait);
+                }
+
+                failing = false;
+                attempt = 0;
+                retryDelay = _options.FirstRetryDelay;
+                Registered?.Invoke(returned);
+            }
+            catch (RpcException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException ex)
+            {
+                attempt++;
+                if (!failing)
+                {
+                    RegistrationLog.Unreachable(logger, _options.ConnectTo, _options.Name, ex.Status.Detail, _options.MaxRetryDelay);
+                    failing = true;
+                }
+                else
+                {
+                    RegistrationLog.AttemptFailed(logger, attempt, _options.Name, ex.Status.Detail);
+                }
+
+                wait = retryDelay;
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+
+            try
+            {
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task UnregisterAsync(GrpcChannel channel, NetworkServiceEndpoint registered)
+    {
+        try
+        {
+            var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(channel);
+            await client.UnregisterAsync(registered, deadline: DateTime.UtcNow + _options.UnregisterTimeout).ConfigureAwait(false);
+            RegistrationLog.Unregistered(logger, _options.Name, _options.ConnectTo);
+        }
+        catch (RpcException ex)
+        {
+            RegistrationLog.UnregisterFailed(logger, _options.Name, _options.ConnectTo, ex.Status.Detail);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using SriovForwarder.Gateway.Registry;
+using SriovForwarder.Silo.Configuration;
+
+namespace SriovForwarder.Silo.Extensions;
+
+/// <summary>Wires the forwarder's registration with the NSM registry and the gRPC health service on the NSM socket.</summary>
+public static class RegistryWiring
+{
+    /// <summary>Registers as <c>NSM_NAME</c> under <c>NSM_NSNAME</c> with <c>NSM_LABELS</c> at <c>NSM_CONNECT_TO</c>, advertising <c>unix://<paramref name="socketPath"/></c>.</summary>
+    public static IServiceCollection AddNsmRegistration(this IServiceCollection services, ForwarderSettings settings, string socketPath)
+    {
+        services.AddNsmHealth();
+        services.AddNsmRegistration(o =>
+        {
+            o.ConnectTo = settings.ConnectTo.ToString();
+            o.Name = settings.Name;
+            o.NetworkServiceName = settings.NetworkServiceName;
+            o.Labels = settings.Labels;
+            // FD passing (inode:// URLs) is not implemented: NSMgr must be able to open this path itself.
+            o.Url = "unix://" + socketPath;
+            o.Lifetime = settings.MaxTokenLifetime;
+        });
+        return services;
+    }
+}
