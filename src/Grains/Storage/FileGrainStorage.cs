@@ -7,8 +7,9 @@ namespace SriovForwarder.Grains.Storage;
 
 /// <summary>
 /// Grain storage in files on the node: one file per grain, replaced atomically (write a temporary
-/// file, flush it to disk, rename it over the old one), so a crash leaves either the old or the new
-/// state and never a torn one. The ETag is a version counter kept in the file name's companion.
+/// file, rename it over the old one), so a crash of the process leaves either the old or the new state
+/// and never a torn one. The ETag is a version counter kept in the file's header. Files are not fsynced:
+/// see docs/decisions/003-node-state-without-fsync.md.
 /// </summary>
 public sealed partial class FileGrainStorage(
     IOptions<FileGrainStorageOptions> options,
@@ -129,11 +130,7 @@ public sealed partial class FileGrainStorage(
         var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-            {
-                await stream.WriteAsync(content);
-                stream.Flush(flushToDisk: true);
-            }
+            await File.WriteAllBytesAsync(temporary, content);
 
             File.Move(temporary, path, overwrite: true);
         }
