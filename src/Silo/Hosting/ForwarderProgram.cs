@@ -113,7 +113,6 @@ public static partial class ForwarderProgram
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
-        builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
         builder.Services.AddNsmRegistration(settings, socketPath);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
