@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>Folders, ports and environment for running the real executable with <c>--simulate</c> against a <see cref="StandInNsmgr"/>.</summary>
+public sealed class NsmForwarderHarness : IDisposable
+{
+    public const string NodeName = "nsm-node";
+    public const string ForwarderName = "sriov-fwd-e2e";
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    public NsmForwarderHarness()
+    {
+        Folder = Directory.CreateTempSubdirectory("sriov-nsm-e2e-").FullName;
+        Directory.CreateDirectory(CgroupRoot);
+        File.WriteAllText(Path.Combine(CgroupRoot, "devices.list"), "a *:* rwm\n");
+    }
+
+    public string Folder { get; }
+
+    public string CgroupRoot => Path.Combine(Folder, "cgroup");
+
+    public string ListenSocket => Path.Combine(Folder, "listen_on.io.sock");
+
+    public string SimulateDir => Path.Combine(Folder, "node");
+
+    public int GatewayPort { get; } = ForwarderProcess.FreePort();
+
+    /// <summary>Creates a container cgroup <c>&lt;pod&gt;/&lt;container&gt;</c> with empty devices files (a regular file records every write).</summary>
+    public string AddContainerCgroup(string pod, string container)
+    {
+        var dir = Path.Combine(CgroupRoot, pod, container);
+        Directory.CreateDirectory(dir);
+        foreach (var file in new[] { "devices.list", "devices.allow", "devices.deny" })
+        {
+            File.WriteAllText(Path.Combine(dir, file), "");
+        }
+
+        return dir;
+    }
+
+    public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["NSM_NAME"] = ForwarderName,
+            ["NSM_LABELS"] = "p2p:true,zone:e2e",
+            ["NSM_NODE_NAME"] = NodeName,
+            ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{ForwarderProcess.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            ["NSM_SILO_PORT"] = ForwarderProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["NSM_GATEWAY_PORT"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(Folder, "device-plugins"),
+            ["NSM_POD_RESOURCES_PATH"] = Path.Combine(Folder, "pod-resources"),
+            ["NSM_CONNECT_TO"] = connectTo,
+            ["NSM_LISTEN_ON"] = $"unix://{ListenSocket}",
+            ["NSM_CGROUP_PATH"] = CgroupRoot,
+            ["NSM_DIAL_TIMEOUT"] = "2s",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return ForwarderProcess.Start(["--simulate=pfs=2,vfs=2", "--simulate-dir", SimulateDir], environment);
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}

@@ -1,0 +1,84 @@
+using System.Threading.Channels;
+using Grpc.Health.V1;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>The real executable (run as root, <c>--simulate</c>) registering with a stand-in NSMgr over unix sockets.</summary>
+[Trait("Requires", "root")]
+public sealed class RegistrationEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly NsmForwarderHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Start_RegistersRefreshesAnswersHealthAndUnregistersOnSigterm()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        nsmgr.Registry.GrantedLifetime = TimeSpan.FromSeconds(3);
+        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}");
+
+        var first = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        var refresh = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        var health = new Health.HealthClient(channel);
+        var statuses = new List<HealthCheckResponse.Types.ServingStatus>();
+        foreach (var service in new[] { "", "networkservice.NetworkService", "connection.MonitorConnection" })
+        {
+            statuses.Add((await health.CheckAsync(new HealthCheckRequest { Service = service })).Status);
+        }
+
+        var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
+        var unregistered = await ReadAsync(nsmgr.Registry.Unregistrations, forwarder);
+
+        Assert.Equal(NsmForwarderHarness.ForwarderName, first.Name);
+        Assert.Equal(["forwarder"], first.NetworkServiceNames);
+        Assert.Equal(
+            new Dictionary<string, string> { ["p2p"] = "true", ["zone"] = "e2e" },
+            first.NetworkServiceLabels["forwarder"].Labels);
+        Assert.Equal($"unix://{_harness.ListenSocket}", first.Url);
+        Assert.InRange(first.ExpirationTime.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
+        Assert.Equal(first.Name, refresh.Name);
+        Assert.All(statuses, s => Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, s));
+        Assert.Equal(0, exitCode);
+        Assert.Equal(NsmForwarderHarness.ForwarderName, unregistered.Name);
+        Assert.Contains("Unregistered " + NsmForwarderHarness.ForwarderName, forwarder.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_RegistryDown_ServesAnywayAndRegistersOnceItComesUp()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder, registryUp: false);
+        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}");
+
+        await forwarder.WaitForLineAsync("sriov-forwarder ready", Patience);
+        var warning = await forwarder.WaitForLineAsync("is unreachable or refused the registration", Patience);
+        using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        var status = (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "networkservice.NetworkService" })).Status;
+        await nsmgr.StartRegistryAsync();
+        var registered = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        await forwarder.WaitForLineAsync("Registered with the NSM registry", Patience);
+        var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains(nsmgr.RegistrySocket, warning, StringComparison.Ordinal);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
+        Assert.Equal(NsmForwarderHarness.ForwarderName, registered.Name);
+        Assert.Single(forwarder.Output.Split('\n'), l => l.Contains("is unreachable or refused the registration", StringComparison.Ordinal));
+        Assert.Equal(0, exitCode);
+    }
+
+    private static async Task<T> ReadAsync<T>(Channel<T> channel, ForwarderProcess forwarder)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            return await channel.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the stand-in NSMgr heard nothing; forwarder output:{Environment.NewLine}{forwarder.Output}");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>A stand-in NSMgr for the real executable: the registry on <c>nsm.io.sock</c> and one NSE (<c>nse-1</c>, service <c>ns</c>) on its own socket.</summary>
+public sealed class StandInNsmgr : IAsyncDisposable
+{
+    private UnixSocketGrpcServer? _registryServer;
+    private UnixSocketGrpcServer? _nseServer;
+
+    private StandInNsmgr(string folder) => RegistrySocket = Path.Combine(folder, "nsm.io.sock");
+
+    public StandInRegistry Registry { get; } = new();
+
+    public StandInEndpoint Nse { get; } = new();
+
+    public string RegistrySocket { get; }
+
+    /// <summary>Starts both servers, or only prepares the socket path when <paramref name="registryUp"/> is false.</summary>
+    public static async Task<StandInNsmgr> StartAsync(string folder, bool registryUp = true)
+    {
+        var nsmgr = new StandInNsmgr(folder);
+        nsmgr._nseServer = await UnixSocketGrpcServer.StartAsync(
+            Path.Combine(folder, "nse.sock"), s => s.AddSingleton(nsmgr.Nse), a => a.MapGrpcService<StandInEndpoint>());
+        nsmgr.Registry.Endpoints.Add(new NetworkServiceEndpoint
+        {
+            Name = "nse-1",
+            Url = "unix://" + nsmgr._nseServer.SocketPath,
+            NetworkServiceNames = { "ns" },
+        });
+        if (registryUp)
+        {
+            await nsmgr.StartRegistryAsync();
+        }
+
+        return nsmgr;
+    }
+
+    /// <summary>Brings the registry up (again).</summary>
+    public async Task StartRegistryAsync() =>
+        _registryServer = await UnixSocketGrpcServer.StartAsync(RegistrySocket, s => s.AddSingleton(Registry), a => a.MapGrpcService<StandInRegistry>());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_registryServer is not null)
+        {
+            await _registryServer.DisposeAsync();
+        }
+
+        if (_nseServer is not null)
+        {
+            await _nseServer.DisposeAsync();
+        }
+    }
+}
