@@ -9,21 +9,27 @@ public sealed class SimulatedForwarderTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task Simulate_StartsServesTheDashboardAndStopsCleanlyOnSigterm()
+    public async Task Simulate_StartsServesDashboardAndDiagnosticsAndStopsCleanlyOnSigterm()
     {
         var dashboardPort = ForwarderProcess.FreePort();
-        await using var forwarder = ForwarderProcess.Start(["--simulate=pfs=2,vfs=4"], Environment(dashboardPort));
+        var diagnosticsPort = ForwarderProcess.FreePort();
+        var environment = Environment(dashboardPort);
+        environment["NSM_PPROF_ENABLED"] = "true";
+        environment["NSM_PPROF_LISTEN_ON"] = $"127.0.0.1:{diagnosticsPort}";
+        await using var forwarder = ForwarderProcess.Start(["--simulate=pfs=2,vfs=4"], environment);
 
         await forwarder.WaitForLineAsync("sriov-forwarder ready on node e2e-node", StartTimeout);
         var inventory = await forwarder.WaitForLineAsync("Node e2e-node: 2 PFs with 8 VFs", StartTimeout);
         using var http = new HttpClient();
         var page = await http.GetAsync(new Uri($"http://127.0.0.1:{dashboardPort}/dashboard"));
         var html = await page.Content.ReadAsStringAsync();
+        var runtime = await http.GetStringAsync(new Uri($"http://127.0.0.1:{diagnosticsPort}/debug/runtime"));
         var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
 
         Assert.Contains("service.domain.1/intel=8", inventory, StringComparison.Ordinal);
         Assert.True(page.IsSuccessStatusCode, $"dashboard answered {(int)page.StatusCode}");
         Assert.Contains("Orleans", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"workingSetBytes\":", runtime, StringComparison.Ordinal);
         Assert.Equal(0, exitCode);
         Assert.Contains("Startup completed in", forwarder.Output, StringComparison.Ordinal);
     }

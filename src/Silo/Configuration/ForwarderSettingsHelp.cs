@@ -9,7 +9,7 @@ public static class ForwarderSettingsHelp
     public static string Render()
     {
         var builder = new StringBuilder()
-            .AppendLine("Usage: sriov-forwarder [--help]")
+            .AppendLine("Usage: sriov-forwarder [--help] [--simulate[=SPEC]] [--simulate-dir DIR]")
             .AppendLine()
             .AppendLine("The Network Service Mesh SR-IOV forwarder. It is configured by these environment variables:")
             .AppendLine();

@@ -107,12 +107,14 @@ public static partial class ForwarderProgram
         {
             kestrel.ConfigureForwarderEndpoints(settings);
             kestrel.ListenForNsm(settings, socketPath);
+            kestrel.ListenForDiagnostics(settings);
         });
         builder.Services.AddNodeHardware(settings, config);
         builder.Services.AddNsmForwarding(settings);
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
+        builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
         builder.Services.AddNsmRegistration(settings, socketPath);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -120,6 +122,7 @@ public static partial class ForwarderProgram
         var app = builder.Build();
         app.MapForwarderEndpoints(settings);
         app.MapNsmEndpoint();
+        app.MapDiagnostics(settings);
         app.MapNsmHealth();
         return app;
     }

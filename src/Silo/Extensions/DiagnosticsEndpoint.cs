@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SriovForwarder.Silo.Configuration;
+
+namespace SriovForwarder.Silo.Extensions;
+
+/// <summary>
+/// The .NET stand-in for upstream's pprof server (NSM_PPROF_ENABLED, NSM_PPROF_LISTEN_ON): runtime figures as
+/// JSON at <c>/debug/runtime</c>. Deeper profiling uses the runtime's own diagnostics socket (dotnet-trace,
+/// dotnet-counters, dotnet-dump), which is on by default.
+/// </summary>
+public static class DiagnosticsEndpoint
+{
+    /// <summary>The path of the runtime figures.</summary>
+    public const string Path = "/debug/runtime";
+
+    /// <summary>Listens on NSM_PPROF_LISTEN_ON when NSM_PPROF_ENABLED is true.</summary>
+    public static void ListenForDiagnostics(this KestrelServerOptions kestrel, ForwarderSettings settings)
+    {
+        if (!settings.PprofEnabled)
+        {
+            return;
+        }
+
+        var address = settings.PprofListenOn;
+        if (IPAddress.TryParse(address.Host, out var ip))
+        {
+            kestrel.Listen(ip, address.Port, o => o.Protocols = HttpProtocols.Http1);
+        }
+        else
+        {
+            kestrel.ListenLocalhost(address.Port, o => o.Protocols = HttpProtocols.Http1);
+        }
+    }
+
+    /// <summary>Maps <see cref="Path"/> on the diagnostics port only.</summary>
+    public static void MapDiagnostics(this WebApplication app, ForwarderSettings settings)
+    {
+        if (!settings.PprofEnabled)
+        {
+            return;
+        }
+
+        app.MapGet(Path, () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            var gc = GC.GetGCMemoryInfo();
+            return Results.Json(new
+            {
+                process.Id,
+                UptimeSeconds = (DateTime.Now - process.StartTime).TotalSeconds,
+                WorkingSetBytes = process.WorkingSet64,
+                ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                gc.HeapSizeBytes,
+                Gen0Collections = GC.CollectionCount(0),
+                Gen1Collections = GC.CollectionCount(1),
+                Gen2Collections = GC.CollectionCount(2),
+                ThreadCount = process.Threads.Count,
+                ThreadPoolThreads = ThreadPool.ThreadCount,
+                ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
+                GCSettings = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            });
+        }).RequireHost($"*:{settings.PprofListenOn.Port}");
+    }
+}
