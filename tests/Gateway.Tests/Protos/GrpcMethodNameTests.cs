@@ -57,7 +57,7 @@ public sealed class GrpcMethodNameTests
     {
         var binder = new RecordingServiceBinder();
         Registration.BindService(binder, null!);
-        DevicePlugin.BindService(binder, null!);
+        Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin.BindService(binder, null!);
 
         Assert.Equal(
         [

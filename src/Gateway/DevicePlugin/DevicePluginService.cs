@@ -1,0 +1,124 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
+using SriovForwarder.Grains.Interfaces.Models;
+
+namespace SriovForwarder.Gateway.DevicePlugin;
+
+/// <summary>
+/// Kubelet's <c>v1beta1.DevicePlugin</c> for one resource: the resource's tokens as devices, pushed
+/// on every token-pool change, and Allocate handing the token ids to the containers.
+/// </summary>
+public sealed class DevicePluginService(ResourcePlugin plugin, ILogger<DevicePluginService> logger) : Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin.DevicePluginBase
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>What this server offers: neither PreStartContainer nor GetPreferredAllocation (tokens are interchangeable).</summary>
+    public static DevicePluginOptions Options => new() { PreStartRequired = false, GetPreferredAllocationAvailable = false };
+
+    /// <inheritdoc />
+    public override Task<DevicePluginOptions> GetDevicePluginOptions(Empty request, ServerCallContext context) => Task.FromResult(Options);
+
+    /// <inheritdoc />
+    public override async Task ListAndWatch(Empty request, IServerStreamWriter<ListAndWatchResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var cancellation = context.CancellationToken;
+        IReadOnlyList<TokenDevice>? sent = null;
+        DevicePluginLog.ListAndWatchStarted(logger, plugin.ResourceName);
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Read the version before asking for devices, so a change during the call wakes the next wait.
+            var seen = plugin.Changes.Version;
+            ResourceDevices devices;
+            try
+            {
+                devices = await plugin.Node.GetDevicesAsync(plugin.ResourceName).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                // Ending the stream would make kubelet drop the resource until we register again: keep it and retry.
+                DevicePluginLog.DevicesUnavailable(logger, plugin.ResourceName, ex.Message);
+                await Task.Delay(RetryDelay, plugin.Time, cancellation).ConfigureAwait(false);
+                continue;
+            }
+
+            if (sent is null || !sent.SequenceEqual(devices.Devices))
+            {
+                await responseStream.WriteAsync(ToResponse(devices), cancellation).ConfigureAwait(false);
+                sent = devices.Devices;
+                DevicePluginLog.DevicesSent(logger, plugin.ResourceName, devices.Devices.Count, devices.Devices.Count(d => !d.Healthy), devices.Version);
+            }
+
+            await WaitForChangeAsync(seen, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<PreferredAllocationResponse> GetPreferredAllocation(PreferredAllocationRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented,
+            $"the device plugin of {plugin.ResourceName} does not offer GetPreferredAllocation (its options say so); its tokens are interchangeable"));
+
+    /// <inheritdoc />
+    public override async Task<AllocateResponse> Allocate(AllocateRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ids = AllocateRequestCheck.TokenIds(request, plugin.ResourceName);
+        try
+        {
+            await plugin.Node.AllocateTokensAsync(plugin.ResourceName, ids).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var error = DevicePluginErrors.ToRpcException(ex, plugin.ResourceName);
+            DevicePluginLog.AllocateFailed(logger, plugin.ResourceName, string.Join(",", ids), error.Status.StatusCode, error.Status.Detail);
+            throw error;
+        }
+
+        plugin.Tracker.Track(plugin.ResourceName, ids);
+        var response = new AllocateResponse();
+        foreach (var container in request.ContainerRequests)
+        {
+            var answer = new ContainerAllocateResponse();
+            answer.Envs.Add(KubeletDevicePlugin.TokensEnvName(plugin.ResourceName), string.Join(",", container.DevicesIds));
+            response.ContainerResponses.Add(answer);
+        }
+
+        DevicePluginLog.Allocated(logger, plugin.ResourceName, string.Join(",", ids));
+        return response;
+    }
+
+    /// <inheritdoc />
+    public override Task<PreStartContainerResponse> PreStartContainer(PreStartContainerRequest request, ServerCallContext context) =>
+        Task.FromResult(new PreStartContainerResponse());
+
+    private static ListAndWatchResponse ToResponse(ResourceDevices devices)
+    {
+        var response = new ListAndWatchResponse();
+        foreach (var token in devices.Devices)
+        {
+            var device = new Device { ID = token.Id, Health = token.Healthy ? KubeletDevicePlugin.Healthy : KubeletDevicePlugin.Unhealthy };
+            if (token.NumaNode >= 0)
+            {
+                device.Topology = new TopologyInfo { Nodes = { new NUMANode { ID = token.NumaNode } } };
+            }
+
+            response.Devices.Add(device);
+        }
+
+        return response;
+    }
+
+    private async Task WaitForChangeAsync(long seen, CancellationToken cancellation)
+    {
+        try
+        {
+            // The poll period is a safety net for a lost observer subscription; changes normally wake us at once.
+            await plugin.Changes.WaitAsync(seen, cancellation).WaitAsync(plugin.ResourcePollTimeout, plugin.Time, cancellation).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+}

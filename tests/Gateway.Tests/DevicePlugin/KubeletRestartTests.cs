@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Grpc.Core;
+using SriovForwarder.Gateway.Transport;
+using Xunit.Abstractions;
+using static SriovForwarder.Gateway.Tests.DevicePlugin.DevicePluginClusterFixture;
+
+namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+
+/// <summary>Kubelet restarts, a missing kubelet and a kubelet that refuses Register.</summary>
+[Collection(DevicePluginClusterCollection.Name)]
+public sealed class KubeletRestartTests(DevicePluginClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task KubeletRestart_SocketsDeletedAndKubeletSockRecreated_RegistersAgainOnFreshSocketsAndServes()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster);
+        var first = await kubelet.RegistrationsAsync(2);
+
+        var clock = Stopwatch.StartNew();
+        await kubelet.RestartAsync();
+        var again = await kubelet.RegistrationsAsync(2);
+        output.WriteLine($"registered again {clock.ElapsedMilliseconds} ms after kubelet.sock was re-created (informative; measured in bench/)");
+
+        Assert.Equal(first.Select(r => r.Request.ResourceName).Order(), again.Select(r => r.Request.ResourceName).Order());
+        Assert.Empty(first.Select(r => r.Request.Endpoint).Intersect(again.Select(r => r.Request.Endpoint)));
+        Assert.All(again, r => Assert.True(UnixSocketFile.IsSocket(Path.Combine(kubelet.DevicePluginPath, r.Request.Endpoint))));
+        Assert.All(again, r => Assert.NotNull(r.Options));
+        using var client = kubelet.ClientFor(again.Single(r => r.Request.ResourceName == Intel));
+        using var cancel = new CancellationTokenSource();
+        using var stream = client.Watch(cancel.Token);
+        Assert.Equal(TokensPerResource, (await stream.NextAsync()).Devices.Count);
+        await cancel.CancelAsync();
+    }
+
+    [Fact]
+    public async Task OurSocketDeleted_WithoutKubeletRestart_ServedAgainAndRegistered()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster);
+        var first = await kubelet.NextRegistrationAsync(TenG);
+
+        File.Delete(Path.Combine(kubelet.DevicePluginPath, first.Request.Endpoint));
+        var again = await kubelet.NextRegistrationAsync(TenG);
+
+        Assert.NotEqual(first.Request.Endpoint, again.Request.Endpoint);
+        Assert.NotNull(again.Options);
+        Assert.True(kubelet.Log.Has(5004, TenG));
+    }
+
+    [Fact]
+    public async Task Start_WithoutKubelet_LogsOnceKeepsWaitingAndRegistersWhenKubeletAppears()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster, withKubelet: false);
+        await WaitUntilAsync(() => kubelet.Log.Count(5001) > 0);
+        // Several socket checks pass without a kubelet (250 ms apart): they must not repeat the line.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, kubelet.Log.Count(5001));
+        Assert.True(kubelet.Log.Has(5001, Path.Combine(kubelet.DevicePluginPath, "kubelet.sock")));
+        Assert.Empty(Directory.GetFiles(kubelet.DevicePluginPath));
+
+        await kubelet.StartRegistrationAsync();
+        var registrations = await kubelet.RegistrationsAsync(2);
+
+        Assert.All(registrations, r => Assert.NotNull(r.Options));
+    }
+
+    [Fact]
+    public async Task Register_KubeletAnswersError_LoggedWithStatusAndRetriedUntilAccepted()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster, withKubelet: false);
+        kubelet.Registration.Refuse = new Status(StatusCode.InvalidArgument, "plugin version not supported");
+        await kubelet.StartRegistrationAsync();
+
+        var refused = await kubelet.NextRegistrationAsync(Intel);
+        await WaitUntilAsync(() => kubelet.Log.Has(5003, "plugin version not supported"));
+        kubelet.Registration.Refuse = null;
+        var accepted = await kubelet.RegistrationsAsync(1);
+
+        Assert.Null(refused.Options);
+        Assert.True(kubelet.Log.Has(5003, "InvalidArgument"));
+        Assert.NotNull(accepted[0].Options);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
