@@ -9,6 +9,8 @@ public sealed class NsmForwarderHarness : IDisposable
     public const string ForwarderName = "sriov-fwd-e2e";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    private readonly List<FakeDevicesCgroup> _cgroups = [];
+
     public NsmForwarderHarness()
     {
         Folder = Directory.CreateTempSubdirectory("sriov-nsm-e2e-").FullName;
@@ -26,17 +28,12 @@ public sealed class NsmForwarderHarness : IDisposable
 
     public int GatewayPort { get; } = ForwarderProcess.FreePort();
 
-    /// <summary>Creates a container cgroup <c>&lt;pod&gt;/&lt;container&gt;</c> with empty devices files (a regular file records every write).</summary>
-    public string AddContainerCgroup(string pod, string container)
+    /// <summary>Creates a container cgroup <c>&lt;pod&gt;/&lt;container&gt;</c> that behaves like the kernel's (FIFOs for allow/deny) and records every write.</summary>
+    public FakeDevicesCgroup AddContainerCgroup(string pod, string container)
     {
-        var dir = Path.Combine(CgroupRoot, pod, container);
-        Directory.CreateDirectory(dir);
-        foreach (var file in new[] { "devices.list", "devices.allow", "devices.deny" })
-        {
-            File.WriteAllText(Path.Combine(dir, file), "");
-        }
-
-        return dir;
+        var cgroup = new FakeDevicesCgroup(Path.Combine(CgroupRoot, pod, container), FakeDevicesCgroup.ContainerDefaults);
+        _cgroups.Add(cgroup);
+        return cgroup;
     }
 
     public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null)
@@ -64,5 +61,13 @@ public sealed class NsmForwarderHarness : IDisposable
         return ForwarderProcess.Start(["--simulate=pfs=2,vfs=2", "--simulate-dir", SimulateDir], environment);
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose()
+    {
+        foreach (var cgroup in _cgroups)
+        {
+            cgroup.Dispose();
+        }
+
+        Directory.Delete(Folder, recursive: true);
+    }
 }
