@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.NetworkInformation;
+using BenchmarkDotNet.Attributes;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Benchmarks.Netlink;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Grains.Configuration;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Inventory;
+using SriovForwarder.Grains.Placement;
+using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Netlink.Model;
+using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Benchmarks.KernelMechanism;
+
+/// <summary>
+/// KERNEL Request+Close through the connection grain (in-process cluster, SIMULATED node with real veths, stand-in
+/// registry and next hop) against the same kernel work done directly with our netlink and with the <c>ip</c>
+/// command: move into the client namespace, down, rename, MTU, up, ping_group_range, address (waited usable),
+/// on-link route, MAC; then down, rename back, move back. Needs root.
+/// </summary>
+[Config(typeof(KernelCycleBenchmarkConfig))]
+public class KernelMechanismBenchmark
+{
+    private const string Node = "node-bench";
+    private const string InsideName = "nsm-1";
+    private readonly string _id = Guid.NewGuid().ToString("N")[..6];
+    private readonly IpPrefix _address = IpPrefix.Parse("10.77.0.2/24");
+    private readonly Route _route = new(IpPrefix.Parse("10.78.0.0/24")) { Gateway = IPAddress.Parse("10.77.0.1"), OnLink = true };
+    private readonly PhysicalAddress _mac = PhysicalAddress.Parse("0A-55-44-33-22-00");
+    private string _namespaceName = "";
+    private string _vf = "";
+    private string _state = "";
+    private string _token = "";
+    private SimulatedSriovNode _node = null!;
+    private InProcessTestCluster _cluster = null!;
+    private NetworkNamespace _target = null!;
+    private NetworkNamespace _host = null!;
+    private RouteNetlink _hostNetlink = null!;
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _hostNetlink?.Dispose();
+        _target?.Dispose();
+        _host?.Dispose();
+        _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _node?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        TryIp("netns", "del", _namespaceName);
+        TryIp("link", "del", _vf);
+        if (_state.Length > 0)
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+    }
+
+    [Benchmark(Description = "KERNEL Request+Close through the connection grain")]
+    public void Forwarder() => ForwarderAsync().GetAwaiter().GetResult();
+
+    [Benchmark(Baseline = true, Description = "same steps, our netlink called directly")]
+    public void Bare()
+    {
+        _hostNetlink.MoveToNamespace(_vf, _target);
+        using (var inside = RouteNetlink.OpenIn(_target))
+        {
+            inside.SetDown(_vf);
+            inside.Rename(_vf, InsideName);
+            inside.SetMtu(InsideName, 1400);
+            inside.SetUp(InsideName);
+            NamespaceSysctl.Write(_target, "net/ipv4/ping_group_range", "0 2147483647");
+            inside.AddAddress(InsideName, _address);
+            inside.WaitUntilUsableAsync(InsideName, [_address], TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
+            inside.AddRoute(InsideName, _route);
+            inside.SetMac(InsideName, _mac);
+
+            inside.SetDown(InsideName);
+            inside.Rename(InsideName, _vf);
+            inside.MoveToNamespace(_vf, _host);
+        }
+    }
+
+    [Benchmark(Description = "same steps with the ip command")]
+    public void IpCommand()
+    {
+        var ns = _namespaceName;
+        Ip("link", "set", _vf, "netns", ns);
+        Ip("-n", ns, "link", "set", _vf, "down");
+        Ip("-n", ns, "link", "set", _vf, "name", InsideName);
+        Ip("-n", ns, "link", "set", InsideName, "mtu", "1400");
+        Ip("-n", ns, "link", "set", InsideName, "up");
+        Ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647");
+        Ip("-n", ns, "addr", "replace", "10.77.0.2/24", "dev", InsideName);
+        Ip("-n", ns, "route", "replace", "10.78.0.0/24", "via", "10.77.0.1", "dev", InsideName, "onlink");
+        Ip("-n", ns, "link", "set", InsideName, "address", "0a:55:44:33:22:00");
+
+        Ip("-n", ns, "link", "set", InsideName, "down");
+        Ip("-n", ns, "link", "set", InsideName, "name", _vf);
+        Ip("-n", ns, "link", "set", _vf, "netns", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private async Task SetupAsync()
+    {
+        _namespaceName = $"kmb-{_id}";
+        _vf = $"k{_id}a";
+        Ip("netns", "add", _namespaceName);
+        Ip("link", "add", _vf, "type", "veth", "peer", "name", $"k{_id}b");
+        _target = NetworkNamespace.Open($"/var/run/netns/{_namespaceName}");
+        _host = NetworkNamespace.OpenHost();
+        _hostNetlink = RouteNetlink.Open();
+
+        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=1,vfs=2"), new SimulatedNodeOptions { RealNetdevs = true });
+        _state = Directory.CreateTempSubdirectory("kernel-bench-state-").FullName;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddSingleton(new LocalNode(Node));
+            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
+            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
+            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
+            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddNodeFileStorage(_state);
+            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
+            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<IVfioDevices, VfioDevices>();
+            silo.Services.AddSingleton<IDeviceCgroupGrants, BenchCgroupGrants>();
+            silo.Services.AddSingleton<INsmRegistryClient, BenchRegistry>();
+            silo.Services.AddSingleton<INextHopClient, BenchNextHop>();
+            silo.Services.AddSingleton<IConnectionEventSink, BenchEventSink>();
+            silo.Services.AddForwarderChain(o =>
+            {
+                o.Name = "forwarder";
+                o.NodeName = Node;
+            });
+            silo.Services.AddSimulatedNodeVfEthernetSettings();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        var nodeGrain = _cluster.Client.GetGrain<INodeGrain>(Node);
+        var resource = (await nodeGrain.GetResourceNamesAsync())[0];
+        _token = (await nodeGrain.GetDevicesAsync(resource)).Devices[0].Id;
+    }
+
+    private async Task ForwarderAsync()
+    {
+        var id = Guid.NewGuid().ToString();
+        var grain = _cluster.Client.GetGrain<IConnectionGrain>(NodeKeys.For(Node, id));
+        var request = new NetworkServiceRequest
+        {
+            Connection = new Connection
+            {
+                Id = "mgr-" + id,
+                NetworkService = "sriov-ns",
+                Path = new Api.Nsm.Connection.Path
+                {
+                    Index = 1,
+                    PathSegments =
+                    {
+                        new PathSegment { Name = "nsc", Id = "nsc-" + id },
+                        new PathSegment { Name = "nsmgr", Id = "mgr-" + id, Expires = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1)) },
+                    },
+                },
+            },
+        };
+        request.MechanismPreferences.Add(new Mechanism
+        {
+            Cls = "LOCAL",
+            Type = "KERNEL",
+            Parameters = { ["tokenID"] = _token, ["name"] = InsideName, ["inodeURL"] = "file:///var/run/netns/" + _namespaceName },
+        });
+        var connection = await grain.RequestAsync(request);
+        await grain.CloseAsync(connection);
+    }
+
+    private static void Ip(params string[] args)
+    {
+        if (TryIp(args) is { } error)
+        {
+            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {error}");
+        }
+    }
+
+    private static string? TryIp(params string[] args)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? null : error.Trim();
+    }
+}
