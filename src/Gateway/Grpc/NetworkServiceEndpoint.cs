@@ -28,9 +28,19 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
 
         // A new connection gets its segment id here, so that the grain key and the path agree.
         var id = ForwarderPath.SegmentIdOf(request.Connection, _options.Name) ?? Guid.NewGuid().ToString();
+        var first = request.Connection.Path?.PathSegments.All(s => s.Name != _options.Name) ?? true;
         try
         {
-            return await Grain(id).RequestAsync(request);
+            var connection = await Grain(id).RequestAsync(request);
+            if (first && context.CancellationToken.IsCancellationRequested)
+            {
+                // The caller gave up (deadline, disconnect) while the chain ran: it never learns of this new connection
+                // and would never close it, so its VF, cgroup grants and next hop are undone now.
+                LogAbandoned(logger, id);
+                await Grain(id).CloseAsync(connection);
+            }
+
+            return connection;
         }
         catch (Exception ex)
         {
@@ -67,6 +77,9 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "{Method} of connection {ConnectionId} failed with {Status}: {Detail}")]
     private static partial void LogFailed(ILogger logger, string method, string connectionId, StatusCode status, string detail);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Request of connection {ConnectionId} completed after its caller gave up; closing it again")]
+    private static partial void LogAbandoned(ILogger logger, string connectionId);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Close of connection {ConnectionId}: no segment of this forwarder in its path, nothing to close")]
     private static partial void LogCloseUnknown(ILogger logger, string connectionId);

@@ -1,0 +1,165 @@
+using Grpc.Core;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Api.Nsm.Registry;
+using Path = System.IO.Path;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>
+/// Bad requests over the real socket of the real executable (root): each gets the right status, a message naming the
+/// problem, and leaves nothing behind (no VF reserved, no driver bound, no cgroup line written, nothing sent on).
+/// </summary>
+[Trait("Requires", "root")]
+public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClassFixture<NsmForwarderFixture>
+{
+    private static int _next;
+
+    public static TheoryData<BadRequestCase> Cases() =>
+    [
+        new("missing token", (id, _, dir) => NsmForwarderFixture.VfioRequest(id, null, dir), StatusCode.InvalidArgument, "tokenID"),
+        new("malformed token", (id, _, dir) => NsmForwarderFixture.VfioRequest(id, "sriov-123", dir), StatusCode.InvalidArgument, "sriov-123"),
+        new("unknown token", (id, _, dir) => NsmForwarderFixture.VfioRequest(id, "sriov-00000000-0000-4000-8000-000000000000", dir),
+            StatusCode.InvalidArgument, "sriov-00000000-0000-4000-8000-000000000000"),
+        new("cgroupDir climbing out", (id, token, _) => NsmForwarderFixture.VfioRequest(id, token, "../escape/*"), StatusCode.InvalidArgument, "../escape/*"),
+        new("cgroupDir dot-dot inside", (id, token, _) => NsmForwarderFixture.VfioRequest(id, token, "pod/../../x/*"), StatusCode.InvalidArgument, "pod/../../x/*"),
+        new("absolute cgroupDir", (id, token, _) => NsmForwarderFixture.VfioRequest(id, token, "/etc/*"), StatusCode.InvalidArgument, "/etc/*"),
+        new("missing cgroupDir", (id, token, _) => NsmForwarderFixture.VfioRequest(id, token, null), StatusCode.InvalidArgument, "cgroupDir"),
+        new("cgroupDir matching no cgroup", (id, token, _) => NsmForwarderFixture.VfioRequest(id, token, "no-such-pod/*"), StatusCode.FailedPrecondition, "no-such-pod/*"),
+        new("unknown mechanism", (id, token, dir) => WithMechanism(NsmForwarderFixture.VfioRequest(id, token, dir), "WORMHOLE"), StatusCode.InvalidArgument, "WORMHOLE"),
+        new("no mechanism preference", (id, _, _) => WithoutMechanisms(NsmForwarderFixture.VfioRequest(id, null, null)), StatusCode.InvalidArgument, "mechanism"),
+        new("no connection", (_, _, _) => new NetworkServiceRequest(), StatusCode.InvalidArgument, "connection"),
+        new("no network service nor endpoint", (id, token, dir) => WithoutService(NsmForwarderFixture.VfioRequest(id, token, dir)), StatusCode.InvalidArgument, "network_service"),
+        new("path index past its segments", (id, token, dir) => WithBadPath(NsmForwarderFixture.VfioRequest(id, token, dir)), StatusCode.InvalidArgument, "path"),
+        new("unknown endpoint", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-404"), StatusCode.NotFound, "nse-404"),
+        new("next hop down", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-down"), StatusCode.Unavailable, "gone.sock"),
+        new("next hop with a bad URL", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-badurl"), StatusCode.Unavailable, "http://nse.example"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Request_BadInput_FailsNamingTheProblemAndLeavesNothingBehind(BadRequestCase badCase)
+    {
+        ArgumentNullException.ThrowIfNull(badCase);
+        AddBrokenEndpoints();
+        var n = Interlocked.Increment(ref _next);
+        var pod = $"pod-bad-{n}";
+        var cgroup = fixture.Harness.AddContainerCgroup(pod, "c1");
+        var id = $"bad-{n}";
+        var token = await fixture.FreeTokenAsync();
+        var before = await fixture.Node.Node.GetSnapshotAsync();
+        var listBefore = cgroup.ReadList();
+        var nseRequests = fixture.Nsmgr.Nse.Requests.Count;
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await fixture.Client.RequestAsync(badCase.Build(id, token, $"{pod}/*"), deadline: DateTime.UtcNow.AddSeconds(30)));
+        var after = await fixture.Node.Node.GetSnapshotAsync();
+
+        Assert.True(badCase.Code == error.StatusCode, $"{badCase.Name}: expected {badCase.Code}, got {error.StatusCode}: {error.Status.Detail}");
+        Assert.Contains(badCase.Names, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before.Reservations.Select(r => r.VfAddress).Order(), after.Reservations.Select(r => r.VfAddress).Order());
+        Assert.Equal(before.IommuGroupDrivers.OrderBy(p => p.Key), after.IommuGroupDrivers.OrderBy(p => p.Key));
+        // A failure after the VFIO element (next hop) rolls its grants back: each allow is denied again.
+        Assert.Equal(listBefore, cgroup.ReadList());
+        Assert.Equal(
+            cgroup.Writes().Where(w => w.StartsWith("allow:", StringComparison.Ordinal)).Select(w => w["allow:".Length..]).Order(),
+            cgroup.Writes().Where(w => w.StartsWith("deny:", StringComparison.Ordinal)).Select(w => w["deny:".Length..]).Order());
+        Assert.Equal(nseRequests, fixture.Nsmgr.Nse.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Request_TokenHeldByAnotherConnection_FailsNamingTheTokenAndKeepsTheFirstConnection()
+    {
+        fixture.Harness.AddContainerCgroup("pod-owner", "c1");
+        var intruder = fixture.Harness.AddContainerCgroup("pod-intruder", "c1");
+        var token = await fixture.FreeTokenAsync();
+        var owner = await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("owner", token, "pod-owner/*"));
+        var before = await fixture.Node.Node.GetSnapshotAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("intruder", token, "pod-intruder/*")));
+        var after = await fixture.Node.Node.GetSnapshotAsync();
+        await fixture.Client.CloseAsync(owner);
+
+        Assert.Contains(token, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(error.StatusCode, new[] { StatusCode.FailedPrecondition, StatusCode.AlreadyExists, StatusCode.ResourceExhausted });
+        Assert.Equal(before.Reservations, after.Reservations);
+        Assert.Equal(owner.Mechanism.Parameters["pciAddress"], Assert.Single(after.Reservations, r => r.TokenId == token).VfAddress);
+        Assert.Empty(intruder.Writes());
+    }
+
+    [Fact]
+    public async Task Request_SlowNextHop_FailsDeadlineExceededAndLeavesNothingBehindOnceTheForwarderGivesUp()
+    {
+        var cgroup = fixture.Harness.AddContainerCgroup("pod-slow", "c1");
+        var token = await fixture.FreeTokenAsync();
+        var before = await fixture.Node.Node.GetSnapshotAsync();
+        fixture.Nsmgr.Nse.Delay = TimeSpan.FromSeconds(4);
+        try
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+                await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("slow", token, "pod-slow/*"), deadline: DateTime.UtcNow.AddSeconds(1)));
+            Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+            // The forwarder either gives up with the caller's deadline or when the NSE finally answers; then the VF must be back.
+            await WaitUntilAsync(async () => (await fixture.Node.Node.GetSnapshotAsync()).Reservations.Count == before.Reservations.Count, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            fixture.Nsmgr.Nse.Delay = TimeSpan.Zero;
+        }
+
+        var after = await fixture.Node.Node.GetSnapshotAsync();
+        Assert.DoesNotContain(after.Reservations, r => r.TokenId == token);
+        var writes = cgroup.Writes();
+        Assert.Equal(writes.Count(w => w.StartsWith("allow:", StringComparison.Ordinal)), writes.Count(w => w.StartsWith("deny:", StringComparison.Ordinal)));
+    }
+
+    private void AddBrokenEndpoints()
+    {
+        var endpoints = fixture.Nsmgr.Registry.Endpoints;
+        if (!endpoints.Any(e => e.Name == "nse-down"))
+        {
+            endpoints.Add(new NetworkServiceEndpoint { Name = "nse-down", Url = "unix://" + Path.Combine(fixture.Harness.Folder, "gone.sock"), NetworkServiceNames = { "ns" } });
+            endpoints.Add(new NetworkServiceEndpoint { Name = "nse-badurl", Url = "http://nse.example", NetworkServiceNames = { "ns" } });
+        }
+    }
+
+    private static NetworkServiceRequest WithMechanism(NetworkServiceRequest request, string type)
+    {
+        request.MechanismPreferences[0].Type = type;
+        return request;
+    }
+
+    private static NetworkServiceRequest WithoutMechanisms(NetworkServiceRequest request)
+    {
+        request.MechanismPreferences.Clear();
+        return request;
+    }
+
+    private static NetworkServiceRequest WithoutService(NetworkServiceRequest request)
+    {
+        request.Connection.NetworkService = "";
+        request.Connection.NetworkServiceEndpointName = "";
+        return request;
+    }
+
+    private static NetworkServiceRequest WithBadPath(NetworkServiceRequest request)
+    {
+        request.Connection.Path = new SriovForwarder.Api.Nsm.Connection.Path { Index = 5, PathSegments = { new PathSegment { Name = "nsc", Id = "x" } } };
+        return request;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the forwarder still holds the VF of the timed-out request");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
