@@ -26,7 +26,8 @@ public sealed class NsmForwarderHarness : IDisposable
 
     public string SimulateDir => Path.Combine(Folder, "node");
 
-    public int GatewayPort { get; } = ForwarderProcess.FreePort();
+    /// <summary>The Orleans gateway port of the last started process (a fresh one per start).</summary>
+    public int GatewayPort { get; private set; }
 
     /// <summary>Creates a container cgroup <c>&lt;pod&gt;/&lt;container&gt;</c> that behaves like the kernel's (FIFOs for allow/deny) and records every write.</summary>
     public FakeDevicesCgroup AddContainerCgroup(string pod, string container)
@@ -38,6 +39,7 @@ public sealed class NsmForwarderHarness : IDisposable
 
     public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null)
     {
+        GatewayPort = ForwarderProcess.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["NSM_NAME"] = ForwarderName,

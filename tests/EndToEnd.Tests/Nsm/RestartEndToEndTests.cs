@@ -1,0 +1,74 @@
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>Live VFIO connections survive a hard kill (SIGKILL) and restart of the real executable on the same simulated node (root).</summary>
+[Trait("Requires", "root")]
+public sealed class RestartEndToEndTests : IDisposable
+{
+    private readonly NsmForwarderHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task SigkillAndRestart_RefreshKeepsEachVfNoVfHandedOutTwiceAndCloseFreesThem()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        var connectTo = $"unix://{nsmgr.RegistrySocket}";
+        var cgroupA = _harness.AddContainerCgroup("pod-a", "c1");
+        var cgroupB = _harness.AddContainerCgroup("pod-b", "c1");
+        _harness.AddContainerCgroup("pod-c", "c1");
+        Connection a, b;
+        await using (var first = _harness.Start(connectTo))
+        {
+            await first.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+            await using var node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+            var tokens = await node.TokensAsync(NsmForwarderFixture.Resource);
+            var client = Client();
+            a = await client.RequestAsync(NsmForwarderFixture.VfioRequest("restart-a", tokens[0], "pod-a/*"));
+            b = await client.RequestAsync(NsmForwarderFixture.VfioRequest("restart-b", tokens[1], "pod-b/*"));
+            // Leaving the using block kills the process with SIGKILL: no graceful shutdown, no Unregister.
+        }
+
+        await using var second = _harness.Start(connectTo);
+        await second.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await using var node2 = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        var client2 = Client();
+        var c = await client2.RequestAsync(NsmForwarderFixture.VfioRequest("restart-c", await FreeTokenAsync(node2), "pod-c/*"));
+        var refreshedA = await client2.RequestAsync(Refresh(a));
+        var refreshedB = await client2.RequestAsync(Refresh(b));
+        var held = await node2.Node.GetSnapshotAsync();
+        await client2.CloseAsync(refreshedA);
+        await client2.CloseAsync(refreshedB);
+        var afterClose = await node2.Node.GetSnapshotAsync();
+        await client2.CloseAsync(c);
+        var end = await node2.Node.GetSnapshotAsync();
+
+        string Pci(Connection x) => x.Mechanism.Parameters["pciAddress"];
+        Assert.Equal(Pci(a), Pci(refreshedA));
+        Assert.Equal(Pci(b), Pci(refreshedB));
+        Assert.DoesNotContain(Pci(c), new[] { Pci(a), Pci(b) });
+        Assert.Equal(3, held.Reservations.Select(r => r.VfAddress).Distinct().Count());
+        Assert.Equal([Pci(c)], afterClose.Reservations.Select(r => r.VfAddress));
+        Assert.Empty(end.Reservations);
+        Assert.Equal(FakeDevicesCgroup.ContainerDefaults.Order(), cgroupA.ReadList().Order());
+        Assert.Equal(FakeDevicesCgroup.ContainerDefaults.Order(), cgroupB.ReadList().Order());
+    }
+
+    private static NetworkServiceRequest Refresh(Connection connection) => new()
+    {
+        Connection = connection.Clone(),
+        MechanismPreferences = { connection.Mechanism.Clone() },
+    };
+
+    private static async Task<string> FreeTokenAsync(NodeClient node)
+    {
+        var heldTokens = (await node.Node.GetSnapshotAsync()).Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
+        return (await node.TokensAsync(NsmForwarderFixture.Resource)).First(t => !heldTokens.Contains(t));
+    }
+
+    private NetworkService.NetworkServiceClient Client() =>
+        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)));
+}
