@@ -1,0 +1,185 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.ConnectionContext;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Grains.Chain.Elements.Kernel;
+using SriovForwarder.Grains.Interfaces.Chain;
+
+namespace SriovForwarder.Grains.Tests.Chain.Kernel;
+
+/// <summary>Inject and IP-context elements over in-memory netlink; the client namespace is a real one made by the test (root).</summary>
+[Trait("Requires", "root")]
+public sealed class KernelElementTests : IDisposable
+{
+    private const string Vf = "enp1s2f3";
+    private readonly ClientNamespace _client = new();
+    private readonly FakeNetlink _netlink = new();
+    private readonly List<string> _journal;
+
+    public KernelElementTests()
+    {
+        _netlink.Links["host"].Add(Vf);
+        _journal = _netlink.Journal;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    [Fact]
+    public async Task InjectRequest_AsRoot_MovesDownRenamesSetsMtuUpThenCallsNextAndRecordsIt()
+    {
+        var context = ContextWithVf();
+
+        await Inject().RequestAsync(Request(), context, new Next(_journal));
+
+        Assert.Equal([$"move {Vf} from host", $"down {Vf}", $"rename {Vf} nsm-1 in client", "mtu nsm-1 1400", "up nsm-1", "next:request"], _journal);
+        var record = context.State.Kernel!;
+        Assert.Equal((_client.FileUrl, "nsm-1", Vf), (record.NamespaceUrl, record.InterfaceName, record.OriginalName));
+        Assert.NotEqual(0UL, record.NamespaceInode);
+    }
+
+    [Fact]
+    public async Task InjectRequest_NextFailsAsRoot_MovesTheVfBackUnderItsNameAndForgetsTheRecord()
+    {
+        var context = ContextWithVf();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Inject().RequestAsync(Request(), context, new Next(_journal, fail: true)));
+
+        Assert.Equal(["down nsm-1", "rename nsm-1 enp1s2f3 in client", $"move {Vf} from client"], _journal[^3..]);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Null(context.State.Kernel);
+    }
+
+    [Fact]
+    public async Task InjectRequest_RenameFailsAsRoot_FailsNamingTheStepAndMovesTheVfBackWithoutCallingNext()
+    {
+        _netlink.FailOn.Add("rename");
+        var context = ContextWithVf();
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => Inject().RequestAsync(Request(), context, new Next(_journal)));
+
+        Assert.StartsWith($"failed to rename {Vf} to nsm-1 in {_client.FileUrl}: rename {Vf} nsm-1 in client in netns client failed: EBUSY", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.DoesNotContain("next:request", _journal);
+        Assert.Null(context.State.Kernel);
+    }
+
+    [Fact]
+    public async Task InjectClose_MoveBackFailsAsRoot_StillClosesTheRestOfTheChain()
+    {
+        var context = ContextWithVf();
+        await Inject().RequestAsync(Request(), context, new Next(_journal));
+        _netlink.FailOn.Add("rename");
+
+        await Inject().CloseAsync(new Connection(), context, new Next(_journal));
+
+        // Bug #17: upstream returned the error here and never closed the next hop.
+        Assert.Equal("next:close", _journal[^1]);
+        Assert.Null(context.State.Kernel);
+    }
+
+    [Fact]
+    public async Task IpContextRequest_AsRoot_AppliesAddressesRoutesPoliciesNeighboursAndMtuInUpstreamsOrder()
+    {
+        var context = ContextWithVf();
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf };
+        var answer = new ConnectionContext
+        {
+            MTU = 1450,
+            IpContext = new IPContext
+            {
+                SrcIpAddrs = { "10.60.1.2/24" },
+                DstIpAddrs = { "10.60.1.1/24", "10.99.0.1/32" },
+                SrcRoutes = { new Route { Prefix = "10.70.0.0/16" }, new Route { Prefix = "10.60.1.128/25" }, new Route { Prefix = "10.80.0.0/16", NextHop = "10.60.1.254" } },
+                Policies = { new PolicyRoute { From = "172.16.0.0/16", Proto = "6", DstPort = "80-90" } },
+                IpNeighbors = { new IpNeighbor { Ip = "10.60.1.1", HardwareAddress = "0a:55:44:33:22:11" } },
+            },
+        };
+
+        await IpContext().RequestAsync(Request(), context, new Next(_journal, context: answer));
+
+        Assert.Equal(
+            [
+                "next:request", "up nsm-1", "address nsm-1 10.60.1.2/24", "wait nsm-1 1", "up nsm-1",
+                "route nsm-1 10.99.0.1/32 via - onlink=False scope=Link table=254",
+                "route nsm-1 10.70.0.0/16 via 10.60.1.1 onlink=True scope=Universe table=254",
+                "route nsm-1 10.60.1.128/25 via - onlink=False scope=Universe table=254",
+                "route nsm-1 10.80.0.0/16 via 10.60.1.254 onlink=True scope=Universe table=254",
+                "route nsm-1 0.0.0.0/0 via - onlink=False scope=Universe table=1",
+                "rule from 172.16.0.0/16 proto 6 dport 80-90 table=1",
+                "neighbour nsm-1 10.60.1.1 0A5544332211", "up nsm-1", "mtu nsm-1 1450",
+            ],
+            _journal);
+        Assert.Equal([1], context.State.Kernel.PolicyTables);
+        Assert.Equal("0\t2147483647", Sysctl("net.ipv4.ping_group_range"));
+    }
+
+    [Fact]
+    public async Task IpContextRequest_MalformedRouteAsRoot_ChangesNothingClosesTheRestAndNamesTheField()
+    {
+        var context = ContextWithVf();
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf };
+        var answer = new ConnectionContext { IpContext = new IPContext { SrcIpAddrs = { "10.60.1.2/24" }, SrcRoutes = { new Route { Prefix = "10.70.0.0/16", NextHop = "10.60.1" } } } };
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => IpContext().RequestAsync(Request(), context, new Next(_journal, context: answer)));
+
+        Assert.Equal(ForwarderErrorCode.InvalidArgument, error.Code);
+        Assert.Equal("ip_context.src_routes[0].nextHop '10.60.1' is not an IP address", error.Message);
+        Assert.Equal(["next:request", "next:close"], _journal);
+    }
+
+    [Fact]
+    public async Task IpContextClose_WithPolicyTablesAsRoot_ForgetsThemAndClosesTheRest()
+    {
+        var context = ContextWithVf();
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf, PolicyTables = [3] };
+
+        await IpContext().CloseAsync(new Connection(), context, new Next(_journal));
+
+        Assert.Empty(context.State.Kernel.PolicyTables);
+        Assert.Equal("next:close", _journal[^1]);
+    }
+
+    private string Sysctl(string key) => ClientNamespace.Ip("netns", "exec", _client.Name, "sysctl", "-n", key).Trim();
+
+    private InjectElement Inject() => new(_netlink, new KernelNamespaces(), NullLogger<InjectElement>.Instance);
+
+    private IpContextElement IpContext() => new(_netlink, new KernelNamespaces(), TimeProvider.System, NullLogger<IpContextElement>.Instance);
+
+    private static ChainContext ContextWithVf() => ChainTestData.Context(state: new ConnectionState
+    {
+        Vf = new VfHolding { PfAddress = "0000:01:00.0", VfAddress = "0000:01:02.3", VfNumber = 3, VfInterfaceName = Vf },
+    });
+
+    private NetworkServiceRequest Request()
+    {
+        var mechanism = ChainTestData.Kernel();
+        mechanism.Parameters["inodeURL"] = _client.FileUrl;
+        var request = ChainTestData.Request(mechanism);
+        request.Connection.Mechanism = mechanism.Clone();
+        request.Connection.Context = new ConnectionContext { MTU = 1400 };
+        return request;
+    }
+
+    private sealed class Next(List<string> journal, bool fail = false, ConnectionContext? context = null) : IChainNext
+    {
+        public Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext chainContext)
+        {
+            journal.Add("next:request");
+            if (fail)
+            {
+                throw new InvalidOperationException("next hop failed");
+            }
+
+            var answer = request.Connection.Clone();
+            answer.Context = context ?? answer.Context;
+            return Task.FromResult(answer);
+        }
+
+        public Task CloseAsync(Connection connection, ChainContext chainContext)
+        {
+            journal.Add("next:close");
+            return Task.CompletedTask;
+        }
+    }
+}
