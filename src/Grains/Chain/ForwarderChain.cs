@@ -29,7 +29,8 @@ public sealed class ForwarderChain
                 Create<EthernetContextElement>(),
                 Create<InjectElement>(),
                 Create<IpContextElement>()),
-            [MechanismTypes.Vfio] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>()),
+            // Upstream programs VF MAC/VLAN for VFIO connections too (the client's DPDK uses them).
+            [MechanismTypes.Vfio] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>(), Create<EthernetContextElement>()),
             [MechanismTypes.Noop] = new ChainSegment(),
         });
 

@@ -223,6 +223,29 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
     }
 
+    [Fact]
+    public async Task Request_VfioWithEthernetContextAsRoot_ProgramsVfMacAndVlanAndClearsThemOnClose()
+    {
+        var request = await KernelRequestAsync();
+        var kernel = request.MechanismPreferences[0];
+        request.MechanismPreferences[0] = new Mechanism
+        {
+            Cls = "LOCAL",
+            Type = "VFIO",
+            Parameters = { ["tokenID"] = kernel.Parameters["tokenID"], ["cgroupDir"] = $"kubepods/{_id}/*" },
+        };
+
+        var result = await Grain.RequestAsync(request);
+
+        var vf = (await fixture.NodeGrain.GetReservationAsync(_id))!;
+        Assert.Equal(("0a:55:44:33:22:00", "100"), (ReadSetting(vf, "mac"), ReadSetting(vf, "vlan")));
+        await Grain.CloseAsync(result);
+        Assert.Equal(("00:00:00:00:00:00", "0"), (ReadSetting(vf, "mac"), ReadSetting(vf, "vlan")));
+        await AssertFreeAsync();
+    }
+
+    private string ReadSetting(VfReservation vf, string name) => File.ReadAllText(System.IO.Path.Combine(VfSettings(vf), name)).Trim();
+
     private static IRouteNetlink Host() => RouteNetlink.Open();
 
     private string VfSettings(VfReservation vf) =>
