@@ -9,7 +9,7 @@ namespace SriovForwarder.Grains.Storage;
 /// Grain storage in files on the node: one file per grain, replaced atomically (write a temporary
 /// file, rename it over the old one), so a crash of the process leaves either the old or the new state
 /// and never a torn one. The ETag is a version counter kept in the file's header. Files are not fsynced:
-/// see docs/decisions/003-node-state-without-fsync.md.
+/// see docs/decisions/004-node-state-without-fsync.md.
 /// </summary>
 public sealed partial class FileGrainStorage(
     IOptions<FileGrainStorageOptions> options,

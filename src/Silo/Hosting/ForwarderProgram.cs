@@ -1,5 +1,6 @@
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Gateway.Registry;
+using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Silo.Configuration;
@@ -70,7 +71,7 @@ public static partial class ForwarderProgram
             }
 
             phases.Begin("start the silo, the node grains and the endpoints");
-            var app = BuildApplication(settings, config);
+            var app = BuildApplication(settings, config, simulated is not null);
             await app.StartAsync();
             if (NodeStartupCheck.Failed)
             {
@@ -93,7 +94,7 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config)
+    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -111,6 +112,12 @@ public static partial class ForwarderProgram
         });
         builder.Services.AddNodeHardware(settings, config);
         builder.Services.AddNsmForwarding(settings);
+        if (simulated)
+        {
+            // The simulated PF is a veth without a VF table: VF MAC/VLAN go to the simulated node (decision 003).
+            builder.Services.AddSimulatedNodeVfEthernetSettings();
+        }
+
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();

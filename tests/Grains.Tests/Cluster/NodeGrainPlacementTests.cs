@@ -64,7 +64,7 @@ public sealed class NodeGrainPlacementTests : IAsyncLifetime
 
         await _silos.Cluster.RestartSiloAsync(_silos.Silo(1));
 
-        var restored = await node.GetReservationAsync("conn-kept");
+        var restored = await AfterRestart.CallAsync(() => node.GetReservationAsync("conn-kept"));
         Assert.NotNull(restored);
         Assert.Equal(kept.VfAddress, restored.VfAddress);
         Assert.Null(await node.GetReservationAsync("conn-released"));

@@ -12,6 +12,8 @@ using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
 
+using SriovForwarder.Grains.Tests.Cluster;
+
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 
 /// <summary>KERNEL Request/Close through the real connection grain on a simulated node with real veths (needs root).</summary>
@@ -195,7 +197,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         var original = await OriginalNameAsync((await fixture.NodeGrain.GetReservationAsync(_id))!);
 
         await fixture.Cluster.RestartSiloAsync(fixture.Cluster.Silos[0]);
-        Assert.NotNull(await Grain.GetAsync());
+        Assert.NotNull(await AfterRestart.CallAsync(() => Grain.GetAsync()));
         Assert.NotNull(RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path)).FindLink(InterfaceName));
         await Grain.CloseAsync(result);
 
