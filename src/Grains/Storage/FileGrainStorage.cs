@@ -55,15 +55,16 @@ public sealed partial class FileGrainStorage(
     }
 
     /// <inheritdoc />
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathFor(stateName, grainId);
         var version = CheckETag(path, grainState.ETag) + 1;
         var payload = serializer.Serialize(grainState.State).ToArray();
-        await ReplaceAtomicallyAsync(path, StoredState.Format(version, payload));
+        ReplaceAtomically(path, StoredState.Format(version, payload));
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
         LogWritten(logger, grainId.ToString(), version, path);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -124,13 +125,15 @@ public sealed partial class FileGrainStorage(
         return current;
     }
 
-    private static async Task ReplaceAtomicallyAsync(string path, byte[] content)
+    // Synchronous on purpose: a state file is a few hundred bytes and lands in the page cache in microseconds,
+    // far less than the thread-pool hops of asynchronous file I/O on a busy node.
+    private static void ReplaceAtomically(string path, byte[] content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            await File.WriteAllBytesAsync(temporary, content);
+            File.WriteAllBytes(temporary, content);
 
             File.Move(temporary, path, overwrite: true);
         }
