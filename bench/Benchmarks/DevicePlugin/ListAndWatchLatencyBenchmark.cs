@@ -1,0 +1,145 @@
+using BenchmarkDotNet.Attributes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.TestingHost;
+using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
+using SriovForwarder.Gateway.DevicePlugin;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Grains.Configuration;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Grains.Inventory;
+using SriovForwarder.Grains.Placement;
+using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Simulation;
+using PluginApi = SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin;
+
+namespace SriovForwarder.Benchmarks.DevicePlugin;
+
+/// <summary>
+/// The delay from a token state change (a connection reserving a VF through <see cref="INodeGrain.ReserveAsync"/>,
+/// which closes a sibling token of the other resource) to the ListAndWatch update that shows the sibling
+/// Unhealthy, received by a kubelet-like client on the plugin's unix socket. One silo on a SIMULATED node;
+/// the plugin server, its observer subscription and the client live in the benchmark process, as in the
+/// forwarder. The baseline is the reserve call alone, so the difference is the push (observer → stream → socket).
+/// </summary>
+[Config(typeof(ListAndWatchLatencyConfig))]
+public class ListAndWatchLatencyBenchmark
+{
+    private const string Node = "bench-dp-node";
+    private const string Watched = "d/10G";
+    private const string Used = "d/intel";
+    private SimulatedSriovNode _node = null!;
+    private InProcessTestCluster _cluster = null!;
+    private INodeGrain _grain = null!;
+    private string _stateRoot = null!;
+    private string _token = null!;
+    private ResourcePluginServer _server = null!;
+    private GrpcChannel _channel = null!;
+    private AsyncServerStreamingCall<ListAndWatchResponse> _stream = null!;
+    private TokenPoolObserver _observer = null!;
+    private bool _closedSeen;
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stream.Dispose();
+        _channel.Dispose();
+        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_stateRoot, recursive: true);
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<VfReservation> ReserveOnly()
+    {
+        _closedSeen = false;
+        return _grain.ReserveAsync(new ReserveRequest("bench-connection", _token, VfDriver.Kernel));
+    }
+
+    [Benchmark]
+    public async Task<ListAndWatchResponse> ReserveUntilUpdateReceived()
+    {
+        await _grain.ReserveAsync(new ReserveRequest("bench-connection", _token, VfDriver.Kernel));
+        var update = await NextAsync(r => r.Devices.Any(d => d.Health == KubeletDevicePlugin.Unhealthy));
+        _closedSeen = true;
+        return update;
+    }
+
+    [IterationCleanup]
+    public void Release()
+    {
+        // BenchmarkDotNet also runs the cleanup after its overhead iterations, where nothing was reserved.
+        if (!_closedSeen && _grain.GetReservationAsync("bench-connection").GetAwaiter().GetResult() is not null)
+        {
+            // The stream only sends changed lists: read the closed one before releasing, or it may be skipped.
+            NextAsync(r => r.Devices.Any(d => d.Health == KubeletDevicePlugin.Unhealthy)).GetAwaiter().GetResult();
+        }
+
+        _closedSeen = true;
+        if (_grain.ReleaseAsync("bench-connection").GetAwaiter().GetResult())
+        {
+            // Drain to the reopened list so the next measured iteration starts from a quiet stream.
+            NextAsync(r => r.Devices.All(d => d.Health == KubeletDevicePlugin.Healthy)).GetAwaiter().GetResult();
+        }
+    }
+
+    private async Task<ListAndWatchResponse> NextAsync(Func<ListAndWatchResponse, bool> wanted)
+    {
+        while (await _stream.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            if (wanted(_stream.ResponseStream.Current))
+            {
+                return _stream.ResponseStream.Current;
+            }
+        }
+
+        throw new InvalidOperationException("ListAndWatch ended");
+    }
+
+    private async Task SetupAsync()
+    {
+        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=2,vfs=16,capabilities=intel+10G,domains=d"), new SimulatedNodeOptions { RealNetdevs = false });
+        _stateRoot = Directory.CreateTempSubdirectory("sriov-bench-dp-").FullName;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddSingleton(new LocalNode(Node));
+            host.Services.AddSingleton(TimeProvider.System);
+            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
+            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
+            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
+            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
+            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
+            silo.AddNodeFileStorage(_stateRoot);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        var factory = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        _grain = factory.GetGrain<INodeGrain>(Node);
+        _token = (await _grain.GetDevicesAsync(Used)).Devices[0].Id;
+
+        // What DevicePluginManager does for one resource, without kubelet registration.
+        var changes = new TokenChangeSignal();
+        _observer = new TokenPoolObserver(changes);
+        await _grain.SubscribeAsync(factory.CreateObjectReference<ITokenPoolObserver>(_observer));
+        var plugin = new ResourcePlugin(Watched, _grain, changes, new AllocatedTokenTracker(), TimeSpan.FromMinutes(5), TimeProvider.System);
+        _server = await ResourcePluginServer.StartAsync(Path.Combine(_stateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);
+        _channel = UnixSocketChannelFactory.Create(_server.SocketPath, TimeSpan.FromSeconds(5));
+        _stream = new PluginApi.DevicePluginClient(_channel).ListAndWatch(new Empty());
+        await NextAsync(_ => true);
+    }
+}
