@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Networkservice;
 
+using SriovForwarder.Kernel.Tests.Cgroups;
+
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
 /// <summary>Many clients racing for few VFs through the real executable (root); invariants checked during and after.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using SriovForwarder.Kernel.Tests.Cgroups;
+
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
 /// <summary>Folders, ports and environment for running the real executable with <c>--simulate</c> against a <see cref="StandInNsmgr"/>.</summary>

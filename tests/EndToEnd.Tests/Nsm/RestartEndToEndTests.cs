@@ -2,6 +2,8 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Gateway.Transport;
 
+using SriovForwarder.Kernel.Tests.Cgroups;
+
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
 /// <summary>Live VFIO connections survive a hard kill (SIGKILL) and restart of the real executable on the same simulated node (root).</summary>
