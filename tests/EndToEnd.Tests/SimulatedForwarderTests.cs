@@ -6,7 +6,11 @@ public sealed class SimulatedForwarderTests : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("sriov-e2e-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        KeptSimulatedNode.RemoveLeftovers(Path.Combine(_folder, "node"));
+        Directory.Delete(_folder, recursive: true);
+    }
 
     [Fact]
     public async Task Simulate_StartsServesDashboardAndDiagnosticsAndStopsCleanlyOnSigterm()

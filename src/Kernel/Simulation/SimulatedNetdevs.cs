@@ -9,37 +9,74 @@ namespace SriovForwarder.Kernel.Simulation;
 /// <summary>
 /// Backs simulated netdevs with real veth pairs: the host end carries the function's netdev name; its peer and the
 /// ends of functions not bound to a kernel driver live in a private network namespace named after the owner pid.
+/// A node kept in a folder (not a temporary one) outlives its process like hardware does: its namespace and veths stay
+/// after a stop or a kill, so a VF netdev moved into a client namespace is still there when the forwarder restarts;
+/// the next process on the folder adopts the namespace. The folder is written as the alias of the namespace's
+/// <c>lo</c>, so a kept namespace is removed as stale only once its folder no longer holds the node.
 /// </summary>
 internal sealed partial class SimulatedNetdevs : IDisposable
 {
     private const string NamespacePrefix = "sriovsim-";
 
     private readonly ILogger _logger;
+    private readonly string _tag;
+    private readonly string? _keptRoot;
     private readonly string _hostPid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
     private NetworkNamespace? _hostNamespace;
     private NetworkNamespace? _privateNamespace;
     private RouteNetlink? _host;
     private RouteNetlink? _private;
 
-    public SimulatedNetdevs(string tag, ILogger logger)
+    /// <param name="tag">The node's tag.</param>
+    /// <param name="keptRoot">The node's folder when the node outlives the process; null for a temporary node.</param>
+    /// <param name="logger">Where set-up problems go.</param>
+    public SimulatedNetdevs(string tag, string? keptRoot, ILogger logger)
     {
         _logger = logger;
+        _tag = tag;
+        _keptRoot = keptRoot;
         Namespace = string.Create(CultureInfo.InvariantCulture, $"{NamespacePrefix}{tag}-{Environment.ProcessId}");
     }
 
     /// <summary>The private namespace holding veth peers and the netdevs of functions away from their kernel driver.</summary>
     public string Namespace { get; }
 
-    /// <summary>Deletes simulation namespaces whose owner process is gone; their veths go with them.</summary>
-    public static void RemoveStale(ILogger logger)
+    /// <summary>
+    /// Deletes simulation namespaces whose owner process is gone, their veths with them, except those of
+    /// <paramref name="adoptingTag"/> (about to be adopted) and kept nodes whose folder still holds them.
+    /// </summary>
+    public static void RemoveStale(ILogger logger, string? adoptingTag = null)
     {
         foreach (var name in IpCommand.NamespaceNames())
         {
             var match = OwnedNamespace().Match(name);
-            if (match.Success && !Directory.Exists($"/proc/{match.Groups[2].Value}"))
+            if (!match.Success || Directory.Exists($"/proc/{match.Groups[2].Value}") || match.Groups[1].Value == adoptingTag)
             {
-                var (exit, _, error) = IpCommand.Run(["netns", "del", name]);
-                SimulationLog.StaleNamespaceRemoved(logger, name, exit == 0 ? "removed" : error);
+                continue;
+            }
+
+            if (KeptRoot(name) is { } root && SimulationState.TryLoad(root)?.Tag == match.Groups[1].Value)
+            {
+                continue;
+            }
+
+            var (exit, _, error) = IpCommand.Run(["netns", "del", name]);
+            SimulationLog.StaleNamespaceRemoved(logger, name, exit == 0 ? "removed" : error);
+        }
+    }
+
+    /// <summary>Fails when another live process runs the node with <paramref name="tag"/> (its namespace names that process).</summary>
+    public static void EnsureNotInUse(string tag)
+    {
+        foreach (var name in IpCommand.NamespaceNames())
+        {
+            var match = OwnedNamespace().Match(name);
+            var owner = match.Groups[2].Value;
+            if (match.Success && match.Groups[1].Value == tag && owner != Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+                && Directory.Exists($"/proc/{owner}"))
+            {
+                throw new InvalidOperationException(
+                    $"the simulated node {tag} is in use by process {owner} (namespace {name}); stop that process or use another folder");
             }
         }
     }
@@ -51,12 +88,18 @@ internal sealed partial class SimulatedNetdevs : IDisposable
 
     public void Start()
     {
+        AdoptEarlierNamespace();
         if (!IpCommand.NamespaceNames().Contains(Namespace))
         {
             var (exit, _, error) = IpCommand.Run(["netns", "add", Namespace]);
             if (exit != 0)
             {
                 throw new InvalidOperationException($"ip netns add {Namespace} failed: {error}");
+            }
+
+            if (_keptRoot is not null)
+            {
+                Report(IpCommand.Batch(Namespace, [$"link set dev lo alias {_keptRoot}"]), Namespace);
             }
         }
 
@@ -100,6 +143,12 @@ internal sealed partial class SimulatedNetdevs : IDisposable
                     hiddenCommands.Add($"link set dev {name} netns {_hostPid}");
                 }
             }
+            else if (hidden.Contains("p" + name))
+            {
+                // The peer is here, so the netdev lives on in another namespace (a client's, moved by a KERNEL
+                // connection before a restart); the forwarder moves it back on Close.
+                SimulationLog.NetdevElsewhere(_logger, name);
+            }
             else
             {
                 hostCommands.Add($"link add {name} type veth peer name p{name} netns {Namespace}");
@@ -135,13 +184,48 @@ internal sealed partial class SimulatedNetdevs : IDisposable
         Report(IpCommand.Batch(Namespace, names.Select(n => $"link del dev p{n}").ToList()), Namespace);
 
     /// <summary>Deletes the private namespace (and with it every veth pair) and any host end that survived.</summary>
+    /// <summary>Removes the namespace and every veth of a temporary node; a kept node's stay, as hardware would.</summary>
     public void Remove(string tag)
     {
         DisposeNetlink();
+        if (_keptRoot is not null)
+        {
+            return;
+        }
+
         _ = IpCommand.Run(["netns", "del", Namespace]);
         RemoveStale(_logger);
         var leftovers = IpCommand.LinkNames(null).Where(n => n.StartsWith("sv" + tag, StringComparison.Ordinal)).ToList();
         _ = IpCommand.Batch(null, leftovers.Select(n => $"link del dev {n}").ToList());
+    }
+
+    // A namespace left by an earlier (dead: EnsureNotInUse ran first) process on the same node gets this process's name (a bind mount of the same
+    // namespace file, like ip netns attach), so its veths, including any in client namespaces, carry on.
+    private void AdoptEarlierNamespace()
+    {
+        foreach (var name in IpCommand.NamespaceNames())
+        {
+            var match = OwnedNamespace().Match(name);
+            if (!match.Success || match.Groups[1].Value != _tag || name == Namespace)
+            {
+                continue;
+            }
+
+            NamespaceFiles.Rename(name, Namespace);
+            SimulationLog.NamespaceAdopted(_logger, name, Namespace);
+        }
+    }
+
+    private static string? KeptRoot(string netns)
+    {
+        var (exit, output, _) = IpCommand.Run(["-n", netns, "-j", "link", "show", "dev", "lo"]);
+        if (exit != 0)
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        return document.RootElement.EnumerateArray().FirstOrDefault().TryGetProperty("ifalias", out var alias) ? alias.GetString() : null;
     }
 
     private bool TryMove(RouteNetlink? from, string name, NetworkNamespace? to)

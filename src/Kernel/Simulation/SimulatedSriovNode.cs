@@ -122,7 +122,10 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         return Task.Run(() => Build(root, state, reused, ownsRoot, options, logger), cancellationToken);
     }
 
-    /// <summary>Stops the simulated kernel and removes the veths and namespace, and the folder when it was temporary.</summary>
+    /// <summary>
+    /// Stops the simulated kernel; a temporary node's folder, veths and namespace are removed, a kept node's veths
+    /// and namespace stay (like hardware across a forwarder restart) for the next process on the folder to adopt.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -145,7 +148,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
     {
         var tree = new SimulatedSysfsTree(root);
         var topology = new SimulatedTopology(state.Spec, state.Tag);
-        var netdevs = StartNetdevs(state.Tag, options, logger);
+        var netdevs = StartNetdevs(state.Tag, ownsRoot ? null : root, options, logger);
         try
         {
             tree.EnsureBase();
@@ -201,7 +204,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         }
     }
 
-    private static SimulatedNetdevs? StartNetdevs(string tag, SimulatedNodeOptions options, ILogger logger)
+    private static SimulatedNetdevs? StartNetdevs(string tag, string? keptRoot, SimulatedNodeOptions options, ILogger logger)
     {
         if (options.RealNetdevs == false)
         {
@@ -215,10 +218,12 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         }
         else
         {
+            // Two processes on one node would fight over its netdevs: a hard error, never a fallback.
+            SimulatedNetdevs.EnsureNotInUse(tag);
             try
             {
-                SimulatedNetdevs.RemoveStale(logger);
-                var netdevs = new SimulatedNetdevs(tag, logger);
+                SimulatedNetdevs.RemoveStale(logger, tag);
+                var netdevs = new SimulatedNetdevs(tag, keptRoot, logger);
                 netdevs.Start();
                 return netdevs;
             }

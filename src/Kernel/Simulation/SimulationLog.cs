@@ -17,6 +17,12 @@ internal static partial class SimulationLog
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "SIMULATION: stale namespace {Namespace}: {Result}")]
     public static partial void StaleNamespaceRemoved(ILogger logger, string @namespace, string result);
 
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "SIMULATION: namespace {From} of an earlier process adopted as {To}")]
+    public static partial void NamespaceAdopted(ILogger logger, string from, string to);
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "SIMULATION: netdev {Name} is in another namespace (moved there before this start); left where it is")]
+    public static partial void NetdevElsewhere(ILogger logger, string name);
+
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "SIMULATION: ip failed in {Where}: {Error}")]
     public static partial void IpFailed(ILogger logger, string where, string error);
 
@@ -29,8 +35,8 @@ internal static partial class SimulationLog
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "SIMULATION: PF {Address} sriov_numvfs {From} -> {To}")]
     public static partial void NumVfsChanged(ILogger logger, string address, int from, int to);
 
-    [LoggerMessage(EventId = 1209, Level = LogLevel.Information, Message = "SIMULATION: SR-IOV node {Tag} stopped, its veths removed (folder {Root} deleted: {Deleted})")]
-    public static partial void NodeRemoved(ILogger logger, string tag, string root, bool deleted);
+    [LoggerMessage(EventId = 1209, Level = LogLevel.Information, Message = "SIMULATION: SR-IOV node {Tag} stopped; temporary, so its folder {Root} and veths were removed: {Temporary}")]
+    public static partial void NodeRemoved(ILogger logger, string tag, string root, bool temporary);
 
     [LoggerMessage(EventId = 1208, Level = LogLevel.Error, Message = "SIMULATION: reaction to a write failed")]
     public static partial void ReactionFailed(ILogger logger, Exception exception);

@@ -28,6 +28,19 @@ internal sealed record SimulationState(int Format, string Tag, SimulatedNodeSpec
         }
     }
 
+    /// <summary>The state in <paramref name="root"/>, or null when there is none or it cannot be read.</summary>
+    public static SimulationState? TryLoad(string root)
+    {
+        try
+        {
+            return Load(root);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public void Save(string root)
     {
         var path = Path.Combine(root, FileName);

@@ -13,8 +13,11 @@ public sealed class NodeClient : IAsyncDisposable
     private NodeClient(IHost host, string node)
     {
         _host = host;
-        Node = host.Services.GetRequiredService<IGrainFactory>().GetGrain<INodeGrain>(node);
+        Grains = host.Services.GetRequiredService<IGrainFactory>();
+        Node = Grains.GetGrain<INodeGrain>(node);
     }
+
+    public IGrainFactory Grains { get; }
 
     public INodeGrain Node { get; }
 

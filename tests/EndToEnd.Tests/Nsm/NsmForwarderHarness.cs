@@ -28,6 +28,9 @@ public sealed class NsmForwarderHarness : IDisposable
 
     public string SimulateDir => Path.Combine(Folder, "node");
 
+    /// <summary>The simulated node's tag (its netdevs are <c>sv{tag}p{pf}v{vf}</c>), from the node's state file.</summary>
+    public string NodeTag => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(SimulateDir, "simulation.json"))).RootElement.GetProperty("Tag").GetString()!;
+
     /// <summary>The Orleans gateway port of the last started process (a fresh one per start).</summary>
     public int GatewayPort { get; private set; }
 
@@ -72,6 +75,7 @@ public sealed class NsmForwarderHarness : IDisposable
             cgroup.Dispose();
         }
 
+        KeptSimulatedNode.RemoveLeftovers(SimulateDir);
         Directory.Delete(Folder, recursive: true);
     }
 }

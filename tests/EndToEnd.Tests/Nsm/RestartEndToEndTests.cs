@@ -59,6 +59,48 @@ public sealed class RestartEndToEndTests : IDisposable
         Assert.Equal(FakeDevicesCgroup.ContainerDefaults.Order(), cgroupB.ReadList().Order());
     }
 
+    [Fact]
+    public async Task SigkillAndRestart_KernelConnection_InterfaceStaysUpAndCloseAfterwardsRestoresTheHostNamespace()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        var connectTo = $"unix://{nsmgr.RegistrySocket}";
+        using var clientNamespace = new Grains.Tests.Chain.Kernel.ClientNamespace();
+        nsmgr.Nse.Contexts["restart-k"] = KernelEndToEndTests.IpContext();
+        Connection kernel;
+        string original;
+        await using (var first = _harness.Start(connectTo))
+        {
+            await first.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+            await using var node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+            var token = (await node.TokensAsync(NsmForwarderFixture.Resource))[0];
+            kernel = await Client().RequestAsync(KernelEndToEndTests.KernelRequest("restart-k", token, clientNamespace.FileUrl, "nsm-restart"));
+            var vf = Assert.Single((await node.Node.GetSnapshotAsync()).Reservations);
+            original = await KernelEndToEndTests.OriginalNameAsync(node, vf.PfAddress, vf.VfAddress);
+            // Leaving the using block kills the process with SIGKILL: nothing is undone on the way out.
+        }
+
+        var whileDown = clientNamespace.Json("addr", "show", "dev", "nsm-restart")[0];
+        await using var second = _harness.Start(connectTo);
+        await second.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await using var node2 = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        var hostAfterRestart = KernelEndToEndTests.HostLinks();
+        var client2 = Client();
+        var refreshed = await client2.RequestAsync(Refresh(kernel));
+        var held = await node2.Node.GetSnapshotAsync();
+        var afterRefresh = clientNamespace.Json("addr", "show", "dev", "nsm-restart")[0];
+        await client2.CloseAsync(refreshed);
+        var end = await node2.Node.GetSnapshotAsync();
+
+        Assert.Contains(whileDown.GetProperty("addr_info").EnumerateArray(), a => a.GetProperty("local").GetString() == "172.16.5.2");
+        Assert.DoesNotContain(original, hostAfterRestart);
+        Assert.Equal(kernel.Mechanism.Parameters["pciAddress"], refreshed.Mechanism.Parameters["pciAddress"]);
+        Assert.Equal(kernel.Mechanism.Parameters["pciAddress"], Assert.Single(held.Reservations).VfAddress);
+        Assert.Equal(1450, afterRefresh.GetProperty("mtu").GetInt32());
+        Assert.Empty(end.Reservations);
+        Assert.Contains(original, KernelEndToEndTests.HostLinks());
+        Assert.DoesNotContain(clientNamespace.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == "nsm-restart");
+    }
+
     private static NetworkServiceRequest Refresh(Connection connection) => new()
     {
         Connection = connection.Clone(),

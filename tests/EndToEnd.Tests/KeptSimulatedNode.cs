@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SriovForwarder.EndToEnd.Tests;
+
+/// <summary>
+/// A node run with <c>--simulate-dir</c> keeps its veths and private namespace after the process stops, as hardware
+/// would; a test that owns such a folder removes them with it so no netdev outlives the test.
+/// </summary>
+public static class KeptSimulatedNode
+{
+    /// <summary>Deletes the namespace(s) and host veths of the simulated node in <paramref name="simulateDir"/>, if it was built.</summary>
+    public static void RemoveLeftovers(string simulateDir)
+    {
+        var state = Path.Combine(simulateDir, "simulation.json");
+        if (!File.Exists(state))
+        {
+            return;
+        }
+
+        var tag = JsonDocument.Parse(File.ReadAllText(state)).RootElement.GetProperty("Tag").GetString();
+        foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", $"sriovsim-{tag}-*") : [])
+        {
+            Ip("netns", "del", Path.GetFileName(netns));
+        }
+
+        foreach (var link in Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith("sv" + tag, StringComparison.Ordinal)))
+        {
+            Ip("link", "del", "dev", link!);
+        }
+    }
+
+    private static void Ip(params string[] args)
+    {
+        var start = new ProcessStartInfo("ip", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+    }
+}
