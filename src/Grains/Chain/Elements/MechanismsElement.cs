@@ -10,7 +10,7 @@ namespace SriovForwarder.Grains.Chain.Elements;
 /// succeeds. Each branch continues with this element's <c>next</c>, so a branch's post-work and undo
 /// run after the next hop answered.
 /// </summary>
-public sealed class MechanismsElement(IReadOnlyDictionary<string, IChainElement> branches) : IChainElement
+public sealed class MechanismsElement(IReadOnlyDictionary<string, IChainElement> branches) : IChainElement, IRefreshableElement
 {
     /// <summary>The branch per mechanism type.</summary>
     public IReadOnlyDictionary<string, IChainElement> Branches => branches;
@@ -81,4 +81,10 @@ public sealed class MechanismsElement(IReadOnlyDictionary<string, IChainElement>
         path.PathSegments[(int)path.Index].Metrics.TryAdd(
             "server_interface", $"{mechanism.Type}/{(string.IsNullOrEmpty(name) ? "unknown" : name)}");
     }
+
+    /// <summary>Refreshes the branch of the refreshed connection's mechanism type.</summary>
+    public Task RefreshAsync(Connection result, ChainContext context) =>
+        result.Mechanism is { Type: var type } && branches.GetValueOrDefault(type) is IRefreshableElement branch
+            ? branch.RefreshAsync(result, context)
+            : Task.CompletedTask;
 }

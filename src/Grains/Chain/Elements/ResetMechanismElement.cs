@@ -5,8 +5,9 @@ namespace SriovForwarder.Grains.Chain.Elements;
 
 /// <summary>
 /// Upstream's resetmechanism around the mechanism branch: a refresh with the same mechanism type
-/// bypasses the branch (no VF reselection, no cgroup change); a change of type closes the branch's work
-/// first and runs it again. It wraps the branch so the branch's resources persist across refreshes.
+/// bypasses the branch (no VF reselection, no cgroup change) except that the branch's refreshable elements
+/// re-apply what the next hop's answer changed; a change of type closes the branch's work first and runs it
+/// again. It wraps the branch so the branch's resources persist across refreshes.
 /// </summary>
 public sealed class ResetMechanismElement(IChainElement inner) : IChainElement
 {
@@ -21,7 +22,14 @@ public sealed class ResetMechanismElement(IChainElement inner) : IChainElement
         {
             if (request.Connection.Mechanism?.Type == stored.Type)
             {
-                return await next.RequestAsync(request, context);
+                // Upstream stops here, so a changed IP context or MAC/VLAN on refresh was never applied.
+                var refreshed = await next.RequestAsync(request, context);
+                if (inner is IRefreshableElement refreshable)
+                {
+                    await refreshable.RefreshAsync(refreshed, context);
+                }
+
+                return refreshed;
             }
 
             var closing = request.Connection.Clone();

@@ -207,6 +207,77 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task Request_RefreshWithAChangedIpContextAsRoot_AppliesTheDifferenceAndCloseRemovesEveryPolicy()
+    {
+        var first = KernelNextHop.DefaultContext();
+        first.EthernetContext = null;
+        first.IpContext.Policies.Add(new PolicyRoute { From = "10.60.1.0/24", Proto = "6", DstPort = "80" });
+        first.IpContext.Policies.Add(new PolicyRoute { From = "10.60.1.0/24", Proto = "17", DstPort = "53" });
+        fixture.NextHop.Contexts[_id] = first;
+        var established = await Grain.RequestAsync(await KernelRequestAsync());
+        var rulesBefore = Rules();
+
+        var second = first.Clone();
+        second.IpContext.SrcIpAddrs[0] = "10.60.1.3/24";
+        second.IpContext.SrcRoutes[0].Prefix = "10.80.0.0/16";
+        second.IpContext.IpNeighbors.Clear();
+        second.IpContext.Policies.RemoveAt(1);
+        second.IpContext.Policies.Add(new PolicyRoute { From = "10.60.1.0/24", Proto = "6", DstPort = "443" });
+        fixture.NextHop.Contexts[_id] = second;
+        var refreshed = await Grain.RequestAsync(new NetworkServiceRequest { Connection = established.Clone() });
+
+        using (var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path)))
+        {
+            var addresses = inside.ListAddresses(InterfaceName).Where(a => a.Scope == RouteScope.Universe).Select(a => a.Prefix.ToString()).Order();
+            Assert.Equal(["10.60.1.3/24", "fd60::2/64"], addresses);
+            var routes = inside.ListRoutes(AddressFamily.InterNetwork, SriovForwarder.Kernel.Netlink.Model.Route.MainTable).Select(r => r.Destination.ToString()).ToList();
+            Assert.Contains("10.80.0.0/16", routes);
+            Assert.DoesNotContain("10.70.0.0/16", routes);
+            Assert.DoesNotContain(inside.ListNeighbours(InterfaceName), n => n.Address.Equals(IPAddress.Parse("10.60.1.1")) && n.LinkAddress is not null);
+        }
+
+        var rulesAfter = Rules();
+        Assert.Equal(2, rulesBefore.Count);
+        Assert.Equal(2, rulesAfter.Count);
+        var http = Assert.Single(rulesBefore, r => r.DestinationPorts?.ToString() == "80");
+        Assert.Equal(http.Table, Assert.Single(rulesAfter, r => r.DestinationPorts?.ToString() == "80").Table);
+        Assert.DoesNotContain(rulesAfter, r => r.DestinationPorts?.ToString() == "53");
+        Assert.Contains(rulesAfter, r => r.DestinationPorts?.ToString() == "443" && r.IpProtocol == 6);
+        var ipRules = _client.Json("rule", "show");
+        Assert.Contains(ipRules.EnumerateArray(), r => r.TryGetProperty("dport", out var port) && port.GetInt32() == 443);
+        Assert.DoesNotContain(ipRules.EnumerateArray(), r => r.TryGetProperty("dport", out var port) && port.GetInt32() == 53);
+
+        await Grain.CloseAsync(refreshed);
+        Assert.Empty(Rules());
+        await AssertFreeAsync();
+    }
+
+    [Fact]
+    public async Task Request_RefreshWithAMalformedIpContextAsRoot_FailsNamingTheFieldAndKeepsTheConnection()
+    {
+        var established = await Grain.RequestAsync(await KernelRequestAsync());
+        var bad = KernelNextHop.DefaultContext();
+        bad.IpContext.SrcRoutes[0].Prefix = "10.80.0.0/33";
+        fixture.NextHop.Contexts[_id] = bad;
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => Grain.RequestAsync(new NetworkServiceRequest { Connection = established.Clone() }));
+
+        Assert.Equal(ForwarderErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("ip_context.src_routes[0].prefix '10.80.0.0/33'", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(await Grain.GetAsync());
+        Assert.NotNull(await fixture.NodeGrain.GetReservationAsync(_id));
+        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        Assert.Contains(inside.ListRoutes(AddressFamily.InterNetwork), r => r.Destination.ToString() == "10.70.0.0/16");
+    }
+
+    // The policy rules of the client namespace that point at a table other than the kernel's own (local, main, default).
+    private List<PolicyRule> Rules()
+    {
+        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        return [.. inside.ListRules(AddressFamily.InterNetwork).Where(r => r.Table is > 0 and < 253)];
+    }
+
+    [Fact]
     public async Task Request_MechanismChangesFromKernelToVfioAsRoot_MovesTheVfOutOfTheClientNamespace()
     {
         var first = await Grain.RequestAsync(await KernelRequestAsync());

@@ -13,29 +13,15 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// clears both first; failures there are only logged.
 /// </summary>
 public sealed partial class EthernetContextElement(IVfEthernetSettings settings, KernelNamespaces namespaces, ILogger<EthernetContextElement> logger)
-    : IChainElement
+    : IChainElement, IRefreshableElement
 {
     /// <inheritdoc />
     public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
     {
         var result = await next.RequestAsync(request, context);
-        if (context.State.Vf is null || result.Context?.EthernetContext is not { } ethernet)
-        {
-            return result;
-        }
-
         try
         {
-            var mac = string.IsNullOrEmpty(ethernet.SrcMac) ? null : ParseMac(ethernet.SrcMac);
-            if (ethernet.VlanTag is < 0 or > 4095)
-            {
-                throw ForwarderException.Invalid($"invalid VLAN tag: ethernet_context.vlan_tag {ethernet.VlanTag} is outside 0..4095");
-            }
-
-            if (mac is not null || ethernet.VlanTag != 0)
-            {
-                Run(() => settings.Apply(Target(context), mac, ethernet.VlanTag), context, "set");
-            }
+            Apply(result, context);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -44,6 +30,13 @@ public sealed partial class EthernetContextElement(IVfEthernetSettings settings,
         }
 
         return result;
+    }
+
+    /// <inheritdoc />
+    public Task RefreshAsync(Connection result, ChainContext context)
+    {
+        Apply(result, context);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -62,6 +55,25 @@ public sealed partial class EthernetContextElement(IVfEthernetSettings settings,
         }
 
         await next.CloseAsync(connection, context);
+    }
+
+    private void Apply(Connection result, ChainContext context)
+    {
+        if (context.State.Vf is null || result.Context?.EthernetContext is not { } ethernet)
+        {
+            return;
+        }
+
+        var mac = string.IsNullOrEmpty(ethernet.SrcMac) ? null : ParseMac(ethernet.SrcMac);
+        if (ethernet.VlanTag is < 0 or > 4095)
+        {
+            throw ForwarderException.Invalid($"invalid VLAN tag: ethernet_context.vlan_tag {ethernet.VlanTag} is outside 0..4095");
+        }
+
+        if (mac is not null || ethernet.VlanTag != 0)
+        {
+            Run(() => settings.Apply(Target(context), mac, ethernet.VlanTag), context, "set");
+        }
     }
 
     private static PhysicalAddress ParseMac(string text)

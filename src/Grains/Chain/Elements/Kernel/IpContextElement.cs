@@ -13,10 +13,13 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// Upstream's connectioncontextkernel server elements (6.3.4) in their post-action order: ping_group_range, source
 /// addresses (then wait until usable), routes, policy rules, neighbours, MTU, all on the injected interface inside
 /// the client namespace from the returned connection context. A failure closes the rest of the chain and fails;
-/// Close deletes this connection's policy rules and their tables' routes.
+/// Close deletes this connection's policy rules and their tables' routes. A refresh re-applies the context as a
+/// difference against what the connection's record says was applied: addresses, routes and neighbours the new
+/// context no longer lists are removed, unchanged policies keep their table, dropped ones are removed (upstream
+/// leaves stale routes and neighbours behind).
 /// </summary>
 public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, KernelNamespaces namespaces, TimeProvider time, ILogger<IpContextElement> logger)
-    : IChainElement
+    : IChainElement, IRefreshableElement
 {
     /// <summary>How long added addresses may stay tentative (upstream's listener gives up after about a second).</summary>
     public static readonly TimeSpan UsableTimeout = TimeSpan.FromSeconds(3);
@@ -54,6 +57,28 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
     }
 
     /// <inheritdoc />
+    public async Task RefreshAsync(Connection result, ChainContext context)
+    {
+        if (context.State.Kernel is not { } record || !Applies(result.Mechanism))
+        {
+            return;
+        }
+
+        try
+        {
+            var plan = IpContextPlan.From(result.Context);
+            var client = namespaces.Get(context.ConnectionId, record);
+            using var inside = netlink.OpenIn(client);
+            await ApplyAsync(plan, client, inside, record, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ForwarderException)
+        {
+            throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
+                $"failed to re-apply the refreshed IP context to {record.InterfaceName} in the client namespace {record.NamespaceUrl}: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
     {
         if (context.State.Kernel is { } record)
@@ -82,6 +107,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
         }
 
         record.PolicyTables.Clear();
+        record.PolicyKeys.Clear();
     }
 
     // Upstream skips all of this when the mechanism carries a non-zero vlan parameter.
@@ -125,22 +151,15 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
             }
         }
 
-        foreach (var policy in plan.Policies)
-        {
-            var table = FreeTable(inside, record.PolicyTables);
-            record.PolicyTables.Add(table);
-            foreach (var route in policy.Routes)
-            {
-                inside.AddRoute(name, route with { Table = table });
-            }
-
-            inside.AddRule(policy.Rule with { Table = table });
-        }
-
+        RemoveDroppedRoutes(inside, name, plan, record);
+        ApplyPolicies(inside, name, plan, record);
+        RemoveDroppedNeighbours(inside, name, plan, record);
         foreach (var (address, mac) in plan.Neighbours)
         {
             inside.SetNeighbour(name, address, mac);
         }
+
+        record.NeighbourAddresses = [.. plan.Neighbours.Select(n => n.Address.ToString())];
 
         if (plan.Mtu > 0)
         {
@@ -148,6 +167,80 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
             inside.SetMtu(name, plan.Mtu);
         }
     }
+
+    private static void RemoveDroppedRoutes(IRouteNetlink inside, string name, IpContextPlan plan, KernelInterfaceRecord record)
+    {
+        var wanted = plan.Routes.Select(r => r.Destination.Network.ToString()).ToHashSet(StringComparer.Ordinal);
+        var dropped = record.RouteDestinations.Where(d => !wanted.Contains(d)).ToHashSet(StringComparer.Ordinal);
+        if (dropped.Count > 0)
+        {
+            var index = inside.GetLink(name).Index;
+            foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
+            {
+                foreach (var route in inside.ListRoutes(family, Route.MainTable)
+                    .Where(r => r.InterfaceIndex == index && dropped.Contains(r.Destination.Network.ToString())))
+                {
+                    inside.DeleteRoute(route);
+                }
+            }
+        }
+
+        record.RouteDestinations = [.. wanted];
+    }
+
+    private static void RemoveDroppedNeighbours(IRouteNetlink inside, string name, IpContextPlan plan, KernelInterfaceRecord record)
+    {
+        var wanted = plan.Neighbours.Select(n => n.Address.ToString()).ToHashSet(StringComparer.Ordinal);
+        var present = inside.ListNeighbours(name).Select(n => n.Address.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var dropped in record.NeighbourAddresses.Where(a => !wanted.Contains(a) && present.Contains(a)))
+        {
+            inside.DeleteNeighbour(name, System.Net.IPAddress.Parse(dropped));
+        }
+    }
+
+    // A policy whose rule and routes are unchanged keeps its table; the others are added afresh and dropped ones go.
+    private static void ApplyPolicies(IRouteNetlink inside, string name, IpContextPlan plan, KernelInterfaceRecord record)
+    {
+        var kept = new HashSet<int>();
+        var toAdd = new List<(IpContextPlan.Policy Policy, string Key)>();
+        foreach (var policy in plan.Policies)
+        {
+            var key = PolicyKey(policy);
+            var match = record.PolicyKeys.FirstOrDefault(p => p.Value == key && !kept.Contains(p.Key));
+            if (match.Value is not null)
+            {
+                kept.Add(match.Key);
+            }
+            else
+            {
+                toAdd.Add((policy, key));
+            }
+        }
+
+        var dropped = record.PolicyTables.Where(t => !kept.Contains(t)).ToList();
+        if (dropped.Count > 0)
+        {
+            RemovePolicies(inside, dropped);
+            record.PolicyTables.RemoveAll(dropped.Contains);
+            dropped.ForEach(t => record.PolicyKeys.Remove(t));
+        }
+
+        foreach (var (policy, key) in toAdd)
+        {
+            var table = FreeTable(inside, record.PolicyTables);
+            record.PolicyTables.Add(table);
+            record.PolicyKeys[table] = key;
+            foreach (var route in policy.Routes)
+            {
+                inside.AddRoute(name, route with { Table = table });
+            }
+
+            inside.AddRule(policy.Rule with { Table = table });
+        }
+    }
+
+    private static string PolicyKey(IpContextPlan.Policy policy) =>
+        $"{policy.Rule} | {string.Join(" ; ", policy.Routes.Select(r => r.ToString()))}";
 
     // Upstream: the smallest table id >= 1 used by no route and no rule in the namespace (nor by this connection).
     private static int FreeTable(IRouteNetlink inside, List<int> taken)

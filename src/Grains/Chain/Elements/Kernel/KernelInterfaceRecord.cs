@@ -26,4 +26,16 @@ public sealed class KernelInterfaceRecord
     /// <summary>The routing tables this connection's policy rules use in the client namespace.</summary>
     [Id(4)]
     public List<int> PolicyTables { get; set; } = [];
+
+    /// <summary>What each policy table holds (rule and routes, as text), so a refresh keeps unchanged policies and removes dropped ones.</summary>
+    [Id(5)]
+    public Dictionary<int, string> PolicyKeys { get; set; } = [];
+
+    /// <summary>The destinations of the main-table routes the IP context added, so a refresh removes the ones it no longer lists.</summary>
+    [Id(6)]
+    public List<string> RouteDestinations { get; set; } = [];
+
+    /// <summary>The neighbour addresses the IP context set, so a refresh removes the ones it no longer lists.</summary>
+    [Id(7)]
+    public List<string> NeighbourAddresses { get; set; } = [];
 }
