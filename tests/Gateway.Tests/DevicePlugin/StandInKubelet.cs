@@ -72,7 +72,22 @@ public sealed class StandInKubelet : IAsyncDisposable
 
         await kubelet.Manager.StartAsync(CancellationToken.None);
         await kubelet.Manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        await kubelet.StartUpPollAsync();
         return kubelet;
+    }
+
+    /// <summary>
+    /// Waits until the manager's own start-up pod-resources poll is over: it logs either that pod resources
+    /// cannot be read (5101) or what it restored (5103). Until then that poll may land between a test's steps
+    /// and count as one of the test's polls; afterwards the long poll period keeps the test the only driver.
+    /// </summary>
+    public async Task StartUpPollAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (Log.Count(5101) + Log.Count(5103) == 0)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     public async Task StartRegistrationAsync()
@@ -136,6 +151,26 @@ public sealed class StandInKubelet : IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads registrations until each of <paramref name="resources"/> has been accepted once, skipping refused
+    /// ones (Register calls refused before the test stopped refusing may still be queued); returns the accepted ones.
+    /// </summary>
+    public async Task<IReadOnlyList<StandInRegistration.Registered>> AcceptedRegistrationsAsync(params string[] resources)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var accepted = new Dictionary<string, StandInRegistration.Registered>(StringComparer.Ordinal);
+        while (!resources.All(accepted.ContainsKey))
+        {
+            var next = await Registration.Registrations.Reader.ReadAsync(timeout.Token);
+            if (next.Options is not null)
+            {
+                accepted.TryAdd(next.Request.ResourceName, next);
+            }
+        }
+
+        return [.. resources.Select(r => accepted[r])];
     }
 
     /// <summary>A client of our plugin socket for <paramref name="resource"/>, at the endpoint it registered.</summary>

@@ -9,8 +9,28 @@ public sealed class StandInRegistration(string folder) : Registration.Registrati
 {
     public Channel<Registered> Registrations { get; } = Channel.CreateUnbounded<Registered>();
 
-    /// <summary>When set, Register answers with this status instead of accepting.</summary>
-    public Status? Refuse { get; set; }
+    private readonly Lock _lock = new();
+    private Status? _refuse;
+
+    /// <summary>When set, Register answers with this status instead of accepting (read once per call, under a lock: tests flip it while calls arrive).</summary>
+    public Status? Refuse
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refuse;
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                _refuse = value;
+            }
+        }
+    }
 
     public override async Task<Empty> Register(RegisterRequest request, ServerCallContext context)
     {
