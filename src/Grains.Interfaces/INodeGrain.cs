@@ -33,6 +33,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Frees tokens whose pods are gone (pod-resources reconciliation); unknown ids are reported, not fatal.</summary>
     Task<IReadOnlyList<string>> FreeTokensAsync(IReadOnlyList<string> tokenIds);
 
+    /// <summary>
+    /// The tokens kubelet allocated to pods as this node has recorded them (persisted, so they survive restarts):
+    /// resource name → token ids. Pod-resources reconciliation frees those kubelet no longer lists.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAllocatedTokensAsync();
+
     /// <summary>Restores which tokens pods hold, from kubelet's pod-resources list: resource name → token ids.</summary>
     Task RestoreTokensAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> tokensByResource);
 

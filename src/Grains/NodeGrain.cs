@@ -206,6 +206,16 @@ public sealed partial class NodeGrain(
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAllocatedTokensAsync()
+    {
+        // Activation forgets persisted ids the configuration no longer offers, so every id here has a name.
+        var byResource = allocations.State.AllocatedTokenIds
+            .GroupBy(_allocator.Tokens.Find, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g], StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(byResource);
+    }
+
+    /// <inheritdoc />
     public async Task RestoreTokensAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> tokensByResource)
     {
         var changed = false;

@@ -1,7 +1,8 @@
 namespace SriovForwarder.Gateway.DevicePlugin;
 
 /// <summary>
-/// The tokens this process knows pods hold (allocated by kubelet or restored from pod resources), with
+/// The tokens pods hold as far as this process knows (allocated by kubelet, restored from pod resources, or
+/// recorded as allocated by the node grain before this process started), with
 /// upstream's two-step grace: a token missing from one pod-resources answer is only marked; missing
 /// from the next as well, it is due to be freed. Thread-safe.
 /// </summary>
@@ -44,21 +45,19 @@ public sealed class AllocatedTokenTracker
     }
 
     /// <summary>
-    /// Applies one pod-resources answer (resource name → token ids pods hold): listed tokens are
-    /// seen; unlisted ones are marked the first time and returned (and forgotten) the second time.
+    /// Applies one poll. <paramref name="listed"/> is kubelet's answer (resource name → token ids pods hold);
+    /// <paramref name="allocated"/> is what the node grain records as allocated (same shape), which includes
+    /// tokens allocated before this process started. Tracked tokens that are listed are seen; unlisted ones are
+    /// marked the first time and returned (and forgotten) the second time. Allocated tokens not tracked yet start
+    /// being tracked: seen when listed, otherwise already marked, so this poll counts as their first miss.
     /// </summary>
-    public IReadOnlyList<TrackedToken> Reconcile(IReadOnlyDictionary<string, IReadOnlyList<string>> listed)
+    public IReadOnlyList<TrackedToken> Reconcile(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> listed,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> allocated)
     {
         ArgumentNullException.ThrowIfNull(listed);
-        var present = new HashSet<(string, string)>();
-        foreach (var (name, ids) in listed)
-        {
-            foreach (var id in ids)
-            {
-                present.Add((name, id));
-            }
-        }
-
+        ArgumentNullException.ThrowIfNull(allocated);
+        var present = Pairs(listed);
         var due = new List<TrackedToken>();
         lock (_lock)
         {
@@ -78,6 +77,16 @@ public sealed class AllocatedTokenTracker
                     due.Add(new TrackedToken(entry.Resource, id));
                 }
             }
+
+            var dueIds = due.Select(t => t.TokenId).ToHashSet(StringComparer.Ordinal);
+            foreach (var (name, id) in Pairs(allocated))
+            {
+                // A token due now is still allocated in the node's answer, read before this poll frees it.
+                if (!dueIds.Contains(id))
+                {
+                    _tokens.TryAdd(id, new Entry(name, Seen: present.Contains((name, id))));
+                }
+            }
         }
 
         return due;
@@ -94,6 +103,20 @@ public sealed class AllocatedTokenTracker
                 _tokens.TryAdd(token.TokenId, new Entry(token.ResourceName, Seen: false));
             }
         }
+    }
+
+    private static HashSet<(string Resource, string Id)> Pairs(IReadOnlyDictionary<string, IReadOnlyList<string>> byResource)
+    {
+        var pairs = new HashSet<(string, string)>();
+        foreach (var (name, ids) in byResource)
+        {
+            foreach (var id in ids)
+            {
+                pairs.Add((name, id));
+            }
+        }
+
+        return pairs;
     }
 
     private readonly record struct Entry(string Resource, bool Seen);

@@ -20,4 +20,7 @@ internal static partial class PodResourcesLog
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Could not free {Count} tokens whose pods are gone: {Error}; trying again next poll")]
     public static partial void FreeFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Pod-resources reconciliation cannot reach the node grain: {Error}; trying again next poll")]
+    public static partial void NodeFailed(ILogger logger, string error);
 }

@@ -6,7 +6,8 @@ namespace SriovForwarder.Gateway.PodResources;
 
 /// <summary>
 /// Keeps the node's token pool in line with what kubelet says pods hold: restores allocations once at
-/// start, then frees tokens whose pods are gone after upstream's two-poll grace.
+/// start, then frees every token the node records as allocated (also those allocated before this process
+/// started) that kubelet no longer lists, after upstream's two-poll grace.
 /// </summary>
 public sealed class PodResourcesReconciler(
     PodResourcesClient podResources,
@@ -22,8 +23,9 @@ public sealed class PodResourcesReconciler(
     public bool Restored { get; private set; }
 
     /// <summary>
-    /// One step: the first successful call restores (tokens pods hold become allocated and tracked),
-    /// later calls reconcile. Returns false when pod resources could not be read (logged once until it works again).
+    /// One poll: the first successful call restores first (tokens pods hold become allocated and tracked);
+    /// every successful call reconciles. Returns false when pod resources could not be read (logged once until
+    /// it works again) or the node grain could not be reached.
     /// </summary>
     public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +42,18 @@ public sealed class PodResourcesReconciler(
 
     private async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
+        // The node's record first: a token kubelet allocates after this read is tracked by Allocate itself.
+        IReadOnlyDictionary<string, IReadOnlyList<string>> allocated;
+        try
+        {
+            allocated = await node.GetAllocatedTokensAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            PodResourcesLog.NodeFailed(logger, ex.Message);
+            return false;
+        }
+
         IReadOnlyDictionary<string, IReadOnlyList<string>> listed;
         try
         {
@@ -62,10 +76,19 @@ public sealed class PodResourcesReconciler(
             _unavailableLogged = false;
         }
 
-        var ours = listed.Where(p => resourceNames.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var ours = Ours(listed);
         if (!Restored)
         {
-            await node.RestoreTokensAsync(ours).ConfigureAwait(false);
+            try
+            {
+                await node.RestoreTokensAsync(ours).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                PodResourcesLog.NodeFailed(logger, ex.Message);
+                return false;
+            }
+
             foreach (var (name, ids) in ours)
             {
                 tracker.Track(name, ids);
@@ -73,10 +96,11 @@ public sealed class PodResourcesReconciler(
 
             Restored = true;
             PodResourcesLog.Restored(logger, ours.Sum(p => p.Value.Count), podResources.ApiVersion);
-            return true;
         }
 
-        var due = tracker.Reconcile(ours);
+        // Every successful poll reconciles, the restoring one too: a token the node recorded as allocated before
+        // this process started and that no pod holds any more is marked now and freed on the next poll.
+        var due = tracker.Reconcile(ours, Ours(allocated));
         if (due.Count == 0)
         {
             return true;
@@ -87,7 +111,7 @@ public sealed class PodResourcesReconciler(
             var unknown = await node.FreeTokensAsync([.. due.Select(t => t.TokenId)]).ConfigureAwait(false);
             PodResourcesLog.Freed(logger, due.Count - unknown.Count, string.Join(",", due.Select(t => t.TokenId)));
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             tracker.Return(due);
             PodResourcesLog.FreeFailed(logger, due.Count, ex.Message);
@@ -95,4 +119,7 @@ public sealed class PodResourcesReconciler(
 
         return true;
     }
+
+    private Dictionary<string, IReadOnlyList<string>> Ours(IReadOnlyDictionary<string, IReadOnlyList<string>> byResource) =>
+        byResource.Where(p => resourceNames.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 }

@@ -71,6 +71,68 @@ public sealed class PodResourcesTests(DevicePluginClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Reconcile_AllocatedBeforeAPluginRestartAndNoLongerListed_FreedOnlyAfterTheSecondPoll()
+    {
+        var ids = await FreeTokensAsync(TenG, 1, 3);
+        await using (var before = await StandInKubelet.StartAsync(cluster))
+        {
+            using var client = before.ClientFor(await before.NextRegistrationAsync(TenG));
+            await client.Plugin.AllocateAsync(new Api.Kubelet.DevicePlugin.V1Beta1.AllocateRequest
+            {
+                ContainerRequests = { new Api.Kubelet.DevicePlugin.V1Beta1.ContainerAllocateRequest { DevicesIds = { ids } } },
+            });
+        }
+
+        Assert.Subset(await AllocatedIdsAsync(TenG), ids.ToHashSet());
+
+        // A restarted plugin (a new process) has nothing in memory; kubelet still lists the pod of ids[2] only.
+        await using var kubelet = await StandInKubelet.StartAsync(cluster, withPodResources: false);
+        kubelet.PodResources.SetPod("pod-g", TenG, ids[2]);
+        await kubelet.StartPodResourcesAsync();
+        var reconciler = kubelet.Manager.Reconciler!;
+        Assert.True(await reconciler.RunOnceAsync(CancellationToken.None));
+        var afterFirstPoll = await AllocatedIdsAsync(TenG);
+        Assert.True(await reconciler.RunOnceAsync(CancellationToken.None));
+        var afterSecondPoll = await AllocatedIdsAsync(TenG);
+        Assert.True(await reconciler.RunOnceAsync(CancellationToken.None));
+
+        Assert.Subset(afterFirstPoll, ids.ToHashSet());
+        Assert.DoesNotContain(ids[0], afterSecondPoll);
+        Assert.DoesNotContain(ids[1], afterSecondPoll);
+        Assert.Contains(ids[2], await AllocatedIdsAsync(TenG));
+        Assert.True(kubelet.Log.Has(5104, $"{ids[0]},{ids[1]}") || kubelet.Log.Has(5104, $"{ids[1]},{ids[0]}"));
+        Assert.Equal(1, kubelet.Log.Count(5104));
+        await cluster.NodeGrain.FreeTokensAsync(ids);
+    }
+
+    [Fact]
+    public async Task Reconcile_AllocatedBeforeAPluginRestartAndStillListed_Kept()
+    {
+        var ids = await FreeTokensAsync(Intel, 1, 1);
+        await using (var before = await StandInKubelet.StartAsync(cluster))
+        {
+            using var client = before.ClientFor(await before.NextRegistrationAsync(Intel));
+            await client.Plugin.AllocateAsync(new Api.Kubelet.DevicePlugin.V1Beta1.AllocateRequest
+            {
+                ContainerRequests = { new Api.Kubelet.DevicePlugin.V1Beta1.ContainerAllocateRequest { DevicesIds = { ids } } },
+            });
+        }
+
+        await using var kubelet = await StandInKubelet.StartAsync(cluster, withPodResources: false);
+        kubelet.PodResources.SetPod("pod-h", Intel, ids);
+        await kubelet.StartPodResourcesAsync();
+        for (var poll = 0; poll < 3; poll++)
+        {
+            Assert.True(await kubelet.Manager.Reconciler!.RunOnceAsync(CancellationToken.None));
+        }
+
+        Assert.Contains(ids[0], await AllocatedIdsAsync(Intel));
+        Assert.True(kubelet.Manager.Tracker.Contains(ids[0]));
+        Assert.False(kubelet.Log.Has(5104, ids[0]));
+        await cluster.NodeGrain.FreeTokensAsync(ids);
+    }
+
+    [Fact]
     public async Task Reconcile_AllocatedTokenListedLate_KeptThroughOneMiss()
     {
         var ids = await FreeTokensAsync(Intel, 6, 1);
@@ -164,6 +226,9 @@ public sealed class PodResourcesTests(DevicePluginClusterFixture cluster)
         await cluster.NodeGrain.FreeTokensAsync(ids);
         return ids;
     }
+
+    private async Task<HashSet<string>> AllocatedIdsAsync(string resource) =>
+        (await cluster.NodeGrain.GetAllocatedTokensAsync()).GetValueOrDefault(resource, []).ToHashSet();
 
     private async Task<int> AllocatedAsync(string resource) =>
         (await cluster.NodeGrain.GetSnapshotAsync()).Resources.Single(r => r.Name == resource).Allocated;
