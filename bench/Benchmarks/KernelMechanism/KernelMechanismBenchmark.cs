@@ -49,6 +49,7 @@ public class KernelMechanismBenchmark
     private string _token = "";
     private SimulatedSriovNode _node = null!;
     private InProcessTestCluster _cluster = null!;
+    private IGrainFactory _grains = null!;
     private NetworkNamespace _target = null!;
     private NetworkNamespace _host = null!;
     private RouteNetlink _hostNetlink = null!;
@@ -157,7 +158,8 @@ public class KernelMechanismBenchmark
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
-        var nodeGrain = _cluster.Client.GetGrain<INodeGrain>(Node);
+        _grains = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        var nodeGrain = _grains.GetGrain<INodeGrain>(Node);
         var resource = (await nodeGrain.GetResourceNamesAsync())[0];
         _token = (await nodeGrain.GetDevicesAsync(resource)).Devices[0].Id;
     }
@@ -165,7 +167,8 @@ public class KernelMechanismBenchmark
     private async Task ForwarderAsync()
     {
         var id = Guid.NewGuid().ToString();
-        var grain = _cluster.Client.GetGrain<IConnectionGrain>(NodeKeys.For(Node, id));
+        // From inside the silo, as the NSM endpoint calls it (the test cluster's client would add a TCP hop).
+        var grain = _grains.GetGrain<IConnectionGrain>(NodeKeys.For(Node, id));
         var request = new NetworkServiceRequest
         {
             Connection = new Connection

@@ -191,10 +191,16 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
     private static void RemoveDroppedNeighbours(IRouteNetlink inside, string name, IpContextPlan plan, KernelInterfaceRecord record)
     {
         var wanted = plan.Neighbours.Select(n => n.Address.ToString()).ToHashSet(StringComparer.Ordinal);
-        var present = inside.ListNeighbours(name).Select(n => n.Address.ToString()).ToHashSet(StringComparer.Ordinal);
-        foreach (var dropped in record.NeighbourAddresses.Where(a => !wanted.Contains(a) && present.Contains(a)))
+        var dropped = record.NeighbourAddresses.Where(a => !wanted.Contains(a)).ToList();
+        if (dropped.Count == 0)
         {
-            inside.DeleteNeighbour(name, System.Net.IPAddress.Parse(dropped));
+            return;
+        }
+
+        var present = inside.ListNeighbours(name).Select(n => n.Address.ToString()).ToHashSet(StringComparer.Ordinal);
+        foreach (var address in dropped.Where(present.Contains))
+        {
+            inside.DeleteNeighbour(name, System.Net.IPAddress.Parse(address));
         }
     }
 
