@@ -16,6 +16,8 @@ namespace SriovForwarder.Gateway.Grpc;
 public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOptions<NsmEndpointOptions> options, ILogger<NetworkServiceEndpoint> logger)
     : NetworkService.NetworkServiceBase
 {
+    private static readonly TimeSpan ClosePassedFileTimeout = TimeSpan.FromSeconds(1);
+
     private readonly NsmEndpointOptions _options = options.Value;
 
     /// <inheritdoc />
@@ -31,7 +33,10 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
         var first = request.Connection.Path?.PathSegments.All(s => s.Name != _options.Name) ?? true;
         try
         {
+            using var passed = await PassedFileUrls.ResolveAsync(
+                request.MechanismPreferences.Append(request.Connection.Mechanism), context, _options.PassedFileTimeout, required: true);
             var connection = await Grain(id).RequestAsync(request);
+            passed.RestoreIn(connection);
             if (first && context.CancellationToken.IsCancellationRequested)
             {
                 // The caller gave up (deadline, disconnect) while the chain ran: it never learns of this new connection
@@ -62,6 +67,8 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
 
         try
         {
+            // The grain closes what it remembers; the descriptor passed with a Close is only claimed so it is released.
+            using var passed = await PassedFileUrls.ResolveAsync([request.Mechanism], context, ClosePassedFileTimeout, required: false);
             await Grain(id).CloseAsync(request);
             return new Empty();
         }

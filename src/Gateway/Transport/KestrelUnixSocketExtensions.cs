@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SriovForwarder.Gateway.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Transport;
 
@@ -10,19 +13,32 @@ public static class KestrelUnixSocketExtensions
     /// <summary>
     /// Listens on <paramref name="socketPath"/> with HTTP/2 only, after creating its folder and deleting a stale socket file;
     /// once the application has started, sets the socket's permissions to <paramref name="mode"/> (null leaves them as bound).
+    /// With <paramref name="receiveFileDescriptors"/> the socket goes through <see cref="FdPassingListenerFactory"/>
+    /// (register it with <see cref="AddFdPassingUnixTransport"/>) so peers can pass descriptors as NSM's grpcfd does.
     /// </summary>
     public static KestrelServerOptions ListenUnixSocketHttp2(
         this KestrelServerOptions options,
         string socketPath,
         UnixFileMode? mode = UnixSocketFile.DefaultMode,
-        Action<ListenOptions>? configure = null)
+        Action<ListenOptions>? configure = null,
+        bool receiveFileDescriptors = false)
     {
         var fullPath = UnixSocketFile.Prepare(socketPath);
-        options.ListenUnixSocket(fullPath, listen =>
+        void Configure(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http2;
             configure?.Invoke(listen);
-        });
+        }
+
+        if (receiveFileDescriptors)
+        {
+            options.Listen(new FdPassingUnixEndPoint(fullPath), Configure);
+        }
+        else
+        {
+            options.ListenUnixSocket(fullPath, Configure);
+        }
+
         if (mode is { } wanted)
         {
             // Kestrel creates the socket file when it binds, during server start: chmod can only follow that.
@@ -31,5 +47,12 @@ public static class KestrelUnixSocketExtensions
         }
 
         return options;
+    }
+
+    /// <summary>Adds the Kestrel transport for unix sockets that receive passed file descriptors; other endpoints keep the socket transport.</summary>
+    public static IServiceCollection AddFdPassingUnixTransport(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, FdPassingListenerFactory>());
+        return services;
     }
 }

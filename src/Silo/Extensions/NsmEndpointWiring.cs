@@ -37,13 +37,15 @@ public static class NsmEndpointWiring
         services.AddVfioDevices(o => o.VfioPath = settings.VfioPath);
         services.AddDeviceCgroupController(o => o.CgroupRoot = settings.CgroupPath);
         services.AddGrpc();
+        services.AddFdPassingUnixTransport();
         return services;
     }
 
     /// <summary>Listens for NSM gRPC on the unix socket (HTTP/2 only) and, when NSM_LISTEN_ON_TCP is set, on TCP.</summary>
     public static void ListenForNsm(this KestrelServerOptions kestrel, ForwarderSettings settings, string socketPath)
     {
-        kestrel.ListenUnixSocketHttp2(socketPath);
+        // NSMgr passes the client's network namespace as a descriptor on this socket (grpcfd).
+        kestrel.ListenUnixSocketHttp2(socketPath, receiveFileDescriptors: true);
         if (settings.ListenOnTcp is { } tcp)
         {
             if (System.Net.IPAddress.TryParse(tcp.Host, out var ip))

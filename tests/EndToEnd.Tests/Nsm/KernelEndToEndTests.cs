@@ -103,6 +103,55 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
         Assert.Superset(before.ToHashSet(), NodeLinksInHost().ToHashSet());
     }
 
+    [Fact]
+    public async Task RequestThenClose_NamespacePassedAsDescriptorLikeNsmgr_InterfaceLandsThereAndNoDescriptorIsKept()
+    {
+        var id = "kernel-fd-" + Guid.NewGuid().ToString("N")[..8];
+        fixture.Nsmgr.Nse.Contexts[id] = IpContext();
+        var token = await fixture.FreeTokenAsync();
+        string inodeUrl;
+        using (var ns = NetworkNamespace.Open(_client.Path))
+        {
+            inodeUrl = ns.InodeUrl;
+        }
+
+        using var nsmgr = new GrpcfdSendingChannel(fixture.Harness.ListenSocket);
+        var client = new NetworkService.NetworkServiceClient(nsmgr.Channel);
+        nsmgr.QueueFile(_client.Path);
+        var connection = await client.RequestAsync(KernelRequest(id, token, inodeUrl, InterfaceName));
+        var linkInClient = _client.Json("link", "show", "dev", InterfaceName)[0].GetProperty("ifname").GetString();
+        nsmgr.QueueFile(_client.Path);
+        await client.CloseAsync(connection);
+
+        Assert.Equal(InterfaceName, linkInClient);
+        Assert.Equal(inodeUrl, connection.Mechanism.Parameters["inodeURL"]);
+        Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
+        Assert.DoesNotContain((await fixture.Node.Node.GetSnapshotAsync()).Reservations, r => r.TokenId == token);
+        var inode = inodeUrl[(inodeUrl.LastIndexOf('/') + 1)..];
+        Assert.DoesNotContain(OpenDescriptorTargets(fixture.Forwarder.Id), t => t == $"net:[{inode}]");
+    }
+
+    [Fact]
+    public async Task Request_InodeUrlWithoutItsDescriptor_FailsAtTheDeadlineAndHoldsNothing()
+    {
+        var token = await fixture.FreeTokenAsync();
+        string inodeUrl;
+        using (var ns = NetworkNamespace.Open(_client.Path))
+        {
+            inodeUrl = ns.InodeUrl;
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Client.RequestAsync(
+            KernelRequest("kernel-no-fd", token, inodeUrl, InterfaceName), deadline: DateTime.UtcNow.AddSeconds(2)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.DoesNotContain((await fixture.Node.Node.GetSnapshotAsync()).Reservations, r => r.TokenId == token);
+        Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
+    }
+
+    private static List<string> OpenDescriptorTargets(int pid) =>
+        [.. Directory.GetFiles($"/proc/{pid}/fd").Select(f => { try { return File.ResolveLinkTarget(f, false)?.LinkTarget ?? ""; } catch (IOException) { return ""; } })];
+
     /// <summary>A KERNEL request for connection <paramref name="id"/>, tagged so the stand-in NSE finds its context.</summary>
     public static NetworkServiceRequest KernelRequest(string id, string token, string netnsUrl, string name) => new()
     {
