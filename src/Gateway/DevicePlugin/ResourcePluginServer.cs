@@ -45,7 +45,7 @@ public sealed class ResourcePluginServer : IAsyncDisposable
             },
             endpoints => endpoints.MapGrpcService<DevicePluginService>(),
             UnixSocketFile.DefaultMode,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         return new ResourcePluginServer(server, plugin.ResourceName);
     }
 

@@ -18,6 +18,12 @@ public sealed class RegistrationOptions
     /// <summary>Our own URL (<c>unix://</c> of the NSM listen socket); sent as is, since FD passing is not implemented.</summary>
     public string Url { get; set; } = "";
 
+    /// <summary>
+    /// Register a <c>unix://</c> <see cref="Url"/> as upstream does: as <c>inode://dev/ino</c> of the socket file, with the
+    /// file's descriptor passed alongside (grpcfd), so NSMgr can dial it without seeing our mount namespace.
+    /// </summary>
+    public bool PassSocketDescriptor { get; set; } = true;
+
     /// <summary>How far ahead the requested expiration lies, <c>NSM_MAX_TOKEN_LIFETIME</c>. Default 10 min.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(10);
 

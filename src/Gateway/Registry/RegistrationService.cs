@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Registry;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Gateway.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Registry;
 
@@ -16,6 +17,7 @@ namespace SriovForwarder.Gateway.Registry;
 public sealed class RegistrationService(IOptions<RegistrationOptions> options, ILogger<RegistrationService> logger) : BackgroundService
 {
     private readonly RegistrationOptions _options = options.Value;
+    private readonly FdSendingQueue _sendQueue = new();
     private GrpcChannel? _channel;
     private NetworkServiceEndpoint? _lastRegistered;
 
@@ -44,12 +46,19 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
     }
 
     /// <inheritdoc />
+    public override void Dispose()
+    {
+        _sendQueue.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            _channel = GrpcUrlChannelFactory.Create(_options.ConnectTo, _options.DialTimeout);
+            _channel = GrpcUrlChannelFactory.Create(_options.ConnectTo, _options.DialTimeout, sendQueue: PassedSocketPath() is null ? null : _sendQueue);
         }
         catch (ArgumentException ex)
         {
@@ -67,6 +76,7 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
             TimeSpan wait;
             try
             {
+                PassSocket(request);
                 var returned = await client.RegisterAsync(
                     request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
                 wait = RegistrationRequest.RefreshDelay(request, returned, DateTimeOffset.UtcNow);
@@ -116,6 +126,33 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
             }
         }
     }
+
+    // Upstream's sendfd: a unix URL is registered as the socket file's inode, its O_PATH descriptor sent with the call.
+    private void PassSocket(NetworkServiceEndpoint request)
+    {
+        if (PassedSocketPath() is not { } path)
+        {
+            return;
+        }
+
+        _sendQueue.DropPending();
+        try
+        {
+            request.Url = _sendQueue.EnqueueFile(path).ToString();
+        }
+        catch (IOException ex)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
+        }
+    }
+
+    // Only a unix URL registered over a unix socket can travel as a descriptor.
+    private string? PassedSocketPath() =>
+        _options.PassSocketDescriptor
+        && _options.ConnectTo.StartsWith("unix://", StringComparison.Ordinal)
+        && _options.Url.StartsWith("unix://", StringComparison.Ordinal)
+            ? UnixSocketChannelFactory.ParseSocketPath(_options.Url)
+            : null;
 
     private async Task UnregisterAsync(GrpcChannel channel, NetworkServiceEndpoint registered)
     {

@@ -1,5 +1,7 @@
 using Grpc.Net.Client;
 
+using SriovForwarder.Gateway.Transport.FdPassing;
+
 namespace SriovForwarder.Gateway.Transport;
 
 /// <summary>Turns the URLs NSM registers and passes around (<c>unix:///path</c>, <c>tcp://host:port</c>) into gRPC channels.</summary>
@@ -7,10 +9,11 @@ public static class GrpcUrlChannelFactory
 {
     /// <summary>
     /// Creates a plaintext HTTP/2 channel for <paramref name="url"/>; connecting fails after <paramref name="connectTimeout"/>
-    /// (NSM's dial timeout; none when null).
+    /// (NSM's dial timeout; none when null). On a unix socket, descriptors queued in <paramref name="sendQueue"/> go with
+    /// the next bytes written (grpcfd); a TCP channel cannot carry them.
     /// </summary>
     /// <exception cref="ArgumentException">The URL is malformed or its scheme is neither unix nor tcp.</exception>
-    public static GrpcChannel Create(string url, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null)
+    public static GrpcChannel Create(string url, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null, FdSendingQueue? sendQueue = null)
     {
         if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
@@ -20,7 +23,7 @@ public static class GrpcUrlChannelFactory
         switch (uri.Scheme)
         {
             case "unix":
-                return UnixSocketChannelFactory.Create(url, connectTimeout, options);
+                return UnixSocketChannelFactory.Create(url, connectTimeout, options, sendQueue);
             case "tcp":
                 if (string.IsNullOrEmpty(uri.Host) || uri.IsDefaultPort || uri.Port <= 0)
                 {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Grpc.Net.Client;
+using SriovForwarder.Gateway.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Transport;
 
@@ -16,7 +17,9 @@ public static class UnixSocketChannelFactory
     /// <param name="socketPathOrUnixUrl">A socket path, or a <c>unix:///path</c> URL.</param>
     /// <param name="connectTimeout">How long one connection attempt may take; null waits as long as the call allows.</param>
     /// <param name="options">Further channel options; their <c>HttpHandler</c> is replaced by the unix-socket handler.</param>
-    public static GrpcChannel Create(string socketPathOrUnixUrl, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null)
+    /// <param name="sendQueue">Descriptors to send with the next bytes written (grpcfd), or null for a plain stream.</param>
+    public static GrpcChannel Create(
+        string socketPathOrUnixUrl, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null, FdSendingQueue? sendQueue = null)
     {
         var socketPath = ParseSocketPath(socketPathOrUnixUrl);
         if (connectTimeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -26,7 +29,7 @@ public static class UnixSocketChannelFactory
 
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, cancellationToken),
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, sendQueue, cancellationToken),
             EnableMultipleHttp2Connections = true,
         };
         options ??= new GrpcChannelOptions();
@@ -60,7 +63,7 @@ public static class UnixSocketChannelFactory
         return UnixSocketFile.Validate(path);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(string socketPath, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(string socketPath, TimeSpan? timeout, FdSendingQueue? sendQueue, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit)
@@ -79,7 +82,7 @@ public static class UnixSocketChannelFactory
                 try
                 {
                     await socket.ConnectAsync(endPoint, timeoutSource.Token).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
+                    return sendQueue is null ? new NetworkStream(socket, ownsSocket: true) : new FdSendingStream(socket, sendQueue);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
                 {

@@ -28,13 +28,15 @@ public sealed class UnixSocketGrpcServer : IAsyncDisposable
 
     /// <summary>
     /// Binds <paramref name="socketPath"/> (replacing a stale socket file), serves the gRPC services that
-    /// <paramref name="mapServices"/> maps, and sets the socket's permissions to <paramref name="mode"/> once bound.
+    /// <paramref name="mapServices"/> maps, and sets the socket's permissions to <paramref name="mode"/> once bound; with
+    /// <paramref name="receiveFileDescriptors"/> callers can pass descriptors with their calls (grpcfd).
     /// </summary>
     public static async Task<UnixSocketGrpcServer> StartAsync(
         string socketPath,
         Action<IServiceCollection> configureServices,
         Action<IEndpointRouteBuilder> mapServices,
         UnixFileMode? mode = UnixSocketFile.DefaultMode,
+        bool receiveFileDescriptors = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configureServices);
@@ -43,8 +45,13 @@ public sealed class UnixSocketGrpcServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         // The host's logging belongs to the caller: it adds its ILoggerFactory in configureServices if it wants logs.
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocketHttp2(fullPath, mode: null));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocketHttp2(fullPath, mode: null, receiveFileDescriptors: receiveFileDescriptors));
         builder.Services.AddGrpc();
+        if (receiveFileDescriptors)
+        {
+            builder.Services.AddFdPassingUnixTransport();
+        }
+
         configureServices(builder.Services);
         var app = builder.Build();
         mapServices(app);

@@ -30,6 +30,9 @@ public sealed class RegistrationEndToEndTests : IDisposable
             statuses.Add((await health.CheckAsync(new HealthCheckRequest { Service = service })).Status);
         }
 
+        var socketUrl = SocketInodeUrl(_harness.ListenSocket);
+        using var passedChannel = UnixSocketChannelFactory.Create(nsmgr.Registry.DialUrls[NsmForwarderHarness.ForwarderName], TimeSpan.FromSeconds(5));
+        var viaPassedDescriptor = (await new Health.HealthClient(passedChannel).CheckAsync(new HealthCheckRequest { Service = "networkservice.NetworkService" })).Status;
         var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
         var unregistered = await ReadAsync(nsmgr.Registry.Unregistrations, forwarder);
 
@@ -38,7 +41,9 @@ public sealed class RegistrationEndToEndTests : IDisposable
         Assert.Equal(
             new Dictionary<string, string> { ["p2p"] = "true", ["zone"] = "e2e" },
             first.NetworkServiceLabels["forwarder"].Labels);
-        Assert.Equal($"unix://{_harness.ListenSocket}", first.Url);
+        // Upstream's sendfd: the socket travels as its inode with the descriptor alongside; the stand-in NSMgr dialled it that way.
+        Assert.Equal(socketUrl, first.Url);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, viaPassedDescriptor);
         Assert.InRange(first.ExpirationTime.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(9), DateTimeOffset.UtcNow.AddMinutes(11));
         Assert.Equal(first.Name, refresh.Name);
         Assert.All(statuses, s => Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, s));
@@ -80,5 +85,15 @@ public sealed class RegistrationEndToEndTests : IDisposable
         {
             throw new TimeoutException($"the stand-in NSMgr heard nothing; forwarder output:{Environment.NewLine}{forwarder.Output}");
         }
+    }
+
+    // coreutils' stat prints st_dev as the 64-bit dev_t number grpcfd writes in inode:// URLs.
+    private static string SocketInodeUrl(string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%d %i", path]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var parts = process.StandardOutput.ReadToEnd().Trim().Split(' ');
+        process.WaitForExit();
+        return $"inode://{parts[0]}/{parts[1]}";
     }
 }

@@ -41,7 +41,8 @@ public sealed class StandInNsmgr : IAsyncDisposable
 
     /// <summary>Brings the registry up (again).</summary>
     public async Task StartRegistryAsync() =>
-        _registryServer = await UnixSocketGrpcServer.StartAsync(RegistrySocket, s => s.AddSingleton(Registry), a => a.MapGrpcService<StandInRegistry>());
+        _registryServer = await UnixSocketGrpcServer.StartAsync(
+            RegistrySocket, s => s.AddSingleton(Registry), a => a.MapGrpcService<StandInRegistry>(), receiveFileDescriptors: true);
 
     public async ValueTask DisposeAsync()
     {
@@ -54,5 +55,7 @@ public sealed class StandInNsmgr : IAsyncDisposable
         {
             await _nseServer.DisposeAsync();
         }
+
+        Registry.Dispose();
     }
 }

@@ -2,13 +2,24 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Connections.Features;
 using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.Transport.FdPassing;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
-/// <summary>The registry half of the stand-in NSMgr: records Register/Unregister, answers non-watch Finds from a fixed list.</summary>
-public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryBase
+/// <summary>
+/// The registry half of the stand-in NSMgr: records Register/Unregister, answers non-watch Finds from a fixed list,
+/// and like NSMgr's recvfd takes the socket descriptor passed with an <c>inode://</c> registration, keeping it so the
+/// forwarder can be dialled at <c>unix:///proc/&lt;pid&gt;/fd/&lt;n&gt;</c> (<see cref="DialUrls"/>).
+/// </summary>
+public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryBase, IDisposable
 {
+    private readonly ConcurrentDictionary<string, ReceivedFile> _passedSockets = new();
+
+    /// <summary>Where each registered endpoint can be dialled, by name, once its descriptor arrived.</summary>
+    public ConcurrentDictionary<string, string> DialUrls { get; } = new();
+
     public ConcurrentBag<NetworkServiceEndpoint> Endpoints { get; } = [];
 
     public Channel<NetworkServiceEndpoint> Registrations { get; } = Channel.CreateUnbounded<NetworkServiceEndpoint>();
@@ -18,8 +29,17 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
     /// <summary>When set, shortens the granted expiration to now + this, as NSMgr does with its token lifetime.</summary>
     public TimeSpan? GrantedLifetime { get; set; }
 
-    public override Task<NetworkServiceEndpoint> Register(NetworkServiceEndpoint request, ServerCallContext context)
+    public override async Task<NetworkServiceEndpoint> Register(NetworkServiceEndpoint request, ServerCallContext context)
     {
+        if (InodeId.TryParse(request.Url, out var id)
+            && context.GetHttpContext().Features.Get<IConnectionItemsFeature>()?.Items[ReceivedFileDescriptors.ItemsKey] is ReceivedFileDescriptors store)
+        {
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var file = await store.AcquireAsync(id, wait.Token);
+            _passedSockets.AddOrUpdate(request.Name, file, (_, old) => { old.Dispose(); return file; });
+            DialUrls[request.Name] = "unix://" + file.ProcPath;
+        }
+
         Registrations.Writer.TryWrite(request);
         var returned = request.Clone();
         if (GrantedLifetime is { } lifetime)
@@ -27,7 +47,7 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
             returned.ExpirationTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + lifetime);
         }
 
-        return Task.FromResult(returned);
+        return returned;
     }
 
     public override Task<Empty> Unregister(NetworkServiceEndpoint request, ServerCallContext context)
@@ -46,6 +66,14 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
             {
                 await responseStream.WriteAsync(new NetworkServiceEndpointResponse { NetworkServiceEndpoint = endpoint });
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var file in _passedSockets.Values)
+        {
+            file.Dispose();
         }
     }
 }

@@ -143,6 +143,8 @@ public sealed class RegistrationServiceTests : IDisposable
         NetworkServiceName = "forwarder",
         Labels = new Dictionary<string, string> { ["p2p"] = "true" },
         Url = "unix:///run/fwd/listen_on.io.sock",
+        // No such socket exists here; passing our socket's descriptor is tested end to end with the real executable.
+        PassSocketDescriptor = false,
         Lifetime = TimeSpan.FromMinutes(10),
         FirstRetryDelay = TimeSpan.FromMilliseconds(50),
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),

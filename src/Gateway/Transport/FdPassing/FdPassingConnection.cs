@@ -94,7 +94,11 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
     }
 
     /// <inheritdoc />
-    public override void Abort(ConnectionAbortedException abortReason) => Shutdown();
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        Shutdown();
+        _output.Reader.CancelPendingRead();
+    }
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
@@ -106,13 +110,23 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         }
 
         Shutdown();
+        // The writer waits for Kestrel's next output; Kestrel may dispose without completing it first.
+        _output.Reader.CancelPendingRead();
         await _writer.ConfigureAwait(false);
         _reader?.Join(TimeSpan.FromSeconds(5));
         _socket.Dispose();
         Files.Dispose();
-        await _closed.CancelAsync().ConfigureAwait(false);
-        _closed.Dispose();
+        SignalClosed();
         await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // The source is never disposed: the reader's late signal and DisposeAsync may race, and it holds no timer.
+    private void SignalClosed()
+    {
+        if (!_closed.IsCancellationRequested)
+        {
+            _closed.Cancel();
+        }
     }
 
     private void Shutdown()
@@ -182,7 +196,8 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
 
         FdPassingLog.ConnectionEnded(_logger, _endPoint, error?.Message ?? "closed by the peer");
         _input.Writer.Complete(error);
-        ThreadPool.QueueUserWorkItem(static c => c.Cancel(), _closed, preferLocal: false);
+        // Off this thread, so continuations of ConnectionClosed never run on the reader; DisposeAsync may have run already.
+        ThreadPool.QueueUserWorkItem(static c => c.SignalClosed(), this, preferLocal: false);
     }
 
     private unsafe void TakeDescriptors(byte* control, int length)

@@ -11,6 +11,9 @@ internal static unsafe partial class FdPassingNative
     public const int MsgNoSignal = 0x4000;
     public const int MsgCmsgCloexec = 0x40000000;
     public const int EIntr = 4;
+    public const int EAgain = 11;
+    public const int OPath = 0x200000;
+    public const int OCloexec = 0x80000;
     public const int FGetFl = 3;
     public const int FSetFl = 4;
     public const int ONonblock = 0x800;
@@ -59,6 +62,9 @@ internal static unsafe partial class FdPassingNative
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
