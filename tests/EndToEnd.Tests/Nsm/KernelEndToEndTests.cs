@@ -5,6 +5,8 @@ using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Gateway.Transport.FdPassing;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Tests.Chain.Kernel;
 using SriovForwarder.Kernel.Namespaces;
@@ -115,12 +117,15 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
             inodeUrl = ns.InodeUrl;
         }
 
-        using var nsmgr = new GrpcfdSendingChannel(fixture.Harness.ListenSocket);
-        var client = new NetworkService.NetworkServiceClient(nsmgr.Channel);
-        nsmgr.QueueFile(_client.Path);
+        // NSMgr's side of grpcfd, played by our own sending half (the one registration uses): the namespace file's
+        // descriptor goes with SCM_RIGHTS on one byte of the next write, and the URL names its inode.
+        using var sendQueue = new FdSendingQueue();
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), sendQueue: sendQueue);
+        var client = new NetworkService.NetworkServiceClient(channel);
+        sendQueue.EnqueueFile(_client.Path);
         var connection = await client.RequestAsync(KernelRequest(id, token, inodeUrl, InterfaceName));
         var linkInClient = _client.Json("link", "show", "dev", InterfaceName)[0].GetProperty("ifname").GetString();
-        nsmgr.QueueFile(_client.Path);
+        sendQueue.EnqueueFile(_client.Path);
         await client.CloseAsync(connection);
 
         Assert.Equal(InterfaceName, linkInClient);
