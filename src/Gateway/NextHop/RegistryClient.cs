@@ -1,15 +1,37 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Gateway.Transport.FdPassing;
 using SriovForwarder.Grains.Interfaces.Chain;
 
 namespace SriovForwarder.Gateway.NextHop;
 
-/// <summary>Non-watch <c>Find</c> calls on the NSM registry at <c>NSM_CONNECT_TO</c>, for next-hop discovery.</summary>
-public sealed class RegistryClient(IOptions<NextHopOptions> options) : INsmRegistryClient, IDisposable
+/// <summary>
+/// Non-watch <c>Find</c> calls on the NSM registry at <c>NSM_CONNECT_TO</c>, for next-hop discovery. Over a unix socket
+/// it receives the descriptors NSMgr passes with its answers (upstream's recvfd client): a local NSE registered as
+/// <c>inode://dev/ino</c> comes back dialable as <c>unix:///proc/&lt;pid&gt;/fd/&lt;n&gt;</c>. Those socket
+/// descriptors (O_PATH, one per NSE socket) are kept while this client lives, since connections dial them again on
+/// refresh and Close.
+/// </summary>
+public sealed class RegistryClient : INsmRegistryClient, IDisposable
 {
-    private readonly NextHopOptions _options = options.Value;
-    private readonly ChannelCache _channels = new(TimeSpan.FromMilliseconds(300));
+    private static readonly TimeSpan PassedSocketWait = TimeSpan.FromSeconds(1);
+
+    private readonly NextHopOptions _options;
+    private readonly ReceivedFileDescriptors _received = new();
+    private readonly ConcurrentDictionary<InodeId, ReceivedFile> _sockets = new();
+    private readonly ChannelCache _channels;
+
+    /// <summary>Creates the client for <see cref="NextHopOptions.ConnectTo"/>.</summary>
+    public RegistryClient(IOptions<NextHopOptions> options)
+    {
+        _options = options.Value;
+        _channels = new ChannelCache(TimeSpan.FromMilliseconds(300), (url, timeout) => url.StartsWith("unix://", StringComparison.Ordinal)
+            ? UnixSocketChannelFactory.Create(url, timeout, receiveInto: _received)
+            : GrpcUrlChannelFactory.Create(url, timeout));
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<NetworkServiceEndpoint>> FindEndpointsByNameAsync(string name, CancellationToken cancellationToken) =>
@@ -49,7 +71,16 @@ public sealed class RegistryClient(IOptions<NextHopOptions> options) : INsmRegis
     }
 
     /// <inheritdoc />
-    public void Dispose() => _channels.Dispose();
+    public void Dispose()
+    {
+        _channels.Dispose();
+        foreach (var socket in _sockets.Values)
+        {
+            socket.Dispose();
+        }
+
+        _received.Dispose();
+    }
 
     private async Task<IReadOnlyList<NetworkServiceEndpoint>> FindEndpointsAsync(NetworkServiceEndpoint query, CancellationToken cancellationToken)
     {
@@ -70,6 +101,11 @@ public sealed class RegistryClient(IOptions<NextHopOptions> options) : INsmRegis
                 }
             }
 
+            foreach (var endpoint in result)
+            {
+                await ResolvePassedSocketAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            }
+
             return result;
         }
         catch (RpcException ex)
@@ -77,6 +113,38 @@ public sealed class RegistryClient(IOptions<NextHopOptions> options) : INsmRegis
             _channels.Drop(url);
             throw RpcErrors.From(ex, "the registry's endpoint Find", url);
         }
+    }
+
+    // The descriptor came with the answer's bytes, so it is normally there already; without it the inode:// URL stays
+    // and dialling it fails with a message naming it.
+    private async Task ResolvePassedSocketAsync(NetworkServiceEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (!InodeId.TryParse(endpoint.Url, out var id))
+        {
+            return;
+        }
+
+        if (!_sockets.TryGetValue(id, out var socket))
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(PassedSocketWait);
+            try
+            {
+                socket = await _received.AcquireAsync(id, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!_sockets.TryAdd(id, socket))
+            {
+                socket.Dispose();
+                socket = _sockets[id];
+            }
+        }
+
+        endpoint.Url = "unix://" + socket.ProcPath;
     }
 
     private global::Grpc.Net.Client.GrpcChannel Channel(string url)

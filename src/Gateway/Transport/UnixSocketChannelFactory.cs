@@ -17,9 +17,14 @@ public static class UnixSocketChannelFactory
     /// <param name="socketPathOrUnixUrl">A socket path, or a <c>unix:///path</c> URL.</param>
     /// <param name="connectTimeout">How long one connection attempt may take; null waits as long as the call allows.</param>
     /// <param name="options">Further channel options; their <c>HttpHandler</c> is replaced by the unix-socket handler.</param>
-    /// <param name="sendQueue">Descriptors to send with the next bytes written (grpcfd), or null for a plain stream.</param>
+    /// <param name="sendQueue">Descriptors to send with the next bytes written (grpcfd), or null.</param>
+    /// <param name="receiveInto">Where descriptors the server passes go (grpcfd), or null to read without looking for them.</param>
     public static GrpcChannel Create(
-        string socketPathOrUnixUrl, TimeSpan? connectTimeout = null, GrpcChannelOptions? options = null, FdSendingQueue? sendQueue = null)
+        string socketPathOrUnixUrl,
+        TimeSpan? connectTimeout = null,
+        GrpcChannelOptions? options = null,
+        FdSendingQueue? sendQueue = null,
+        ReceivedFileDescriptors? receiveInto = null)
     {
         var socketPath = ParseSocketPath(socketPathOrUnixUrl);
         if (connectTimeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -29,7 +34,7 @@ public static class UnixSocketChannelFactory
 
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, sendQueue, cancellationToken),
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, sendQueue, receiveInto, cancellationToken),
             EnableMultipleHttp2Connections = true,
         };
         options ??= new GrpcChannelOptions();
@@ -63,7 +68,8 @@ public static class UnixSocketChannelFactory
         return UnixSocketFile.Validate(path);
     }
 
-    private static async ValueTask<Stream> ConnectAsync(string socketPath, TimeSpan? timeout, FdSendingQueue? sendQueue, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(
+        string socketPath, TimeSpan? timeout, FdSendingQueue? sendQueue, ReceivedFileDescriptors? receiveInto, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } limit)
@@ -82,7 +88,9 @@ public static class UnixSocketChannelFactory
                 try
                 {
                     await socket.ConnectAsync(endPoint, timeoutSource.Token).ConfigureAwait(false);
-                    return sendQueue is null ? new NetworkStream(socket, ownsSocket: true) : new FdSendingStream(socket, sendQueue);
+                    return sendQueue is null && receiveInto is null
+                        ? new NetworkStream(socket, ownsSocket: true)
+                        : new FdPassingClientStream(socket, sendQueue, receiveInto);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
                 {

@@ -31,6 +31,15 @@ public sealed class StandInNsmgr : IAsyncDisposable
             Url = "unix://" + nsmgr._nseServer.SocketPath,
             NetworkServiceNames = { "ns" },
         });
+        // The same NSE once more, answered the way NSMgr answers for an NSE on this node: by inode, socket passed along.
+        // Its listed URL leads nowhere, so only the passed descriptor can reach it.
+        nsmgr.Registry.Endpoints.Add(new NetworkServiceEndpoint
+        {
+            Name = "nse-local",
+            Url = "unix:///nonexistent/nse-local.sock",
+            NetworkServiceNames = { "ns-local" },
+        });
+        nsmgr.Registry.PassedSockets["nse-local"] = nsmgr._nseServer.SocketPath;
         if (registryUp)
         {
             await nsmgr.StartRegistryAsync();

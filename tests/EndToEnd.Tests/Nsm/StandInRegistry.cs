@@ -17,6 +17,9 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
 {
     private readonly ConcurrentDictionary<string, ReceivedFile> _passedSockets = new();
 
+    /// <summary>Endpoints answered as NSMgr answers for a local NSE: URL <c>inode://</c> of this socket file, its descriptor passed along.</summary>
+    public ConcurrentDictionary<string, string> PassedSockets { get; } = new();
+
     /// <summary>Where each registered endpoint can be dialled, by name, once its descriptor arrived.</summary>
     public ConcurrentDictionary<string, string> DialUrls { get; } = new();
 
@@ -64,7 +67,15 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
             if ((query.Name.Length == 0 || query.Name == endpoint.Name)
                 && query.NetworkServiceNames.All(endpoint.NetworkServiceNames.Contains))
             {
-                await responseStream.WriteAsync(new NetworkServiceEndpointResponse { NetworkServiceEndpoint = endpoint });
+                var answer = endpoint;
+                if (PassedSockets.TryGetValue(endpoint.Name, out var socketPath)
+                    && context.GetHttpContext().Features.Get<IConnectionItemsFeature>()?.Items[FdSendingQueue.ItemsKey] is FdSendingQueue outgoing)
+                {
+                    answer = endpoint.Clone();
+                    answer.Url = outgoing.EnqueueFile(socketPath).ToString();
+                }
+
+                await responseStream.WriteAsync(new NetworkServiceEndpointResponse { NetworkServiceEndpoint = answer });
             }
         }
     }

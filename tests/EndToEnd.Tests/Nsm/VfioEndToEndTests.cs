@@ -49,6 +49,23 @@ public sealed class VfioEndToEndTests(NsmForwarderFixture fixture) : IClassFixtu
         Assert.NotEmpty(again.Mechanism.Parameters["pciAddress"]);
     }
 
+    [Fact]
+    public async Task RequestThenClose_LocalNseAnsweredByInodeLikeNsmgr_DialsItThroughThePassedSocketDescriptor()
+    {
+        fixture.Harness.AddContainerCgroup("pod-local-nse", "c1");
+        var token = await fixture.FreeTokenAsync();
+        var request = NsmForwarderFixture.VfioRequest("vfio-local-nse", token, "pod-local-nse/*", endpoint: "nse-local");
+        request.Connection.NetworkService = "ns-local";
+
+        var connection = await fixture.Client.RequestAsync(request);
+        await fixture.Client.CloseAsync(connection);
+
+        // The registry gave only inode://dev/ino with the NSE socket's descriptor; reaching the NSE proves it was used.
+        Assert.Contains(fixture.Nsmgr.Nse.Requests, r => r.Connection.NetworkService == "ns-local");
+        Assert.Contains(fixture.Nsmgr.Nse.Closes, c => c.NetworkService == "ns-local");
+        Assert.DoesNotContain((await fixture.Node.Node.GetSnapshotAsync()).Reservations, r => r.TokenId == token);
+    }
+
     private static async Task<ConnectionEvent> NextEventAsync(
         Grpc.Core.AsyncServerStreamingCall<ConnectionEvent> events, string connectionId, CancellationToken cancellationToken)
     {

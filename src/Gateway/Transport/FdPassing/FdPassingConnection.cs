@@ -45,6 +45,7 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         Items = new ConnectionItems();
         Items[ReceivedFileDescriptors.ItemsKey] = Files;
+        Items[FdSendingQueue.ItemsKey] = Outgoing;
         ConnectionClosed = _closed.Token;
         _features.Set<IConnectionIdFeature>(this);
         _features.Set<IConnectionTransportFeature>(this);
@@ -55,6 +56,9 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
 
     /// <summary>The descriptors the peer passed on this connection.</summary>
     public ReceivedFileDescriptors Files { get; } = new();
+
+    /// <summary>Descriptors to pass to the peer with the next bytes written (e.g. with a registry answer, as NSMgr does).</summary>
+    public FdSendingQueue Outgoing { get; } = new();
 
     /// <inheritdoc />
     public override string ConnectionId { get; set; }
@@ -116,6 +120,7 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         _reader?.Join(TimeSpan.FromSeconds(5));
         _socket.Dispose();
         Files.Dispose();
+        Outgoing.Dispose();
         SignalClosed();
         await base.DisposeAsync().ConfigureAwait(false);
     }
@@ -141,40 +146,31 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         }
     }
 
-    private unsafe void ReadLoop()
+    private void ReadLoop()
     {
-        var control = new byte[FdPassingNative.ControlSpace(FdPassingNative.MaxFdsPerMessage)];
+        var control = FdReceiver.NewControlBuffer();
         Exception? error = null;
         try
         {
             while (true)
             {
                 var memory = _input.Writer.GetMemory(ReadSize);
-                nint received;
-                using (var pinned = memory.Pin())
-                    fixed (byte* controlBuffer = control)
+                var received = FdReceiver.Receive(_fd, memory, control, 0, Files, out var truncated, out var errno);
+                if (received < 0)
+                {
+                    if (errno == FdPassingNative.EIntr)
                     {
-                        var iov = new FdPassingNative.IoVec { Base = pinned.Pointer, Length = (nuint)memory.Length };
-                        var message = new FdPassingNative.MsgHdr { Iov = &iov, IovLength = 1, Control = controlBuffer, ControlLength = (nuint)control.Length };
-                        received = FdPassingNative.RecvMsg(_fd, &message, FdPassingNative.MsgCmsgCloexec);
-                        if (received < 0)
-                        {
-                            var errno = Marshal.GetLastPInvokeError();
-                            if (errno == FdPassingNative.EIntr)
-                            {
-                                continue;
-                            }
-
-                            error = new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
-                            break;
-                        }
-
-                        TakeDescriptors(controlBuffer, (int)message.ControlLength);
-                        if ((message.Flags & FdPassingNative.MsgCtrunc) != 0)
-                        {
-                            FdPassingLog.ControlTruncated(_logger, _endPoint, FdPassingNative.MaxFdsPerMessage);
-                        }
+                        continue;
                     }
+
+                    error = new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    break;
+                }
+
+                if (truncated)
+                {
+                    FdPassingLog.ControlTruncated(_logger, _endPoint, FdPassingNative.MaxFdsPerMessage);
+                }
 
                 if (received == 0)
                 {
@@ -182,7 +178,7 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
                 }
 
                 // The descriptors are stored before these bytes reach HTTP/2, so a handler never waits for a file that came with its own request.
-                _input.Writer.Advance((int)received);
+                _input.Writer.Advance(received);
                 if (_input.Writer.FlushAsync().AsTask().GetAwaiter().GetResult().IsCompleted)
                 {
                     break;
@@ -196,35 +192,9 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
 
         FdPassingLog.ConnectionEnded(_logger, _endPoint, error?.Message ?? "closed by the peer");
         _input.Writer.Complete(error);
+
         // Off this thread, so continuations of ConnectionClosed never run on the reader; DisposeAsync may have run already.
         ThreadPool.QueueUserWorkItem(static c => c.SignalClosed(), this, preferLocal: false);
-    }
-
-    private unsafe void TakeDescriptors(byte* control, int length)
-    {
-        var offset = 0;
-        while (offset + FdPassingNative.CmsgHeaderSize <= length)
-        {
-            var header = control + offset;
-            var cmsgLength = (int)*(nuint*)header;
-            var level = *(int*)(header + sizeof(nuint));
-            var type = *(int*)(header + sizeof(nuint) + 4);
-            if (cmsgLength < FdPassingNative.CmsgHeaderSize)
-            {
-                return;
-            }
-
-            if (level == FdPassingNative.SolSocket && type == FdPassingNative.ScmRights)
-            {
-                var count = (cmsgLength - FdPassingNative.CmsgHeaderSize) / sizeof(int);
-                for (var i = 0; i < count; i++)
-                {
-                    Files.Add(*(int*)(header + FdPassingNative.CmsgHeaderSize + (i * sizeof(int))));
-                }
-            }
-
-            offset += FdPassingNative.CmsgAlign(cmsgLength);
-        }
     }
 
     private async Task WriteLoopAsync()
@@ -257,6 +227,12 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
 
     private unsafe void SendAll(ReadOnlyMemory<byte> segment)
     {
+        if (segment.Length > 0 && !Outgoing.IsEmpty)
+        {
+            FdSender.Send(_fd, segment.Span[0], Outgoing);
+            segment = segment[1..];
+        }
+
         using var pinned = segment.Pin();
         var pointer = (byte*)pinned.Pointer;
         var left = segment.Length;

@@ -10,6 +10,9 @@ namespace SriovForwarder.Gateway.Transport.FdPassing;
 /// </summary>
 public sealed class FdSendingQueue : IDisposable
 {
+    /// <summary>The key under which a server connection's queue sits in its connection items.</summary>
+    public const string ItemsKey = "sriov.fd-sending-queue";
+
     private readonly ConcurrentQueue<SafeHandle> _pending = new();
 
     /// <summary>True when nothing waits to be sent.</summary>
