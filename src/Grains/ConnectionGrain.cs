@@ -59,7 +59,11 @@ public sealed partial class ConnectionGrain(
         }
 
         var wasEstablished = state.State.Established;
-        var context = new ChainContext(Node, Id, state.State);
+        var context = new ChainContext(Node, Id, state.State)
+        {
+            CallerNamespaceUrl = NamespaceUrlOf(request.Connection?.Mechanism)
+                ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null),
+        };
         Connection result;
         try
         {
@@ -101,7 +105,7 @@ public sealed partial class ConnectionGrain(
             return;
         }
 
-        await CloseEstablishedAsync();
+        await CloseEstablishedAsync(NamespaceUrlOf(connection?.Mechanism));
     }
 
     /// <inheritdoc />
@@ -109,10 +113,10 @@ public sealed partial class ConnectionGrain(
         Task.FromResult(state.State is { Established: true, LastConnection: { } bytes } ? Connection.Parser.ParseFrom(bytes) : null);
 
     // Upstream's begin closes the remembered connection, not the one the Close call carries.
-    private async Task CloseEstablishedAsync()
+    private async Task CloseEstablishedAsync(string? callerNamespaceUrl = null)
     {
         var stored = Connection.Parser.ParseFrom(state.State.LastConnection ?? []);
-        var context = new ChainContext(Node, Id, state.State);
+        var context = new ChainContext(Node, Id, state.State) { CallerNamespaceUrl = callerNamespaceUrl };
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         try
@@ -124,6 +128,9 @@ public sealed partial class ConnectionGrain(
             await state.ClearStateAsync();
         }
     }
+
+    private static string? NamespaceUrlOf(Mechanism? mechanism) =>
+        mechanism?.Parameters.TryGetValue("inodeURL", out var url) == true && !string.IsNullOrEmpty(url) ? url : null;
 
     private static DateTimeOffset? CallerTokenExpiry(Connection connection)
     {

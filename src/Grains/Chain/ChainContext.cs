@@ -21,6 +21,13 @@ public sealed class ChainContext(string node, string connectionId, ConnectionSta
     /// <summary>Cancelled when the caller gives up.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>
+    /// The client namespace URL the caller sent with this event (<c>inodeURL</c>). For a descriptor passed with the call
+    /// it is a <c>/proc/&lt;pid&gt;/fd</c> path valid during this call only; after a restart it is the only way back
+    /// into a namespace whose recorded URL died with the old process.
+    /// </summary>
+    public string? CallerNamespaceUrl { get; set; }
+
     /// <summary>The next hop's URL chosen for this event (by discover or roundrobin).</summary>
     public string? ClientUrl { get; set; }
 

@@ -1,6 +1,8 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Namespaces;
 
 using SriovForwarder.Kernel.Tests.Cgroups;
 
@@ -60,12 +62,18 @@ public sealed class RestartEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task SigkillAndRestart_KernelConnection_InterfaceStaysUpAndCloseAfterwardsRestoresTheHostNamespace()
+    public async Task SigkillAndRestart_KernelConnectionWithPassedNamespace_RefreshRenumbersAndCloseRestoresTheHostNamespace()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
         var connectTo = $"unix://{nsmgr.RegistrySocket}";
         using var clientNamespace = new Grains.Tests.Chain.Kernel.ClientNamespace();
         nsmgr.Nse.Contexts["restart-k"] = KernelEndToEndTests.IpContext();
+        string inodeUrl;
+        using (var ns = NetworkNamespace.Open(clientNamespace.Path))
+        {
+            inodeUrl = ns.InodeUrl;
+        }
+
         Connection kernel;
         string original;
         await using (var first = _harness.Start(connectTo))
@@ -73,7 +81,10 @@ public sealed class RestartEndToEndTests : IDisposable
             await first.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
             await using var node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
             var token = (await node.TokensAsync(NsmForwarderFixture.Resource))[0];
-            kernel = await Client().RequestAsync(KernelEndToEndTests.KernelRequest("restart-k", token, clientNamespace.FileUrl, "nsm-restart"));
+            // As the Go NSMgr does: the namespace travels as inode:// with its descriptor, valid only during each call.
+            using var sendQueue = new FdSendingQueue();
+            sendQueue.EnqueueFile(clientNamespace.Path);
+            kernel = await FdClient(sendQueue).RequestAsync(KernelEndToEndTests.KernelRequest("restart-k", token, inodeUrl, "nsm-restart"));
             var vf = Assert.Single((await node.Node.GetSnapshotAsync()).Reservations);
             original = await KernelEndToEndTests.OriginalNameAsync(node, vf.PfAddress, vf.VfAddress);
             // Leaving the using block kills the process with SIGKILL: nothing is undone on the way out.
@@ -84,10 +95,16 @@ public sealed class RestartEndToEndTests : IDisposable
         await second.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
         await using var node2 = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
         var hostAfterRestart = KernelEndToEndTests.HostLinks();
-        var client2 = Client();
+        using var sendQueue2 = new FdSendingQueue();
+        var client2 = FdClient(sendQueue2);
+        var renumbered = KernelEndToEndTests.IpContext();
+        renumbered.IpContext.SrcIpAddrs[0] = "172.16.5.9/24";
+        nsmgr.Nse.Contexts["restart-k"] = renumbered;
+        sendQueue2.EnqueueFile(clientNamespace.Path);
         var refreshed = await client2.RequestAsync(Refresh(kernel));
         var held = await node2.Node.GetSnapshotAsync();
         var afterRefresh = clientNamespace.Json("addr", "show", "dev", "nsm-restart")[0];
+        sendQueue2.EnqueueFile(clientNamespace.Path);
         await client2.CloseAsync(refreshed);
         var end = await node2.Node.GetSnapshotAsync();
 
@@ -96,6 +113,10 @@ public sealed class RestartEndToEndTests : IDisposable
         Assert.Equal(kernel.Mechanism.Parameters["pciAddress"], refreshed.Mechanism.Parameters["pciAddress"]);
         Assert.Equal(kernel.Mechanism.Parameters["pciAddress"], Assert.Single(held.Reservations).VfAddress);
         Assert.Equal(1450, afterRefresh.GetProperty("mtu").GetInt32());
+        var addresses = afterRefresh.GetProperty("addr_info").EnumerateArray().Select(a => a.GetProperty("local").GetString()).ToList();
+        Assert.Contains("172.16.5.9", addresses);
+        Assert.DoesNotContain("172.16.5.2", addresses);
+        Assert.Equal(inodeUrl, refreshed.Mechanism.Parameters["inodeURL"]);
         Assert.Empty(end.Reservations);
         Assert.Contains(original, KernelEndToEndTests.HostLinks());
         Assert.DoesNotContain(clientNamespace.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == "nsm-restart");
@@ -112,6 +133,9 @@ public sealed class RestartEndToEndTests : IDisposable
         var heldTokens = (await node.Node.GetSnapshotAsync()).Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
         return (await node.TokensAsync(NsmForwarderFixture.Resource)).First(t => !heldTokens.Contains(t));
     }
+
+    private NetworkService.NetworkServiceClient FdClient(FdSendingQueue sendQueue) =>
+        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5), sendQueue: sendQueue));
 
     private NetworkService.NetworkServiceClient Client() =>
         new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)));

@@ -92,7 +92,7 @@ public sealed partial class EthernetContextElement(IVfEthernetSettings settings,
         var vf = context.State.Vf!;
         if (context.State.Kernel is { } record)
         {
-            return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, namespaces.Get(context.ConnectionId, record), record.InterfaceName);
+            return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl), record.InterfaceName);
         }
 
         return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, null, vf.VfInterfaceName);

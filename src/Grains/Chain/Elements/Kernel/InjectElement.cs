@@ -195,7 +195,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNa
             return;
         }
 
-        var client = namespaces.Get(context.ConnectionId, record);
+        var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
         using var inside = netlink.OpenIn(client);
         MoveOut(inside, record);
     }

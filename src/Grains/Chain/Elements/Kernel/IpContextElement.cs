@@ -36,7 +36,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
         try
         {
             var plan = IpContextPlan.From(result.Context);
-            var client = namespaces.Get(context.ConnectionId, record);
+            var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
             using var inside = netlink.OpenIn(client);
             await ApplyAsync(plan, client, inside, record, context.CancellationToken);
         }
@@ -67,7 +67,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
         try
         {
             var plan = IpContextPlan.From(result.Context);
-            var client = namespaces.Get(context.ConnectionId, record);
+            var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
             using var inside = netlink.OpenIn(client);
             await ApplyAsync(plan, client, inside, record, context.CancellationToken);
         }
@@ -98,7 +98,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
 
         try
         {
-            using var inside = netlink.OpenIn(namespaces.Get(context.ConnectionId, record));
+            using var inside = netlink.OpenIn(namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl));
             RemovePolicies(inside, record.PolicyTables);
         }
         catch (Exception ex) when (ex is NetlinkException or NetworkNamespaceException or IOException)

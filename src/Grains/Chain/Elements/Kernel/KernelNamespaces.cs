@@ -26,26 +26,45 @@ public sealed class KernelNamespaces : IDisposable
         _handles[connectionId] = handle;
     }
 
-    /// <summary>The kept handle, or the namespace reopened from the record; null when neither is possible.</summary>
-    /// <exception cref="NetworkNamespaceException">The URL cannot be opened, or now names a different namespace.</exception>
-    public NetworkNamespace Get(string connectionId, KernelInterfaceRecord record)
+    /// <summary>
+    /// The kept handle, or the namespace reopened from the record, or else from <paramref name="callerUrl"/> (what the
+    /// caller sent with this event) when that names the same namespace: a descriptor passed by NSMgr before a restart
+    /// left a recorded <c>/proc/&lt;old pid&gt;/fd</c> path that no longer exists.
+    /// </summary>
+    /// <exception cref="NetworkNamespaceException">No URL opens the namespace the interface was moved into.</exception>
+    public NetworkNamespace Get(string connectionId, KernelInterfaceRecord record, string? callerUrl = null)
     {
         if (_handles.TryGetValue(connectionId, out var kept) && !kept.IsClosed)
         {
             return kept;
         }
 
-        var reopened = NetworkNamespace.Open(record.NamespaceUrl);
-        if (record.NamespaceInode != 0 && reopened.Inode != record.NamespaceInode)
+        NetworkNamespace reopened;
+        try
         {
-            var inode = reopened.Inode;
-            reopened.Dispose();
-            throw new NetworkNamespaceException(record.NamespaceUrl,
-                $"it now names net:[{inode}], not the client namespace net:[{record.NamespaceInode}] the interface was moved into");
+            reopened = OpenSame(record.NamespaceUrl, record);
+        }
+        catch (NetworkNamespaceException) when (callerUrl is not null && callerUrl != record.NamespaceUrl)
+        {
+            reopened = OpenSame(callerUrl, record);
         }
 
         _handles[connectionId] = reopened;
         return reopened;
+    }
+
+    private static NetworkNamespace OpenSame(string url, KernelInterfaceRecord record)
+    {
+        var opened = NetworkNamespace.Open(url);
+        if (record.NamespaceInode != 0 && opened.Inode != record.NamespaceInode)
+        {
+            var inode = opened.Inode;
+            opened.Dispose();
+            throw new NetworkNamespaceException(url,
+                $"it now names net:[{inode}], not the client namespace net:[{record.NamespaceInode}] the interface was moved into");
+        }
+
+        return opened;
     }
 
     /// <summary>Closes and forgets the connection's handle.</summary>
