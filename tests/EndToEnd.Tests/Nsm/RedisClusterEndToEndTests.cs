@@ -1,0 +1,61 @@
+using System.Globalization;
+using SriovForwarder.Grains.Interfaces;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>
+/// Two real forwarder processes (two simulated nodes) clustered through a real Redis, as a fleet runs: each node's
+/// grain lives in its own process, and either process's gateway shows both nodes.
+/// </summary>
+[Trait("Requires", "root")]
+[Trait("Requires", "redis-server")]
+public sealed class RedisClusterEndToEndTests : IDisposable
+{
+    private readonly NsmForwarderHarness _a = new();
+    private readonly NsmForwarderHarness _b = new();
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+    }
+
+    [Fact]
+    public async Task TwoProcesses_RedisClustering_EachNodeGrainLivesInItsOwnProcessAndBothAreSeenFromEither()
+    {
+        await using var redis = await RedisServer.StartAsync(_a.Folder);
+        var siloA = ForwarderProcess.FreePort();
+        var siloB = ForwarderProcess.FreePort();
+        await using var a = _a.Start("unix:///nonexistent/nsm.io.sock", Clustered("node-a", siloA, redis));
+        await using var b = _b.Start("unix:///nonexistent/nsm.io.sock", Clustered("node-b", siloB, redis));
+        await a.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await b.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+
+        await using var viaA = await NodeClient.ConnectAsync(_a.GatewayPort, "node-b");
+        await using var viaB = await NodeClient.ConnectAsync(_b.GatewayPort, "node-a");
+        var bSeenFromA = await viaA.Node.GetSnapshotAsync();
+        var aSeenFromA = await viaA.Grains.GetGrain<INodeGrain>("node-a").GetSnapshotAsync();
+        var aSeenFromB = await viaB.Node.GetSnapshotAsync();
+        var bSeenFromB = await viaB.Grains.GetGrain<INodeGrain>("node-b").GetSnapshotAsync();
+
+        Assert.Equal(("node-a", "node-b"), (aSeenFromA.Node, bSeenFromA.Node));
+        Assert.Contains($":{siloA.ToString(CultureInfo.InvariantCulture)}:", aSeenFromA.Silo, StringComparison.Ordinal);
+        Assert.Contains($":{siloB.ToString(CultureInfo.InvariantCulture)}:", bSeenFromA.Silo, StringComparison.Ordinal);
+        // One activation per node across the fleet: both gateways reach the same one.
+        Assert.Equal((aSeenFromA.Silo, aSeenFromA.ActivatedAt), (aSeenFromB.Silo, aSeenFromB.ActivatedAt));
+        Assert.Equal((bSeenFromA.Silo, bSeenFromA.ActivatedAt), (bSeenFromB.Silo, bSeenFromB.ActivatedAt));
+        // Each node reports its own simulated hardware (--simulate=pfs=2,vfs=2), whichever gateway asks.
+        Assert.Equal(4, bSeenFromA.PhysicalFunctions.Sum(p => p.TotalVfs));
+        Assert.Equal(4, aSeenFromB.PhysicalFunctions.Sum(p => p.TotalVfs));
+        Assert.NotEqual(aSeenFromA.PhysicalFunctions.Select(p => p.NetInterface), bSeenFromA.PhysicalFunctions.Select(p => p.NetInterface));
+    }
+
+    private static Dictionary<string, string> Clustered(string node, int siloPort, RedisServer redis) => new()
+    {
+        ["NSM_NODE_NAME"] = node,
+        ["NSM_CLUSTERING"] = "redis",
+        ["NSM_REDIS_CONNECTION_STRING"] = redis.ConnectionString,
+        ["NSM_ADVERTISED_IP"] = "127.0.0.1",
+        ["NSM_SILO_PORT"] = siloPort.ToString(CultureInfo.InvariantCulture),
+    };
+}
