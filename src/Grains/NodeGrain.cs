@@ -54,6 +54,7 @@ public sealed partial class NodeGrain(
         }
 
         LogActivated(logger, this.GetPrimaryKeyString(), inventory.PhysicalFunctions.Count, _allocator.Pool.Count, allocations.State.Reservations.Count);
+        ReportToFleet();
     }
 
     /// <inheritdoc />
@@ -117,12 +118,17 @@ public sealed partial class NodeGrain(
         Task.FromResult(FindRecord(connectionId)?.ToReservation());
 
     /// <inheritdoc />
-    public Task<NodeSnapshot> GetSnapshotAsync()
+    public Task<NodeSnapshot> GetSnapshotAsync() => Task.FromResult(Snapshot());
+
+    private NodeSnapshot Snapshot()
     {
         var (pfs, resources, groups) = _allocator.Summarise();
         var reservations = allocations.State.Reservations.Select(r => r.ToReservation()).ToList();
-        return Task.FromResult(new NodeSnapshot(this.GetPrimaryKeyString(), pfs, resources, reservations, groups, _activatedAt, this.RuntimeIdentity));
+        return new NodeSnapshot(this.GetPrimaryKeyString(), pfs, resources, reservations, groups, _activatedAt, this.RuntimeIdentity);
     }
+
+    // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
+    private void ReportToFleet() => GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(Snapshot()).Ignore();
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetResourceNamesAsync() =>
@@ -266,6 +272,7 @@ public sealed partial class NodeGrain(
         await allocations.WriteStateAsync();
         var version = ++_version;
         await _observers.Notify(observer => observer.OnTokensChangedAsync(version));
+        ReportToFleet();
     }
 
     private int NumaNodeOf(string resourceName)

@@ -50,6 +50,47 @@ public sealed class RedisClusterEndToEndTests : IDisposable
         Assert.NotEqual(aSeenFromA.PhysicalFunctions.Select(p => p.NetInterface), bSeenFromA.PhysicalFunctions.Select(p => p.NetInterface));
     }
 
+    [Fact]
+    public async Task FleetView_TwoProcesses_ListsBothNodesLiveAndDropsOneWhoseProcessStops()
+    {
+        await using var redis = await RedisServer.StartAsync(_a.Folder);
+        await using var a = _a.Start("unix:///nonexistent/nsm.io.sock", Clustered("node-a", ForwarderProcess.FreePort(), redis));
+        await using var b = _b.Start("unix:///nonexistent/nsm.io.sock", Clustered("node-b", ForwarderProcess.FreePort(), redis));
+        await a.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await b.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await using var client = await NodeClient.ConnectAsync(_a.GatewayPort, "node-a");
+        var fleet = client.Grains.GetGrain<IFleetGrain>(IFleetGrain.Key);
+
+        var both = await fleet.GetNodesAsync();
+        var canGiveTwo = await fleet.FindNodesAsync(NsmForwarderFixture.Resource, 2);
+        var exitCode = await b.TerminateAsync(TimeSpan.FromSeconds(30));
+        var afterStop = await EventuallyAsync(fleet.GetNodesAsync, nodes => nodes.Any(n => n.Node == "node-b" && !n.Live));
+        var stillCanGiveTwo = await fleet.FindNodesAsync(NsmForwarderFixture.Resource, 2);
+
+        Assert.Equal(["node-a", "node-b"], both.Select(n => n.Node));
+        Assert.All(both, n => Assert.True(n.Live && n.Snapshot is not null, $"{n.Node} live with a snapshot"));
+        Assert.Equal(4, both.Single(n => n.Node == "node-b").Snapshot!.PhysicalFunctions.Sum(p => p.TotalVfs));
+        Assert.Equal(["node-a", "node-b"], canGiveTwo.Order());
+        Assert.Equal(0, exitCode);
+        Assert.True(afterStop.Single(n => n.Node == "node-a").Live);
+        Assert.Equal(["node-a"], stillCanGiveTwo);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     private static Dictionary<string, string> Clustered(string node, int siloPort, RedisServer redis) => new()
     {
         ["NSM_NODE_NAME"] = node,
