@@ -78,7 +78,9 @@ public sealed class RedisClusterEndToEndTests : IDisposable
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        // A stopped node usually turns not-live within a second, but in some runs only after about 60 s (cause not yet
+        // found: see the issue notes), so the bound is well above that.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (true)
         {
             var value = await read();
