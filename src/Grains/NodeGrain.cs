@@ -24,10 +24,14 @@ public sealed partial class NodeGrain(
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    /// <summary>How long after a change the fleet hears of it (changes in between share one report).</summary>
+    public static readonly TimeSpan FleetReportDelay = TimeSpan.FromMilliseconds(250);
+
     private readonly ObserverManager<ITokenPoolObserver> _observers = new(TokenPoolSubscription.Lifetime, logger);
     private NodeAllocator _allocator = null!;
     private DateTimeOffset _activatedAt;
     private long _version;
+    private IGrainTimer? _fleetReport;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -129,6 +133,24 @@ public sealed partial class NodeGrain(
 
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
     private void ReportToFleet() => GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(Snapshot()).Ignore();
+
+    // A snapshot walks every PF, resource and reservation: too much for each reserve and release, so changes within
+    // FleetReportDelay share one report, sent from a timer outside the reservation's turn.
+    private void ScheduleFleetReport()
+    {
+        if (_fleetReport is not null)
+        {
+            return;
+        }
+
+        _fleetReport = this.RegisterGrainTimer(_ =>
+        {
+            _fleetReport?.Dispose();
+            _fleetReport = null;
+            ReportToFleet();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions { DueTime = FleetReportDelay, Period = Timeout.InfiniteTimeSpan });
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetResourceNamesAsync() =>
@@ -272,7 +294,7 @@ public sealed partial class NodeGrain(
         await allocations.WriteStateAsync();
         var version = ++_version;
         await _observers.Notify(observer => observer.OnTokensChangedAsync(version));
-        ReportToFleet();
+        ScheduleFleetReport();
     }
 
     private int NumaNodeOf(string resourceName)

@@ -35,10 +35,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
 
         try
         {
-            var plan = IpContextPlan.From(result.Context);
-            var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
-            using var inside = netlink.OpenIn(client);
-            await ApplyAsync(plan, client, inside, record, context.CancellationToken);
+            await ApplyAsync(result, context, record);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -66,10 +63,7 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
 
         try
         {
-            var plan = IpContextPlan.From(result.Context);
-            var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
-            using var inside = netlink.OpenIn(client);
-            await ApplyAsync(plan, client, inside, record, context.CancellationToken);
+            await ApplyAsync(result, context, record);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ForwarderException)
         {
@@ -114,6 +108,14 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
     private static bool Applies(Mechanism? mechanism) =>
         mechanism?.Type == MechanismTypes.Kernel
         && (!mechanism.Parameters.TryGetValue("vlan", out var vlan) || vlan is "" or "0");
+
+    private async Task ApplyAsync(Connection result, ChainContext context, KernelInterfaceRecord record)
+    {
+        var plan = IpContextPlan.From(result.Context);
+        var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
+        using var inside = netlink.OpenIn(client);
+        await ApplyAsync(plan, client, inside, record, context.CancellationToken);
+    }
 
     private async Task ApplyAsync(IpContextPlan plan, NetworkNamespace client, IRouteNetlink inside, KernelInterfaceRecord record, CancellationToken cancellationToken)
     {
