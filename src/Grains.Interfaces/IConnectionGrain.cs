@@ -1,5 +1,6 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Interfaces;
 
@@ -18,4 +19,10 @@ public interface IConnectionGrain : IGrainWithStringKey
 
     /// <summary>The last connection returned to the caller, or null when the connection is not established.</summary>
     Task<Connection?> GetAsync();
+
+    /// <summary>
+    /// One reconcile step (at start and periodically): finishes undoing a first Request or a Close that a crash cut
+    /// short, closes an established connection whose client is gone, and says which VF the connection still holds.
+    /// </summary>
+    Task<ConnectionCheck> ReconcileAsync();
 }

@@ -18,6 +18,14 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>The connection's reservation, or null.</summary>
     Task<VfReservation?> GetReservationAsync(string connectionId);
 
+    /// <summary>
+    /// Makes the reservations agree with their owners' records: a reservation made before <paramref name="reservedBefore"/>
+    /// that no connection in <paramref name="held"/> records (a crash came between the node's write and the connection's)
+    /// is released, and, when <paramref name="adopt"/>, a VF a connection records but the node lacks (a crash inside a
+    /// refresh) is reserved again for it. One write.
+    /// </summary>
+    Task<ReservationReconcileReport> ReconcileReservationsAsync(IReadOnlyList<HeldVf> held, DateTimeOffset reservedBefore, bool adopt);
+
     /// <summary>A cheap read-only snapshot (the dashboard shows it).</summary>
     Task<NodeSnapshot> GetSnapshotAsync();
 

@@ -6,8 +6,10 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains;
 
@@ -15,6 +17,8 @@ namespace SriovForwarder.Grains;
 /// One NSM connection through this forwarder: upstream's begin (one event at a time, being a
 /// non-reentrant grain), metadata (the persisted <see cref="ConnectionState"/>) and timeout (a grain
 /// timer that closes the connection when the caller's path token expires) around the forwarder chain.
+/// Its state is written before the chain acts and at each element's checkpoint (decision 007), so a crash
+/// at any instant leaves a record the restarted process settles in <see cref="ReconcileAsync"/>.
 /// </summary>
 [NodeBoundPlacement]
 [Immovable]
@@ -22,7 +26,8 @@ public sealed partial class ConnectionGrain(
     [PersistentState("connection", FileGrainStorageExtensions.NodeStorage)] IPersistentState<ConnectionState> state,
     ForwarderChain chain,
     ConnectionActivations activations,
-    IDeviceCgroupGrants cgroups,
+    ConnectionUndo undo,
+    ClientPresence presence,
     TimeProvider time,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
@@ -30,6 +35,7 @@ public sealed partial class ConnectionGrain(
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(20);
 
     private IGrainTimer? _expiryTimer;
+    private bool _settled;
 
     private string Node => NodeKeys.NodeOf(this.GetPrimaryKeyString());
 
@@ -38,12 +44,6 @@ public sealed partial class ConnectionGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // After a restart the kernel-side reference counts and the timer are gone: restore both from the state.
-        if (activations.IsFirst(this.GetPrimaryKeyString()) && state.State.Vfio is { Grants.Count: > 0 } vfio)
-        {
-            cgroups.Restore([.. vfio.Grants.Select(g => g.ToDeviceGrant())]);
-        }
-
         ArmExpiry();
         return Task.CompletedTask;
     }
@@ -52,6 +52,7 @@ public sealed partial class ConnectionGrain(
     public async Task<Connection> RequestAsync(NetworkServiceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await SettleAsync();
         if (state.State.Established && request.Connection?.State == State.ReselectRequested)
         {
             LogReselect(logger, Id);
@@ -59,11 +60,17 @@ public sealed partial class ConnectionGrain(
         }
 
         var wasEstablished = state.State.Established;
-        var context = new ChainContext(Node, Id, state.State)
+        if (!wasEstablished)
         {
-            CallerNamespaceUrl = NamespaceUrlOf(request.Connection?.Mechanism)
-                ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null),
-        };
+            // The intent comes first: whatever the chain then reserves, grants or moves has an owner on disk.
+            state.State.Intent = ConnectionIntent.Request;
+            state.State.LastRequest = request.ToByteArray();
+            await state.WriteStateAsync();
+            CrashPoint.Reach("connection.request.intent-written");
+        }
+
+        var context = NewContext(NamespaceUrlOf(request.Connection?.Mechanism)
+            ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null));
         Connection result;
         try
         {
@@ -76,13 +83,9 @@ public sealed partial class ConnectionGrain(
             {
                 await state.WriteStateAsync();
             }
-            else if (state.RecordExists)
-            {
-                await state.ClearStateAsync();
-            }
             else
             {
-                state.State = new ConnectionState();
+                await state.ClearStateAsync();
             }
 
             throw;
@@ -90,9 +93,11 @@ public sealed partial class ConnectionGrain(
 
         result.State = State.Up;
         state.State.Established = true;
+        state.State.Intent = ConnectionIntent.None;
         state.State.LastConnection = result.ToByteArray();
         state.State.Expires = CallerTokenExpiry(result);
         await state.WriteStateAsync();
+        CrashPoint.Reach("connection.request.established");
         ArmExpiry();
         return result;
     }
@@ -100,6 +105,7 @@ public sealed partial class ConnectionGrain(
     /// <inheritdoc />
     public async Task CloseAsync(Connection connection)
     {
+        await SettleAsync();
         if (!state.State.Established)
         {
             return;
@@ -109,25 +115,92 @@ public sealed partial class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public Task<Connection?> GetAsync() =>
-        Task.FromResult(state.State is { Established: true, LastConnection: { } bytes } ? Connection.Parser.ParseFrom(bytes) : null);
+    public async Task<Connection?> GetAsync()
+    {
+        await SettleAsync();
+        return state.State is { Established: true, LastConnection: { } bytes } ? Connection.Parser.ParseFrom(bytes) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<ConnectionCheck> ReconcileAsync()
+    {
+        if (await SettleAsync())
+        {
+            return new ConnectionCheck(Id, ConnectionCheckOutcome.RolledBack, null, "a crash cut a Request or Close short");
+        }
+
+        if (!state.State.Established)
+        {
+            return new ConnectionCheck(Id, ConnectionCheckOutcome.Absent, null, null);
+        }
+
+        if (presence.WhyGone(state.State) is { } reason)
+        {
+            LogClientGone(logger, Id, reason);
+            await CloseEstablishedAsync();
+            return new ConnectionCheck(Id, ConnectionCheckOutcome.ClientGone, null, reason);
+        }
+
+        var vf = state.State.Vf is { } held ? new HeldVf(Id, held.TokenId, held.VfAddress, held.Driver) : null;
+        return new ConnectionCheck(Id, ConnectionCheckOutcome.Live, vf, null);
+    }
+
+    // Once per activation: gives the kernel-side reference counts back what the state records (once per process), then
+    // finishes a first Request or Close that a crash cut short, or tells the monitor an established connection is back.
+    // Returns true when it undid something.
+    private async Task<bool> SettleAsync()
+    {
+        if (_settled)
+        {
+            return false;
+        }
+
+        _settled = true;
+        if (activations.IsFirst(this.GetPrimaryKeyString()))
+        {
+            undo.RestoreGrants(state.State);
+        }
+
+        if (state.State.Intent == ConnectionIntent.None)
+        {
+            if (state.State.Established)
+            {
+                undo.Republish(state.State, Id);
+            }
+
+            return false;
+        }
+
+        LogRollingBack(logger, Id, state.State.Intent.ToString());
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        await undo.RollBackAsync(state.State, NewContext(null, rollingBack: true));
+        await state.ClearStateAsync();
+        return true;
+    }
 
     // Upstream's begin closes the remembered connection, not the one the Close call carries.
     private async Task CloseEstablishedAsync(string? callerNamespaceUrl = null)
     {
         var stored = Connection.Parser.ParseFrom(state.State.LastConnection ?? []);
-        var context = new ChainContext(Node, Id, state.State) { CallerNamespaceUrl = callerNamespaceUrl };
         _expiryTimer?.Dispose();
         _expiryTimer = null;
+        state.State.Intent = ConnectionIntent.Close;
+        await state.WriteStateAsync();
+        CrashPoint.Reach("connection.close.intent-written");
         try
         {
-            await chain.Head.CloseAsync(stored, context);
+            await chain.Head.CloseAsync(stored, NewContext(callerNamespaceUrl));
         }
         finally
         {
             await state.ClearStateAsync();
         }
     }
+
+    private ChainContext NewContext(string? callerNamespaceUrl, bool rollingBack = false) =>
+        new ChainContext(Node, Id, state.State) { CallerNamespaceUrl = callerNamespaceUrl, RollingBack = rollingBack }
+            .WithCheckpoint(() => state.WriteStateAsync());
 
     private static string? NamespaceUrlOf(Mechanism? mechanism) =>
         mechanism?.Parameters.TryGetValue("inodeURL", out var url) == true && !string.IsNullOrEmpty(url) ? url : null;
@@ -161,6 +234,7 @@ public sealed partial class ConnectionGrain(
 
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
     {
+        await SettleAsync();
         if (state.State is not { Established: true, Expires: { } expires })
         {
             return;
@@ -194,4 +268,10 @@ public sealed partial class ConnectionGrain(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Connection {ConnectionId}: reselect requested, closing the established connection first")]
     private static partial void LogReselect(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: a {Intent} was cut short by a crash; undoing what it recorded")]
+    private static partial void LogRollingBack(ILogger logger, string connectionId, string intent);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: its client is gone ({Reason}); closing it now instead of at expiry")]
+    private static partial void LogClientGone(ILogger logger, string connectionId, string reason);
 }

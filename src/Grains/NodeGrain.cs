@@ -8,6 +8,7 @@ using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Node;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains;
 
@@ -99,6 +100,7 @@ public sealed partial class NodeGrain(
         };
         allocations.State.Reservations.Add(record);
         await SaveAndNotifyAsync();
+        CrashPoint.Reach("node.reserve-written");
         return record.ToReservation();
     }
 
@@ -114,7 +116,30 @@ public sealed partial class NodeGrain(
         _allocator.Pool.Free(record.VfAddress);
         allocations.State.Reservations.Remove(record);
         await SaveAndNotifyAsync();
+        CrashPoint.Reach("node.release-written");
         return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<ReservationReconcileReport> ReconcileReservationsAsync(IReadOnlyList<HeldVf> held, DateTimeOffset reservedBefore, bool adopt)
+    {
+        var report = ReservationReconciliation.Apply(_allocator, allocations.State, held, reservedBefore, adopt, time.GetUtcNow());
+        foreach (var reservation in report.Released)
+        {
+            LogReclaimed(logger, reservation.VfAddress, reservation.ConnectionId, reservation.TokenId);
+        }
+
+        foreach (var owner in report.Adopted)
+        {
+            LogAdopted(logger, owner.VfAddress, owner.ConnectionId);
+        }
+
+        if (report.Released.Count > 0 || report.Adopted.Count > 0)
+        {
+            await SaveAndNotifyAsync();
+        }
+
+        return report;
     }
 
     /// <inheritdoc />
@@ -223,6 +248,10 @@ public sealed partial class NodeGrain(
 
             _allocator.Tokens.Free(id);
             allocations.State.AllocatedTokenIds.Remove(id);
+            if (allocations.State.Reservations.Find(r => r.TokenId == id) is { } held)
+            {
+                CloseForGonePod(held);
+            }
         }
 
         if (unknown.Count < tokenIds.Count)
@@ -286,6 +315,15 @@ public sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
+    // Kubelet no longer lists the token for any pod: the pod that used this connection is gone. One-way, because the
+    // connection's Close calls back into this (non-reentrant) grain to release the VF.
+    private void CloseForGonePod(ReservationRecord held)
+    {
+        LogPodGone(logger, held.ConnectionId, held.TokenId, held.VfAddress);
+        var key = NodeKeys.For(this.GetPrimaryKeyString(), held.ConnectionId);
+        GrainFactory.GetGrain<IConnectionGrain>(key).CloseAsync(new Api.Nsm.Connection.Connection { Id = held.ConnectionId }).Ignore();
+    }
+
     private ReservationRecord? FindRecord(string connectionId) =>
         allocations.State.Reservations.Find(r => r.ConnectionId == connectionId);
 
@@ -332,6 +370,18 @@ public sealed partial class NodeGrain(
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
         Message = "VF {VfAddress} is reserved by connection {ConnectionId} for driver {Expected} but sysfs shows {Actual}; the connection's next refresh rebinds it")]
     private static partial void LogDriverMismatch(ILogger logger, string vfAddress, string connectionId, string expected, string actual);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+        Message = "Reclaimed VF {VfAddress}: reserved for connection {ConnectionId} (token {TokenId}), which records no such VF (a crash came between the two writes)")]
+    private static partial void LogReclaimed(ILogger logger, string vfAddress, string connectionId, string tokenId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "Reserved VF {VfAddress} again for connection {ConnectionId}, which records it (a crash came inside a refresh)")]
+    private static partial void LogAdopted(ILogger logger, string vfAddress, string connectionId);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information,
+        Message = "Connection {ConnectionId} holds VF {VfAddress} through token {TokenId}, which kubelet no longer lists for any pod; closing it")]
+    private static partial void LogPodGone(ILogger logger, string connectionId, string tokenId, string vfAddress);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
         Message = "Pod resources list token {TokenId} for {Resource}, which this node does not know; ignored")]

@@ -10,6 +10,7 @@ namespace SriovForwarder.EndToEnd.Tests;
 public sealed partial class ForwarderProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
@@ -28,6 +29,16 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends SIGKILL, as an OOM kill or a node's hard stop does, and waits for the exit.</summary>
+    public async Task KillAsync()
+    {
+        _ = Kill(_process.Id, SigKill);
+        await _process.WaitForExitAsync();
+    }
 
     /// <summary>Starts the executable that the build put beside the tests.</summary>
     public static ForwarderProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)

@@ -16,4 +16,6 @@ internal sealed class BenchCgroupGrants : IDeviceCgroupGrants
     public void Restore(IReadOnlyList<DeviceGrant> grants)
     {
     }
+
+    public bool CgroupExists(string cgroupPath) => true;
 }

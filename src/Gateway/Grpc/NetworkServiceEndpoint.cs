@@ -28,8 +28,8 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
             throw new RpcException(new Status(StatusCode.InvalidArgument, "request.connection is missing"));
         }
 
-        // A new connection gets its segment id here, so that the grain key and the path agree.
-        var id = ForwarderPath.SegmentIdOf(request.Connection, _options.Name) ?? Guid.NewGuid().ToString();
+        // A new connection gets its segment id here, so that the grain key and the path agree; a retry gets the same one.
+        var id = ForwarderPath.SegmentIdOf(request.Connection, _options.Name) ?? ForwarderPath.NewSegmentId(request.Connection, _options.Name);
         var first = request.Connection.Path?.PathSegments.All(s => s.Name != _options.Name) ?? true;
         try
         {

@@ -99,5 +99,28 @@ public static class ForwarderPath
         return index;
     }
 
+    /// <summary>
+    /// The id for this forwarder's new segment. It is derived from the caller's segment id, so a caller that retries an
+    /// unanswered Request (NSMgr keeps its own segment id across retries) reaches the same connection grain, whose
+    /// persisted intent then still owns whatever the first attempt reserved (decision 007). Without a caller id it is random.
+    /// </summary>
+    public static string NewSegmentId(Connection connection, string name)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var segments = connection.Path?.PathSegments;
+        var index = (int)(connection.Path?.Index ?? 0);
+        var callerId = segments is { Count: > 0 } && index < segments.Count ? segments[index].Id : connection.Id;
+        if (string.IsNullOrEmpty(callerId))
+        {
+            return Guid.NewGuid().ToString();
+        }
+
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"sriov-forwarder\0{name}\0{callerId}"));
+        // An RFC 9562 version 8 (application-defined) UUID: the hash with the version and variant bits set.
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+
     private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 }

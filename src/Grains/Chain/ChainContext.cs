@@ -9,6 +9,8 @@ namespace SriovForwarder.Grains.Chain;
 /// </summary>
 public sealed class ChainContext(string node, string connectionId, ConnectionState state, CancellationToken cancellationToken = default)
 {
+    private Func<Task> _checkpoint = static () => Task.CompletedTask;
+
     /// <summary>The node this forwarder runs on.</summary>
     public string Node { get; } = node;
 
@@ -30,6 +32,25 @@ public sealed class ChainContext(string node, string connectionId, ConnectionSta
 
     /// <summary>The next hop's URL chosen for this event (by discover or roundrobin).</summary>
     public string? ClientUrl { get; set; }
+
+    /// <summary>
+    /// True while a restarted process undoes what a killed one left half done: elements release what the state records
+    /// and look nothing up (decision 007).
+    /// </summary>
+    public bool RollingBack { get; init; }
+
+    /// <summary>
+    /// Persists <see cref="State"/> now. An element calls it after recording what it is about to do and before doing it,
+    /// so that a process killed in between leaves a record that lets the next one undo it (decision 007).
+    /// </summary>
+    public Task CheckpointAsync() => _checkpoint();
+
+    /// <summary>Sets what <see cref="CheckpointAsync"/> does (the connection grain writes its state).</summary>
+    public ChainContext WithCheckpoint(Func<Task> checkpoint)
+    {
+        _checkpoint = checkpoint;
+        return this;
+    }
 
     /// <summary>Candidate endpoints found by discover for roundrobin to choose from.</summary>
     public IReadOnlyList<NetworkServiceEndpoint>? Candidates { get; set; }

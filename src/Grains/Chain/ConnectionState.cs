@@ -47,4 +47,8 @@ public sealed class ConnectionState
     /// <summary>What the KERNEL elements applied in the client namespace (interface, names, policy tables), or null.</summary>
     [Id(9)]
     public Elements.Kernel.KernelInterfaceRecord? Kernel { get; set; }
+
+    /// <summary>What was running when this state was written; not <see cref="ConnectionIntent.None"/> means undo it on restart.</summary>
+    [Id(10)]
+    public ConnectionIntent Intent { get; set; }
 }

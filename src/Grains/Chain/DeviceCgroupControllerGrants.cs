@@ -14,4 +14,7 @@ public sealed class DeviceCgroupControllerGrants(IDeviceCgroupController control
 
     /// <inheritdoc />
     public void Restore(IReadOnlyList<DeviceGrant> grants) => controller.RestoreGrants(grants);
+
+    /// <inheritdoc />
+    public bool CgroupExists(string cgroupPath) => controller.CgroupExists(cgroupPath);
 }

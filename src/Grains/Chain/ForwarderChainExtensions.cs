@@ -16,6 +16,10 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton<IVfPool, GrainVfPool>();
         services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
         services.TryAddSingleton<ConnectionActivations>();
+        services.TryAddSingleton<ConnectionUndo>();
+        services.TryAddSingleton<ClientPresence>();
+        services.TryAddSingleton<Node.ReconcileCounters>();
+        services.TryAddSingleton<Node.NodeReconciler>();
         services.TryAddSingleton<IRouteNetlinkFactory, RouteNetlinkFactory>();
         services.TryAddSingleton<KernelNamespaces>();
         services.TryAddSingleton<IVfEthernetSettings, NetlinkVfEthernetSettings>();

@@ -17,4 +17,7 @@ public interface IDeviceCgroupGrants
 
     /// <summary>Takes back grants persisted before a process restart, so a later <see cref="Deny"/> keeps shared devices allowed.</summary>
     void Restore(IReadOnlyList<DeviceGrant> grants);
+
+    /// <summary>Whether the cgroup of a grant (relative to the root) still exists; a pod's cgroups go when the pod goes.</summary>
+    bool CgroupExists(string cgroupPath);
 }

@@ -11,4 +11,16 @@ public sealed class VfioGrant
     /// <summary>The device numbers and cgroups granted (vfio container device first, then the group device).</summary>
     [Id(1)]
     public List<CgroupDeviceGrant> Grants { get; set; } = [];
+
+    /// <summary>
+    /// The devices about to be allowed in the cgroups matching <see cref="CgroupDir"/> (its <c>CgroupPath</c> is the
+    /// pattern), written before the first rule (decision 007): a process killed before <see cref="Applied"/> was
+    /// written leaves this for the next one to deny.
+    /// </summary>
+    [Id(2)]
+    public List<CgroupDeviceGrant> Planned { get; set; } = [];
+
+    /// <summary>Whether <see cref="Grants"/> lists what was allowed (else only <see cref="Planned"/> is known).</summary>
+    [Id(3)]
+    public bool Applied { get; set; }
 }

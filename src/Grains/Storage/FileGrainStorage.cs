@@ -14,7 +14,7 @@ namespace SriovForwarder.Grains.Storage;
 public sealed partial class FileGrainStorage(
     IOptions<FileGrainStorageOptions> options,
     IGrainStorageSerializer serializer,
-    ILogger<FileGrainStorage> logger) : IGrainStorage
+    ILogger<FileGrainStorage> logger) : IGrainStorage, IPersistedGrainKeys
 {
     private readonly string _root = options.Value.RootPath;
 
@@ -60,7 +60,7 @@ public sealed partial class FileGrainStorage(
         var path = PathFor(stateName, grainId);
         var version = CheckETag(path, grainState.ETag) + 1;
         var payload = serializer.Serialize(grainState.State).ToArray();
-        ReplaceAtomically(path, StoredState.Format(version, payload));
+        ReplaceAtomically(path, StoredState.Format(version, grainId.Key.ToString() ?? string.Empty, payload));
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
         LogWritten(logger, grainId.ToString(), version, path);
@@ -79,11 +79,41 @@ public sealed partial class FileGrainStorage(
         return Task.CompletedTask;
     }
 
-    private string PathFor(string stateName, GrainId grainId)
+    /// <inheritdoc />
+    public IReadOnlyList<string> ListKeys(GrainType grainType, string stateName)
     {
-        var folder = Path.Combine(_root, Escape(grainId.Type.ToString() ?? "grain"));
-        return Path.Combine(folder, $"{Escape(grainId.Key.ToString() ?? string.Empty)}.{Escape(stateName)}.json");
+        var folder = FolderFor(grainType);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var keys = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(folder, $"*.{Escape(stateName)}.json"))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // cleared while we listed
+            }
+
+            if (StoredState.Parse(bytes, path).Key is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
+
+    private string FolderFor(GrainType grainType) => Path.Combine(_root, Escape(grainType.ToString() ?? "grain"));
+
+    private string PathFor(string stateName, GrainId grainId) =>
+        Path.Combine(FolderFor(grainId.Type), $"{Escape(grainId.Key.ToString() ?? string.Empty)}.{Escape(stateName)}.json");
 
     // Keys such as "node-1/0000:01:00.0" become one safe file name; the mapping is reversible enough to read.
     private static string Escape(string name)

@@ -13,9 +13,11 @@ public static class FileGrainStorageExtensions
     public static ISiloBuilder AddNodeFileStorage(this ISiloBuilder builder, string rootPath)
     {
         builder.Services.Configure<FileGrainStorageOptions>(NodeStorage, o => o.RootPath = rootPath);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(NodeStorage, (sp, _) =>
+        builder.Services.AddKeyedSingleton(NodeStorage, (sp, _) =>
             ActivatorUtilities.CreateInstance<FileGrainStorage>(sp,
                 Microsoft.Extensions.Options.Options.Create(new FileGrainStorageOptions { RootPath = rootPath })));
+        builder.Services.AddKeyedSingleton<IGrainStorage>(NodeStorage, (sp, key) => sp.GetRequiredKeyedService<FileGrainStorage>(key));
+        builder.Services.AddSingleton<IPersistedGrainKeys>(sp => sp.GetRequiredKeyedService<FileGrainStorage>(NodeStorage));
         return builder;
     }
 }

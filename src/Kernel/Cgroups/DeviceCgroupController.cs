@@ -19,6 +19,10 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
     public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
 
     /// <inheritdoc />
+    public bool CgroupExists(string cgroupPath) =>
+        _matcher.Find(cgroupPath) is not null;
+
+    /// <inheritdoc />
     public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);

@@ -36,6 +36,9 @@ public interface IDeviceCgroupController
     /// <summary>Takes back references persisted before a restart. Call with every live grant before any Deny, so shared devices stay allowed.</summary>
     void RestoreGrants(IEnumerable<DeviceGrant> grants);
 
+    /// <summary>Whether the cgroup at <paramref name="cgroupPath"/> (relative to the root, as in a grant) exists.</summary>
+    bool CgroupExists(string cgroupPath);
+
     /// <summary>How many references this process holds on the device in the cgroup (0 when none).</summary>
     int GetReferenceCount(DeviceGrant grant);
 }

@@ -103,6 +103,47 @@ public sealed class NetworkNamespace : SafeHandle
         return ns.Inode;
     }
 
+    /// <summary>
+    /// Whether the namespace <paramref name="url"/> named when it was opened as net:[<paramref name="inode"/>] is gone
+    /// from that name: a named namespace (<c>/run/netns/*</c>, <c>/var/run/netns/*</c>) that was deleted, or a
+    /// <c>/proc/&lt;pid&gt;/ns/net</c> whose process ended, or a name that now means another namespace. Null when the URL
+    /// is not such a lasting name (a descriptor passed for one call): then nothing can be told from it.
+    /// </summary>
+    public static bool? IsGoneFromName(string url, ulong inode)
+    {
+        string path;
+        try
+        {
+            path = ToPath(url);
+        }
+        catch (NetworkNamespaceException)
+        {
+            return null;
+        }
+
+        var lasting = path.StartsWith("/run/netns/", StringComparison.Ordinal) || path.StartsWith("/var/run/netns/", StringComparison.Ordinal)
+            || (path.StartsWith("/proc/", StringComparison.Ordinal) && path.EndsWith("/ns/net", StringComparison.Ordinal));
+        if (!lasting)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var named = Open(url);
+            return named.Inode != inode;
+        }
+        catch (NetworkNamespaceException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether both handles refer to the same namespace.</summary>
     public bool IsSameAs(NetworkNamespace other) => other.Inode == Inode && other.Device == Device;
 

@@ -35,6 +35,9 @@ public sealed record ForwarderSettings
     public IReadOnlyList<string> RegistryClientPolicies { get; init; } =
         ["etc/nsm/opa/common/.*.rego", "etc/nsm/opa/registry/.*.rego", "etc/nsm/opa/client/.*.rego"];
 
+    /// <summary><c>NSM_RECONCILE_INTERVAL</c>: period of the reconcile-and-reclaim pass (0 = only at start). Default 30 s.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary><c>NSM_RESOURCE_POLL_TIMEOUT</c>: pod-resources poll period of each device plugin. Default 30 s.</summary>
     public TimeSpan ResourcePollTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -77,5 +77,7 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { DashboardListenOn = v }, s => s.DashboardListenOn, emptyIsOff: true),
         Duration("NSM_DRIVER_BIND_TIMEOUT", "1s", "How long to wait for a driver to bind a PCI function",
             (s, v) => s with { DriverBindTimeout = v }, s => s.DriverBindTimeout),
+        Duration("NSM_RECONCILE_INTERVAL", "30s", "Period of the reconcile-and-reclaim pass, 0 = at start only: undo what a crash cut short, close connections whose client is gone, release reservations without an owner",
+            (s, v) => s with { ReconcileInterval = v }, s => s.ReconcileInterval),
     ];
 }

@@ -121,6 +121,7 @@ public static partial class ForwarderProgram
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ReconcileLoop>(sp, settings.ReconcileInterval));
         builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
         builder.Services.AddNsmRegistration(settings, socketPath);

@@ -1,5 +1,5 @@
-using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Node;
 using SriovForwarder.Grains.Placement;
 
 namespace SriovForwarder.Silo.Hosting;
@@ -10,6 +10,7 @@ namespace SriovForwarder.Silo.Hosting;
 /// </summary>
 public sealed partial class NodeStartupCheck(
     IGrainFactory grains,
+    NodeReconciler reconciler,
     LocalNode node,
     IHostApplicationLifetime lifetime,
     ILogger<NodeStartupCheck> logger) : IHostedService
@@ -25,9 +26,10 @@ public sealed partial class NodeStartupCheck(
             var snapshot = await grains.GetGrain<INodeGrain>(node.Name).GetSnapshotAsync();
             LogInventory(logger, node.Name, snapshot.PhysicalFunctions.Count, snapshot.PhysicalFunctions.Sum(pf => pf.TotalVfs),
                 string.Join(", ", snapshot.Resources.Select(r => $"{r.Name}={r.Tokens}")));
-            // Connections that held VFs before a restart get their cgroup grants and expiry timers back before we serve.
-            var restored = await ConnectionRecovery.ActivateConnectionsAsync(grains, node.Name);
-            LogConnectionsRestored(logger, restored);
+            // Connections persisted before a restart get their cgroup grants and expiry timers back, what a crash cut short
+            // is undone and reservations without an owner are released, before we serve (decision 007).
+            var pass = await reconciler.RunAsync(node.Name, atStart: true, cancellationToken);
+            LogConnectionsRestored(logger, pass.Live, pass.RolledBack, pass.Released);
         }
         catch (Exception ex)
         {
@@ -43,8 +45,9 @@ public sealed partial class NodeStartupCheck(
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Node {Node}: {PfCount} PFs with {VfCount} VFs; resources: {Resources}")]
     private static partial void LogInventory(ILogger logger, string node, int pfCount, int vfCount, string resources);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Restored {Count} connections that hold VFs")]
-    private static partial void LogConnectionsRestored(ILogger logger, int count);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
+        Message = "Restored {Count} connections; undid {RolledBack} cut short by a crash; released {Released} reservations without an owner")]
+    private static partial void LogConnectionsRestored(ILogger logger, int count, int rolledBack, int released);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Critical, Message = "Node {Node}: the SR-IOV inventory cannot be built: {Error}")]
     private static partial void LogInventoryFailed(ILogger logger, string node, string error);

@@ -42,7 +42,7 @@ public sealed class NsmForwarderHarness : IDisposable
         return cgroup;
     }
 
-    public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null)
+    public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null, string simulate = "pfs=2,vfs=2")
     {
         GatewayPort = ForwarderProcess.FreePort();
         var environment = new Dictionary<string, string>
@@ -65,7 +65,7 @@ public sealed class NsmForwarderHarness : IDisposable
             environment[key] = value;
         }
 
-        return ForwarderProcess.Start(["--simulate=pfs=2,vfs=2", "--simulate-dir", SimulateDir], environment);
+        return ForwarderProcess.Start([$"--simulate={simulate}", "--simulate-dir", SimulateDir], environment);
     }
 
     public void Dispose()

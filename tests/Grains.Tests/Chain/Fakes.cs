@@ -114,6 +114,11 @@ internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
 
     public bool NoMatch { get; set; }
 
+    /// <summary>Cgroups the test removed (their pod went away).</summary>
+    public HashSet<string> Removed { get; } = [];
+
+    public bool CgroupExists(string cgroupPath) => !Removed.Contains(cgroupPath);
+
     public IReadOnlyList<DeviceGrant> Allow(string cgroupPattern, DeviceNumber device)
     {
         if (NoMatch)

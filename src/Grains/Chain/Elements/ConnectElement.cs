@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains.Chain.Elements;
 
@@ -31,8 +32,16 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
         outgoing.Connection.Mechanism = state.NextHopMechanism is { } bytes ? Mechanism.Parser.ParseFrom(bytes) : null;
         outgoing.MechanismPreferences.Add(new Mechanism { Cls = IsLocal(url) ? MechanismTypes.Local : MechanismTypes.Remote, Type = MechanismTypes.Noop });
 
+        if (state.NextHopUrl != url)
+        {
+            // Recorded before the call: a process killed while the next hop holds the connection still closes it there.
+            state.NextHopUrl = url;
+            await context.CheckpointAsync();
+            CrashPoint.Reach("connect.intent-written");
+        }
+
         var answer = await client.RequestAsync(url, outgoing, context.CancellationToken);
-        state.NextHopUrl = url;
+        CrashPoint.Reach("connect.answered");
         state.NextHopMechanism = answer.Mechanism?.ToByteArray();
 
         var result = answer.Clone();

@@ -47,7 +47,8 @@ public sealed partial class DiscoverElement(INsmRegistryClient registry, TimePro
     /// <inheritdoc />
     public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
     {
-        if (context.ClientUrl is null && context.State.NextHopUrl is null)
+        // Rolling back, an unrecorded next hop was never called (connect records it first): there is nothing to look up.
+        if (context.ClientUrl is null && context.State.NextHopUrl is null && !context.RollingBack)
         {
             if (connection.NetworkServiceEndpointName.Length > 0)
             {

@@ -36,6 +36,8 @@ public sealed class ResetMechanismElement(IChainElement inner) : IChainElement
             closing.Mechanism = stored;
             await inner.CloseAsync(closing, context, ChainTail.Instance);
             context.State.ServerMechanism = null;
+            // The old branch's VF, grants and netdev are released: a crash from here on must not bring them back.
+            await context.CheckpointAsync();
         }
 
         var result = await inner.RequestAsync(request, context, next);

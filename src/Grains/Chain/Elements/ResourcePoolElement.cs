@@ -4,6 +4,7 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains.Chain.Elements;
 
@@ -85,6 +86,7 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
         try
         {
             await pool.BindAsync(context.Node, reservation.PfAddress, reservation.IommuGroup, driver);
+            CrashPoint.Reach("pool.bound");
             var netdev = driver == VfDriver.Kernel
                 ? await pool.GetVfNetInterfaceAsync(context.Node, reservation.PfAddress, reservation.VfAddress)
                 : null;

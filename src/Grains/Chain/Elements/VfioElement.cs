@@ -4,6 +4,7 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Diagnostics;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Chain.Elements;
@@ -29,7 +30,21 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
         if (context.State.Vfio is null)
         {
             var (container, group) = ReadDevices(vf.IommuGroup);
-            context.State.Vfio = Grant(cgroupDir!, container, group);
+            var planned = new VfioGrant { CgroupDir = cgroupDir!, Planned = [Planned(cgroupDir!, container), Planned(cgroupDir!, group)] };
+            context.State.Vfio = planned;
+            await context.CheckpointAsync();
+            CrashPoint.Reach("vfio.intent-written");
+            try
+            {
+                Grant(planned, container, group);
+            }
+            catch
+            {
+                context.State.Vfio = null;
+                throw;
+            }
+
+            CrashPoint.Reach("vfio.granted");
             grantedHere = true;
         }
 
@@ -66,14 +81,17 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
         }
     }
 
-    private VfioGrant Grant(string cgroupDir, DeviceNumber container, DeviceNumber group)
+    private static CgroupDeviceGrant Planned(string cgroupDir, DeviceNumber device) =>
+        new() { CgroupPath = cgroupDir, Major = device.Major, Minor = device.Minor };
+
+    private void Grant(VfioGrant grant, DeviceNumber container, DeviceNumber group)
     {
-        var grant = new VfioGrant { CgroupDir = cgroupDir };
+        var cgroupDir = grant.CgroupDir;
         try
         {
             grant.Grants.AddRange(cgroups.Allow(cgroupDir, container).Select(CgroupDeviceGrant.From));
             grant.Grants.AddRange(cgroups.Allow(cgroupDir, group).Select(CgroupDeviceGrant.From));
-            return grant;
+            grant.Applied = true;
         }
         catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -92,14 +110,43 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
 
         try
         {
-            cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+            if (grant.Applied)
+            {
+                cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+            }
+            else
+            {
+                DenyPlanned(grant);
+            }
         }
-        catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             LogDenyFailed(logger, context.ConnectionId, grant.CgroupDir, ex.Message);
         }
 
         context.State.Vfio = null;
+        CrashPoint.Reach("vfio.revoked");
+    }
+
+    // A crash came between the planned grant's record and the record of what was allowed: whatever part was allowed is
+    // unknown, so each planned device is allowed once more and released, which denies it wherever no other connection
+    // holds it and leaves the reference counts as they were.
+    private void DenyPlanned(VfioGrant grant)
+    {
+        foreach (var planned in grant.Planned)
+        {
+            IReadOnlyList<DeviceGrant> taken;
+            try
+            {
+                taken = cgroups.Allow(planned.CgroupPath, new DeviceNumber(planned.Major, planned.Minor));
+            }
+            catch (DeviceCgroupException)
+            {
+                continue; // no cgroup matches any more: nothing of this device is left to deny
+            }
+
+            cgroups.Deny(taken);
+        }
     }
 
     private static void SetNumbers(Mechanism mechanism, string majorKey, string minorKey, CgroupDeviceGrant? grant)

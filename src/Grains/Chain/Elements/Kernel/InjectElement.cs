@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.Diagnostics;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
@@ -41,18 +42,23 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNa
             InterfaceName = parameters.Name,
             OriginalName = original,
         };
+        // Recorded before the move: a process killed while the netdev is in the client namespace leaves the way back.
+        context.State.Kernel = record;
         try
         {
+            await context.CheckpointAsync();
+            CrashPoint.Reach("inject.intent-written");
             MoveIn(client, record, mtu);
         }
         catch
         {
+            context.State.Kernel = null;
             client.Dispose();
             throw;
         }
 
+        CrashPoint.Reach("inject.moved");
         namespaces.Keep(context.ConnectionId, client);
-        context.State.Kernel = record;
         try
         {
             return await next.RequestAsync(request, context);
@@ -76,6 +82,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNa
         try
         {
             MoveBack(context, record);
+            CrashPoint.Reach("inject.moved-back");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
