@@ -144,6 +144,45 @@ public sealed class NetworkNamespace : SafeHandle
         }
     }
 
+    /// <summary>
+    /// Opens the network namespace net:[<paramref name="inode"/>] through any lasting name this process can see: a named
+    /// namespace under <c>/run/netns</c> or <c>/var/run/netns</c>, or a process living in it. Null when none is found.
+    /// After a restart this is the way back into a namespace whose descriptor was passed to the previous process.
+    /// </summary>
+    public static NetworkNamespace? FindByInode(ulong inode)
+    {
+        var candidates = new[] { "/run/netns", "/var/run/netns" }
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFiles)
+            .Concat(Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(System.IO.Path.GetFileName(d)[0])).Select(d => d + "/ns/net"));
+        var wanted = $"net:[{inode}]";
+        foreach (var path in candidates)
+        {
+            try
+            {
+                // A process's link names its namespace; reading it is cheaper than opening every candidate.
+                if (path.StartsWith("/proc/", StringComparison.Ordinal) && new FileInfo(path).LinkTarget != wanted)
+                {
+                    continue;
+                }
+
+                var opened = Open(path);
+                if (opened.Inode == inode)
+                {
+                    return opened;
+                }
+
+                opened.Dispose();
+            }
+            catch (Exception ex) when (ex is NetworkNamespaceException or IOException or UnauthorizedAccessException)
+            {
+                // Gone while we looked, or not ours to open: try the next.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether both handles refer to the same namespace.</summary>
     public bool IsSameAs(NetworkNamespace other) => other.Inode == Inode && other.Device == Device;
 

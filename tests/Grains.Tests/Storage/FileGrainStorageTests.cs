@@ -86,6 +86,40 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.False(state.RecordExists);
     }
 
+    [Fact]
+    public async Task ListKeys_WrittenGrainsOfOneType_GivesTheirKeysNotOthersOrCleared()
+    {
+        var other = GrainId.Create("node", "node-1/0000:02:00.0");
+        var cleared = GrainId.Create("node", "node-1/0000:03:00.0");
+        await _storage.WriteStateAsync("alloc", _grain, new GrainState<Sample> { State = new Sample() });
+        await _storage.WriteStateAsync("alloc", other, new GrainState<Sample> { State = new Sample() });
+        var clearedState = new GrainState<Sample> { State = new Sample() };
+        await _storage.WriteStateAsync("alloc", cleared, clearedState);
+        await _storage.ClearStateAsync("alloc", cleared, clearedState);
+        await _storage.WriteStateAsync("alloc", GrainId.Create("pf", "node-1/x"), new GrainState<Sample> { State = new Sample() });
+
+        var keys = _storage.ListKeys(_grain.Type, "alloc");
+
+        Assert.Equal(["node-1/0000:01:00.0", "node-1/0000:02:00.0"], keys.Order());
+    }
+
+    [Fact]
+    public async Task Read_FileWrittenBeforeKeysWereKept_IsStillRead()
+    {
+        await _storage.WriteStateAsync("alloc", _grain, new GrainState<Sample> { State = new Sample { Name = "old", Count = 1 } });
+        var path = Directory.GetFiles(_root, "*.alloc.json", SearchOption.AllDirectories).Single();
+        var current = await File.ReadAllBytesAsync(path);
+        var keyLength = BitConverter.ToInt32(current, 16);
+        var version1 = "SRIOVST1"u8.ToArray().Concat(current[8..16]).Concat(current[(20 + keyLength)..]).ToArray();
+        await File.WriteAllBytesAsync(path, version1);
+
+        var read = new GrainState<Sample>();
+        await _storage.ReadStateAsync("alloc", _grain, read);
+
+        Assert.Equal(("old", 1), (read.State!.Name, read.State.Count));
+        Assert.Empty(_storage.ListKeys(_grain.Type, "alloc"));
+    }
+
     public sealed class Sample
     {
         public string Name { get; set; } = string.Empty;

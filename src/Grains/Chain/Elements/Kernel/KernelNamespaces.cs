@@ -48,6 +48,11 @@ public sealed class KernelNamespaces : IDisposable
         {
             reopened = OpenSame(callerUrl, record);
         }
+        catch (NetworkNamespaceException) when (record.NamespaceInode != 0 && NetworkNamespace.FindByInode(record.NamespaceInode) is { } found)
+        {
+            // Rolling back after a restart without a caller: the namespace came as a descriptor the old process held.
+            reopened = found;
+        }
 
         _handles[connectionId] = reopened;
         return reopened;
