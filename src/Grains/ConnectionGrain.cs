@@ -49,7 +49,8 @@ public sealed partial class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<Connection> RequestAsync(NetworkServiceRequest request)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2016", Justification = "The token stops the chain only; what it did or undid is recorded even when the caller gave up.")]
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (state.State.Established && request.Connection?.State == State.ReselectRequested)
@@ -59,7 +60,7 @@ public sealed partial class ConnectionGrain(
         }
 
         var wasEstablished = state.State.Established;
-        var context = new ChainContext(Node, Id, state.State)
+        var context = new ChainContext(Node, Id, state.State, cancellationToken)
         {
             CallerNamespaceUrl = NamespaceUrlOf(request.Connection?.Mechanism)
                 ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null),

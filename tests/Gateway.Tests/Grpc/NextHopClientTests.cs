@@ -29,7 +29,7 @@ public sealed class NextHopClientTests : IDisposable
             MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "NOOP" } },
         };
 
-        var answer = await client.RequestAsync(url, request, CancellationToken.None);
+        var answer = await client.RequestAsync(url, request, null, CancellationToken.None);
         await client.CloseAsync(url, answer, CancellationToken.None);
 
         Assert.Equal(("fwd-1", "stand-in", "NOOP"), (answer.Id, answer.NetworkServiceEndpointName, answer.Mechanism.Type));
@@ -43,7 +43,7 @@ public sealed class NextHopClientTests : IDisposable
         var url = "unix://" + _folder.Socket("missing.sock");
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() =>
-            client.RequestAsync(url, new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+            client.RequestAsync(url, new NetworkServiceRequest { Connection = new Connection() }, null, CancellationToken.None));
 
         Assert.Equal(ForwarderErrorCode.Unavailable, error.Code);
         Assert.Contains(url, error.Message, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class NextHopClientTests : IDisposable
         using var client = new NextHopClient(Options.Create(new NextHopOptions()));
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() =>
-            client.RequestAsync("inode://4/1234", new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+            client.RequestAsync("inode://4/1234", new NetworkServiceRequest { Connection = new Connection() }, null, CancellationToken.None));
 
         Assert.Contains("inode://4/1234", error.Message, StringComparison.Ordinal);
     }
