@@ -12,7 +12,9 @@ internal static class RpcErrors
         // The peer's code is kept: a next hop's PermissionDenied reaches the caller as PermissionDenied, not Internal.
         var code = GrpcErrors.ToForwarderErrorCode(error.StatusCode);
         var detail = string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
-        return new ForwarderException(code, $"{what} at {url} failed: {detail}", error);
+        // No inner exception: Orleans has no codec for RpcException, and the grain call would fail with that instead
+        // (the caller saw Internal "Could not find a codec"); the message carries the peer's code and detail.
+        return new ForwarderException(code, $"{what} at {url} failed: {detail}");
     }
 
     public static ForwarderException BadUrl(string url, string what, Exception error) =>

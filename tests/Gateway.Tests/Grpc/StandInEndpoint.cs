@@ -41,7 +41,7 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
             }
         }
 
-        if (Enum.TryParse<StatusCode>(behaviour, out var refusal))
+        if (System.Enum.TryParse<StatusCode>(behaviour, out var refusal))
         {
             throw new RpcException(new Status(refusal, $"stand-in NSE refuses with {refusal}"));
         }
