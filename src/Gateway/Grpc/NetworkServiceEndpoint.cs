@@ -51,7 +51,7 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
             {
                 // The caller gave up (deadline, disconnect) just as the chain completed: it never learns of this new
                 // connection and would never close it, so its VF, cgroup grants and next hop are undone now.
-                await CloseAbandonedAsync(id, request.Connection);
+                await CloseAbandonedAsync(id, connection);
             }
 
             return connection;
