@@ -11,8 +11,11 @@ namespace SriovForwarder.Grains.Interfaces;
 /// </summary>
 public interface IConnectionGrain : IGrainWithStringKey
 {
-    /// <summary>A first Request or a refresh; returns the connection in the caller's path coordinates.</summary>
-    Task<Connection> RequestAsync(NetworkServiceRequest request);
+    /// <summary>
+    /// A first Request or a refresh; returns the connection in the caller's path coordinates. Cancelling
+    /// <paramref name="cancellationToken"/> (the caller gave up) stops the call to the next hop and undoes a new connection.
+    /// </summary>
+    Task<Connection> RequestAsync(NetworkServiceRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Closes the connection (the stored one, whatever the argument carries beyond its id); closing an unknown connection does nothing.</summary>
     Task CloseAsync(Connection connection);

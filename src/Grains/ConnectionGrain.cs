@@ -49,7 +49,8 @@ public sealed partial class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    public async Task<Connection> RequestAsync(NetworkServiceRequest request)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2016", Justification = "The token stops the chain only; what it did or undid is recorded even when the caller gave up.")]
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await SettleAsync();
@@ -70,7 +71,7 @@ public sealed partial class ConnectionGrain(
         }
 
         var context = NewContext(NamespaceUrlOf(request.Connection?.Mechanism)
-            ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null));
+            ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null), cancellationToken: cancellationToken);
         Connection result;
         try
         {
@@ -198,8 +199,8 @@ public sealed partial class ConnectionGrain(
         }
     }
 
-    private ChainContext NewContext(string? callerNamespaceUrl, bool rollingBack = false) =>
-        new ChainContext(Node, Id, state.State) { CallerNamespaceUrl = callerNamespaceUrl, RollingBack = rollingBack }
+    private ChainContext NewContext(string? callerNamespaceUrl, bool rollingBack = false, CancellationToken cancellationToken = default) =>
+        new ChainContext(Node, Id, state.State, cancellationToken) { CallerNamespaceUrl = callerNamespaceUrl, RollingBack = rollingBack }
             .WithCheckpoint(() => state.WriteStateAsync());
 
     private static string? NamespaceUrlOf(Mechanism? mechanism) =>

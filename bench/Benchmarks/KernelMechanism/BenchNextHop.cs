@@ -20,7 +20,7 @@ internal sealed class BenchNextHop : INextHopClient
         EthernetContext = new EthernetContext { SrcMac = "0a:55:44:33:22:00", VlanTag = 100 },
     };
 
-    public Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken)
+    public Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         var answer = request.Connection.Clone();
         answer.Mechanism = request.Connection.Mechanism?.Clone() ?? request.MechanismPreferences[0].Clone();

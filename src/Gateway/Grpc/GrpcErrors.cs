@@ -22,7 +22,7 @@ public static class GrpcErrors
         _ => new RpcException(new Status(StatusCode.Internal, $"internal forwarder error: {error.Message}")),
     };
 
-    /// <summary>The status code of a forwarder error code.</summary>
+    /// <summary>The status code of a forwarder error code (the one of the same name).</summary>
     public static StatusCode ToStatusCode(ForwarderErrorCode code) => code switch
     {
         ForwarderErrorCode.InvalidArgument => StatusCode.InvalidArgument,
@@ -31,6 +31,36 @@ public static class GrpcErrors
         ForwarderErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
         ForwarderErrorCode.NotFound => StatusCode.NotFound,
         ForwarderErrorCode.DeadlineExceeded => StatusCode.DeadlineExceeded,
+        ForwarderErrorCode.Cancelled => StatusCode.Cancelled,
+        ForwarderErrorCode.Unknown => StatusCode.Unknown,
+        ForwarderErrorCode.AlreadyExists => StatusCode.AlreadyExists,
+        ForwarderErrorCode.PermissionDenied => StatusCode.PermissionDenied,
+        ForwarderErrorCode.Aborted => StatusCode.Aborted,
+        ForwarderErrorCode.OutOfRange => StatusCode.OutOfRange,
+        ForwarderErrorCode.Unimplemented => StatusCode.Unimplemented,
+        ForwarderErrorCode.Unauthenticated => StatusCode.Unauthenticated,
+        ForwarderErrorCode.DataLoss => StatusCode.DataLoss,
         _ => StatusCode.Internal,
+    };
+
+    /// <summary>The forwarder error code of a peer's status code (the one of the same name), so a peer's refusal keeps its code.</summary>
+    public static ForwarderErrorCode ToForwarderErrorCode(StatusCode code) => code switch
+    {
+        StatusCode.InvalidArgument => ForwarderErrorCode.InvalidArgument,
+        StatusCode.ResourceExhausted => ForwarderErrorCode.ResourceExhausted,
+        StatusCode.Unavailable => ForwarderErrorCode.Unavailable,
+        StatusCode.FailedPrecondition => ForwarderErrorCode.FailedPrecondition,
+        StatusCode.NotFound => ForwarderErrorCode.NotFound,
+        StatusCode.DeadlineExceeded => ForwarderErrorCode.DeadlineExceeded,
+        StatusCode.Cancelled => ForwarderErrorCode.Cancelled,
+        StatusCode.Unknown => ForwarderErrorCode.Unknown,
+        StatusCode.AlreadyExists => ForwarderErrorCode.AlreadyExists,
+        StatusCode.PermissionDenied => ForwarderErrorCode.PermissionDenied,
+        StatusCode.Aborted => ForwarderErrorCode.Aborted,
+        StatusCode.OutOfRange => ForwarderErrorCode.OutOfRange,
+        StatusCode.Unimplemented => ForwarderErrorCode.Unimplemented,
+        StatusCode.Unauthenticated => ForwarderErrorCode.Unauthenticated,
+        StatusCode.DataLoss => ForwarderErrorCode.DataLoss,
+        _ => ForwarderErrorCode.Internal,
     };
 }

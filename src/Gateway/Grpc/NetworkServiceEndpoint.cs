@@ -28,6 +28,10 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
             throw new RpcException(new Status(StatusCode.InvalidArgument, "request.connection is missing"));
         }
 
+        // Control characters are refused before anything else: the segment id becomes a grain key and a file name,
+        // and an inodeURL is opened by recvfd below.
+        Refuse("Request", request.Connection.Id, () => RequestStrings.Check(request));
+
         // A new connection gets its segment id here, so that the grain key and the path agree; a retry gets the same one.
         var id = ForwarderPath.SegmentIdOf(request.Connection, _options.Name) ?? ForwarderPath.NewSegmentId(request.Connection, _options.Name);
         var first = request.Connection.Path?.PathSegments.All(s => s.Name != _options.Name) ?? true;
@@ -35,21 +39,36 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
         {
             using var passed = await PassedFileUrls.ResolveAsync(
                 request.MechanismPreferences.Append(request.Connection.Mechanism), context, _options.PassedFileTimeout, required: true);
-            var connection = await Grain(id).RequestAsync(request);
+            Connection connection;
+            using (CallDeadline.Use(context.Deadline))
+            {
+                // The token stops the chain (and the next hop) when the caller gives up; the deadline is passed on to the next hop.
+                connection = await Grain(id).RequestAsync(request, context.CancellationToken);
+            }
+
             passed.RestoreIn(connection);
             if (first && context.CancellationToken.IsCancellationRequested)
             {
-                // The caller gave up (deadline, disconnect) while the chain ran: it never learns of this new connection
-                // and would never close it, so its VF, cgroup grants and next hop are undone now.
-                LogAbandoned(logger, id);
-                await Grain(id).CloseAsync(connection);
+                // The caller gave up (deadline, disconnect) just as the chain completed: it never learns of this new
+                // connection and would never close it, so its VF, cgroup grants and next hop are undone now.
+                await CloseAbandonedAsync(id, connection);
             }
 
             return connection;
         }
         catch (Exception ex)
         {
-            var rpc = GrpcErrors.ToRpcException(ex);
+            var gaveUp = context.CancellationToken.IsCancellationRequested || ex is OperationCanceledException or TimeoutException;
+            if (first && gaveUp)
+            {
+                // The grain call returns as soon as the caller gives up, while the grain may still be finishing; this Close
+                // queues behind it and undoes the connection should it have completed after all.
+                await CloseAbandonedAsync(id, request.Connection);
+            }
+
+            var rpc = ex is OperationCanceledException && context.Deadline <= DateTime.UtcNow
+                ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the caller's deadline passed before the connection completed; it was undone"))
+                : GrpcErrors.ToRpcException(ex);
             LogFailed(logger, "Request", id, rpc.StatusCode, rpc.Status.Detail);
             throw rpc;
         }
@@ -58,6 +77,7 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
     /// <inheritdoc />
     public override async Task<Empty> Close(Connection request, ServerCallContext context)
     {
+        Refuse("Close", request.Id, () => RequestStrings.Check(request));
         var id = ForwarderPath.SegmentIdOf(request, _options.Name);
         if (id is null)
         {
@@ -80,13 +100,43 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
         }
     }
 
+    private void Refuse(string method, string connectionId, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ForwarderException ex)
+        {
+            var rpc = GrpcErrors.ToRpcException(ex);
+            LogFailed(logger, method, RequestStrings.FindControl(connectionId) < 0 ? connectionId : "(id with control characters)", rpc.StatusCode, rpc.Status.Detail);
+            throw rpc;
+        }
+    }
+
+    private async Task CloseAbandonedAsync(string id, Connection connection)
+    {
+        LogAbandoned(logger, id);
+        try
+        {
+            await Grain(id).CloseAsync(connection);
+        }
+        catch (Exception ex)
+        {
+            LogAbandonedCloseFailed(logger, id, ex.Message);
+        }
+    }
+
     private IConnectionGrain Grain(string id) => grains.GetGrain<IConnectionGrain>(NodeKeys.For(_options.NodeName, id));
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "{Method} of connection {ConnectionId} failed with {Status}: {Detail}")]
     private static partial void LogFailed(ILogger logger, string method, string connectionId, StatusCode status, string detail);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Request of connection {ConnectionId} completed after its caller gave up; closing it again")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "The caller of Request of connection {ConnectionId} gave up; closing the connection again")]
     private static partial void LogAbandoned(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} after its caller gave up failed: {Reason}")]
+    private static partial void LogAbandonedCloseFailed(ILogger logger, string connectionId, string reason);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Close of connection {ConnectionId}: no segment of this forwarder in its path, nothing to close")]
     private static partial void LogCloseUnknown(ILogger logger, string connectionId);

@@ -13,12 +13,12 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopCl
     private readonly ChannelCache _channels = new(options.Value.DialTimeout);
 
     /// <inheritdoc />
-    public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken)
+    public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         var client = Client(url);
         try
         {
-            return await client.RequestAsync(request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+            return await client.RequestAsync(request, deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {

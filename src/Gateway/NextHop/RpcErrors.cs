@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Grains.Interfaces.Chain;
 
 namespace SriovForwarder.Gateway.NextHop;
@@ -8,18 +9,12 @@ internal static class RpcErrors
 {
     public static ForwarderException From(RpcException error, string what, string url)
     {
-        var code = error.StatusCode switch
-        {
-            StatusCode.Unavailable => ForwarderErrorCode.Unavailable,
-            StatusCode.DeadlineExceeded => ForwarderErrorCode.DeadlineExceeded,
-            StatusCode.InvalidArgument => ForwarderErrorCode.InvalidArgument,
-            StatusCode.NotFound => ForwarderErrorCode.NotFound,
-            StatusCode.ResourceExhausted => ForwarderErrorCode.ResourceExhausted,
-            StatusCode.FailedPrecondition => ForwarderErrorCode.FailedPrecondition,
-            _ => ForwarderErrorCode.Internal,
-        };
+        // The peer's code is kept: a next hop's PermissionDenied reaches the caller as PermissionDenied, not Internal.
+        var code = GrpcErrors.ToForwarderErrorCode(error.StatusCode);
         var detail = string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
-        return new ForwarderException(code, $"{what} at {url} failed: {detail}", error);
+        // No inner exception: Orleans has no codec for RpcException, and the grain call would fail with that instead
+        // (the caller saw Internal "Could not find a codec"); the message carries the peer's code and detail.
+        return new ForwarderException(code, $"{what} at {url} failed: {detail}");
     }
 
     public static ForwarderException BadUrl(string url, string what, Exception error) =>

@@ -1,6 +1,9 @@
 namespace SriovForwarder.Grains.Interfaces.Chain;
 
-/// <summary>What kind of failure a forwarder chain element reports; the gateway maps it to a gRPC status code.</summary>
+/// <summary>
+/// What kind of failure a forwarder chain element reports; the gateway maps it to the gRPC status code of the same name.
+/// Every gRPC code has a member, so a next hop's refusal reaches the caller with the code the next hop gave.
+/// </summary>
 public enum ForwarderErrorCode
 {
     /// <summary>Something unexpected failed inside the forwarder.</summary>
@@ -23,4 +26,31 @@ public enum ForwarderErrorCode
 
     /// <summary>The next hop did not answer in time.</summary>
     DeadlineExceeded = 6,
+
+    /// <summary>The call was cancelled (by the caller, or by the next hop).</summary>
+    Cancelled = 7,
+
+    /// <summary>The next hop failed without saying how (gRPC Unknown).</summary>
+    Unknown = 8,
+
+    /// <summary>What the request would create exists already (gRPC AlreadyExists).</summary>
+    AlreadyExists = 9,
+
+    /// <summary>The caller may not do this (gRPC PermissionDenied, for example a next hop's policy refusal).</summary>
+    PermissionDenied = 10,
+
+    /// <summary>The operation was aborted, typically by a concurrent one (gRPC Aborted).</summary>
+    Aborted = 11,
+
+    /// <summary>A value is outside its valid range (gRPC OutOfRange).</summary>
+    OutOfRange = 12,
+
+    /// <summary>The peer does not implement the operation (gRPC Unimplemented).</summary>
+    Unimplemented = 13,
+
+    /// <summary>The caller's credentials are missing or invalid (gRPC Unauthenticated).</summary>
+    Unauthenticated = 14,
+
+    /// <summary>Unrecoverable data loss (gRPC DataLoss).</summary>
+    DataLoss = 15,
 }

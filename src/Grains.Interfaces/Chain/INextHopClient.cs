@@ -9,8 +9,12 @@ namespace SriovForwarder.Grains.Interfaces.Chain;
 /// </summary>
 public interface INextHopClient
 {
-    /// <summary>Requests the connection from the next hop; throws <see cref="ForwarderException"/> (Unavailable, DeadlineExceeded) when it cannot be reached.</summary>
-    Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Requests the connection from the next hop, giving it <paramref name="deadline"/> (the caller's, passed on as
+    /// upstream does; null: the configured call timeout). Throws <see cref="ForwarderException"/> with the next hop's
+    /// own status code when it refuses, Unavailable or DeadlineExceeded when it cannot be reached in time.
+    /// </summary>
+    Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken);
 
     /// <summary>Closes the connection at the next hop.</summary>
     Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
@@ -34,6 +35,18 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
         new("unknown endpoint", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-404"), StatusCode.NotFound, "nse-404"),
         new("next hop down", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-down"), StatusCode.Unavailable, "gone.sock"),
         new("next hop with a bad URL", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir, "nse-badurl"), StatusCode.Unavailable, "http://nse.example"),
+        new("NUL in inodeURL", (id, token, _) => KernelRequest(id, token, "inodeURL", "file:///var/run/netns/x\0y"),
+            StatusCode.InvalidArgument, "mechanism_preferences[0].parameters[inodeURL] holds a control character (U+0000 at 23)"),
+        new("NUL in an inode:// inodeURL", (id, token, _) => KernelRequest(id, token, "inodeURL", "inode://4/4026\0"),
+            StatusCode.InvalidArgument, "mechanism_preferences[0].parameters[inodeURL] holds a control character (U+0000 at 14)"),
+        new("escape in the interface name", (id, token, _) => KernelRequest(id, token, "name", "nsm\u001b[31m"),
+            StatusCode.InvalidArgument, "mechanism_preferences[0].parameters[name] holds a control character (U+001B at 3)"),
+        new("NUL in cgroupDir", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token, dir.Replace("/*", "\0/*", StringComparison.Ordinal)),
+            StatusCode.InvalidArgument, "mechanism_preferences[0].parameters[cgroupDir] holds a control character (U+0000"),
+        new("newline in tokenID", (id, token, dir) => NsmForwarderFixture.VfioRequest(id, token + "\n", dir),
+            StatusCode.InvalidArgument, "mechanism_preferences[0].parameters[tokenID] holds a control character (U+000A at 42)"),
+        new("NUL in the connection id", (id, token, dir) => NsmForwarderFixture.VfioRequest(id + "\0", token, dir),
+            StatusCode.InvalidArgument, "connection.id holds a control character (U+0000"),
     ];
 
     [Theory]
@@ -89,19 +102,26 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task Request_SlowNextHop_FailsDeadlineExceededAndLeavesNothingBehindOnceTheForwarderGivesUp()
+    public async Task Request_NextHopHangs_FailsDeadlineExceededAtTheCallersDeadlineAndFreesTheVfAtOnce()
     {
         var cgroup = fixture.Harness.AddContainerCgroup("pod-slow", "c1");
         var token = await fixture.FreeTokenAsync();
         var before = await fixture.Node.Node.GetSnapshotAsync();
-        fixture.Nsmgr.Nse.Delay = TimeSpan.FromSeconds(4);
+        fixture.Nsmgr.Nse.Delay = TimeSpan.FromMinutes(2);
         try
         {
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            var clock = Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<RpcException>(async () =>
-                await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("slow", token, "pod-slow/*"), deadline: DateTime.UtcNow.AddSeconds(1)));
+                await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("slow", token, "pod-slow/*"), deadline: deadline));
             Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
-            // The forwarder either gives up with the caller's deadline or when the NSE finally answers; then the VF must be back.
-            await WaitUntilAsync(async () => (await fixture.Node.Node.GetSnapshotAsync()).Reservations.Count == before.Reservations.Count, TimeSpan.FromSeconds(20));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the caller waited {clock.Elapsed.TotalSeconds:0.0} s for a 2 s deadline");
+
+            // The NSE was given the caller's deadline (not the forwarder's 15 s call timeout) and its call was cancelled;
+            // the VF is back within seconds of the deadline, long before the NSE would answer.
+            Assert.InRange(Assert.Single(fixture.Nsmgr.Nse.Deadlines, d => d.Key == "slow").Value, deadline.AddSeconds(-1), deadline.AddSeconds(1));
+            await WaitUntilAsync(async () => (await fixture.Node.Node.GetSnapshotAsync()).Reservations.Count == before.Reservations.Count, TimeSpan.FromSeconds(5));
+            await WaitUntilAsync(() => Task.FromResult(fixture.Nsmgr.Nse.Cancelled.Contains("slow")), TimeSpan.FromSeconds(5));
         }
         finally
         {
@@ -109,6 +129,33 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
         }
 
         var after = await fixture.Node.Node.GetSnapshotAsync();
+        Assert.DoesNotContain(after.Reservations, r => r.TokenId == token);
+        Assert.Equal(before.IommuGroupDrivers.OrderBy(p => p.Key), after.IommuGroupDrivers.OrderBy(p => p.Key));
+        var writes = cgroup.Writes();
+        Assert.Equal(writes.Count(w => w.StartsWith("allow:", StringComparison.Ordinal)), writes.Count(w => w.StartsWith("deny:", StringComparison.Ordinal)));
+
+        // Nothing is held: the same token serves a new connection at once.
+        var again = await fixture.Client.RequestAsync(NsmForwarderFixture.VfioRequest("slow-again", token, "pod-slow/*"), deadline: DateTime.UtcNow.AddSeconds(30));
+        await fixture.Client.CloseAsync(again);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.PermissionDenied)]
+    [InlineData(StatusCode.ResourceExhausted)]
+    [InlineData(StatusCode.NotFound)]
+    public async Task Request_NextHopRefuses_FailsWithTheNextHopsStatusCodeAndFreesTheVf(StatusCode refusal)
+    {
+        var n = Interlocked.Increment(ref _next);
+        var cgroup = fixture.Harness.AddContainerCgroup($"pod-refused-{n}", "c1");
+        var token = await fixture.FreeTokenAsync();
+        var request = NsmForwarderFixture.VfioRequest($"refused-{n}", token, $"pod-refused-{n}/*");
+        request.Connection.Labels["nse"] = refusal.ToString();
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Client.RequestAsync(request, deadline: DateTime.UtcNow.AddSeconds(30)));
+        var after = await fixture.Node.Node.GetSnapshotAsync();
+
+        Assert.True(refusal == error.StatusCode, $"expected {refusal}, got {error.StatusCode}: {error.Status.Detail}");
+        Assert.Contains($"stand-in NSE refuses with {refusal}", error.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(after.Reservations, r => r.TokenId == token);
         var writes = cgroup.Writes();
         Assert.Equal(writes.Count(w => w.StartsWith("allow:", StringComparison.Ordinal)), writes.Count(w => w.StartsWith("deny:", StringComparison.Ordinal)));
@@ -122,6 +169,17 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
             endpoints.Add(new NetworkServiceEndpoint { Name = "nse-down", Url = "unix://" + Path.Combine(fixture.Harness.Folder, "gone.sock"), NetworkServiceNames = { "ns" } });
             endpoints.Add(new NetworkServiceEndpoint { Name = "nse-badurl", Url = "http://nse.example", NetworkServiceNames = { "ns" } });
         }
+    }
+
+    private static NetworkServiceRequest KernelRequest(string id, string token, string key, string value)
+    {
+        var request = NsmForwarderFixture.VfioRequest(id, token, null);
+        var mechanism = request.MechanismPreferences[0];
+        mechanism.Type = "KERNEL";
+        mechanism.Parameters["name"] = "nsm-1";
+        mechanism.Parameters["inodeURL"] = "file:///proc/thread-self/ns/net";
+        mechanism.Parameters[key] = value;
+        return request;
     }
 
     private static NetworkServiceRequest WithMechanism(NetworkServiceRequest request, string type)

@@ -9,7 +9,8 @@ namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
 /// <summary>
 /// The NSE behind the stand-in NSMgr: answers every Request with the offered mechanism and, when the test chose one for
-/// the connection's <c>test</c> label, a connection context (as an NSE's IPAM would); records Closes, can be made slow.
+/// the connection's <c>test</c> label, a connection context (as an NSE's IPAM would); records Closes and deadlines, can be
+/// made slow, and refuses with the gRPC status its <c>nse</c> label names.
 /// </summary>
 public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
 {
@@ -20,15 +21,36 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
     /// <summary>The context to answer with, by the value of the request's <c>test</c> label.</summary>
     public ConcurrentDictionary<string, ConnectionContext> Contexts { get; } = new();
 
-    /// <summary>How long each Request waits before answering (a slow next hop).</summary>
+    /// <summary>How long each Request waits before answering (a slow next hop); the wait ends early when the call is cancelled.</summary>
     public TimeSpan Delay { get; set; }
+
+    /// <summary>The deadline each Request arrived with, by connection id (<see cref="DateTime.MaxValue"/>: none).</summary>
+    public ConcurrentDictionary<string, DateTime> Deadlines { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The ids of the Requests whose call was cancelled while they waited.</summary>
+    public ConcurrentQueue<string> Cancelled { get; } = new();
 
     public override async Task<Connection> Request(NetworkServiceRequest request, ServerCallContext context)
     {
         Requests.Enqueue(request);
+        Deadlines[request.Connection.Id] = context.Deadline;
         if (Delay > TimeSpan.Zero)
         {
-            await Task.Delay(Delay, context.CancellationToken);
+            try
+            {
+                await Task.Delay(Delay, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.Enqueue(request.Connection.Id);
+                throw;
+            }
+        }
+
+        // The connection's "nse" label names a gRPC status to refuse with, as an NSE's policy would.
+        if (request.Connection.Labels.TryGetValue("nse", out var refusal) && System.Enum.TryParse<StatusCode>(refusal, out var code))
+        {
+            throw new RpcException(new Status(code, $"stand-in NSE refuses with {code}"));
         }
 
         var answer = request.Connection.Clone();

@@ -37,6 +37,8 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
 
     public string ForwarderSocket => _forwarder.SocketPath;
 
+    public IGrainFactory Grains => _cluster.Client;
+
     public async Task InitializeAsync()
     {
         var registry = new StandInRegistry();

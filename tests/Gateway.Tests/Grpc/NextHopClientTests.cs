@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,10 @@ using SriovForwarder.Grains.Interfaces.Chain;
 
 namespace SriovForwarder.Gateway.Tests.Grpc;
 
-public sealed class NextHopClientTests : IDisposable
+public sealed class NextHopClientTests : IAsyncLifetime
 {
     private readonly TempSocketFolder _folder = new();
+    private readonly List<UnixSocketGrpcServer> _servers = [];
 
     [Fact]
     public async Task Request_StandInEndpointOnUnixSocket_ReturnsItsAnswerAndCloseReachesIt()
@@ -29,11 +31,58 @@ public sealed class NextHopClientTests : IDisposable
             MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "NOOP" } },
         };
 
-        var answer = await client.RequestAsync(url, request, CancellationToken.None);
+        var answer = await client.RequestAsync(url, request, null, CancellationToken.None);
         await client.CloseAsync(url, answer, CancellationToken.None);
 
         Assert.Equal(("fwd-1", "stand-in", "NOOP"), (answer.Id, answer.NetworkServiceEndpointName, answer.Mechanism.Type));
         Assert.Equal("fwd-1", Assert.Single(endpoint.Closes).Id);
+    }
+
+    [Fact]
+    public async Task Request_CallersDeadline_IsTheDeadlineTheNextHopSees()
+    {
+        var (endpoint, url) = await StartEndpointAsync();
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));
+        var deadline = DateTime.UtcNow.AddSeconds(7);
+
+        await client.RequestAsync(url, Noop("fwd-deadline"), deadline, CancellationToken.None);
+
+        // gRPC sends the remaining time (grpc-timeout), so the server's deadline is the caller's up to transit time.
+        var seen = endpoint.Deadlines["fwd-deadline"];
+        Assert.InRange(seen, deadline.AddSeconds(-1), deadline.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task Request_NoCallersDeadline_NextHopSeesTheCallTimeout()
+    {
+        var (endpoint, url) = await StartEndpointAsync();
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2), CallTimeout = TimeSpan.FromSeconds(9) }));
+        var expected = DateTime.UtcNow.AddSeconds(9);
+
+        await client.RequestAsync(url, Noop("fwd-nodeadline"), null, CancellationToken.None);
+
+        Assert.InRange(endpoint.Deadlines["fwd-nodeadline"], expected.AddSeconds(-1), expected.AddSeconds(1));
+    }
+
+    [Theory]
+    [InlineData(StatusCode.PermissionDenied, ForwarderErrorCode.PermissionDenied)]
+    [InlineData(StatusCode.ResourceExhausted, ForwarderErrorCode.ResourceExhausted)]
+    [InlineData(StatusCode.NotFound, ForwarderErrorCode.NotFound)]
+    [InlineData(StatusCode.Unauthenticated, ForwarderErrorCode.Unauthenticated)]
+    [InlineData(StatusCode.AlreadyExists, ForwarderErrorCode.AlreadyExists)]
+    [InlineData(StatusCode.Unknown, ForwarderErrorCode.Unknown)]
+    public async Task Request_NextHopRefuses_FailsWithItsCodeAndDetail(StatusCode refusal, ForwarderErrorCode expected)
+    {
+        var (_, url) = await StartEndpointAsync();
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));
+        var request = Noop("fwd-refused");
+        request.Connection.Labels["nse"] = refusal.ToString();
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => client.RequestAsync(url, request, null, CancellationToken.None));
+
+        Assert.Equal(expected, error.Code);
+        Assert.Contains($"stand-in NSE refuses with {refusal}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(url, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -43,7 +92,7 @@ public sealed class NextHopClientTests : IDisposable
         var url = "unix://" + _folder.Socket("missing.sock");
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() =>
-            client.RequestAsync(url, new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+            client.RequestAsync(url, new NetworkServiceRequest { Connection = new Connection() }, null, CancellationToken.None));
 
         Assert.Equal(ForwarderErrorCode.Unavailable, error.Code);
         Assert.Contains(url, error.Message, StringComparison.Ordinal);
@@ -55,7 +104,7 @@ public sealed class NextHopClientTests : IDisposable
         using var client = new NextHopClient(Options.Create(new NextHopOptions()));
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() =>
-            client.RequestAsync("inode://4/1234", new NetworkServiceRequest { Connection = new Connection() }, CancellationToken.None));
+            client.RequestAsync("inode://4/1234", new NetworkServiceRequest { Connection = new Connection() }, null, CancellationToken.None));
 
         Assert.Contains("inode://4/1234", error.Message, StringComparison.Ordinal);
     }
@@ -82,5 +131,30 @@ public sealed class NextHopClientTests : IDisposable
         Assert.Equal("nse-1", Assert.Single(byService).Name);
     }
 
-    public void Dispose() => _folder.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        _folder.Dispose();
+    }
+
+    private static NetworkServiceRequest Noop(string id) => new()
+    {
+        Connection = new Connection { Id = id, NetworkService = "ns" },
+        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "NOOP" } },
+    };
+
+    private async Task<(StandInEndpoint Endpoint, string Url)> StartEndpointAsync()
+    {
+        var endpoint = new StandInEndpoint();
+        var server = await UnixSocketGrpcServer.StartAsync(_folder.Socket($"nse-{_servers.Count}.sock"),
+            s => s.AddSingleton(endpoint), app => app.MapGrpcService<StandInEndpoint>());
+        _servers.Add(server);
+        return (endpoint, "unix://" + server.SocketPath);
+    }
 }

@@ -190,21 +190,52 @@ internal sealed class FakeRegistry : INsmRegistryClient
     }
 }
 
-/// <summary>A next hop that answers with the request's connection and a NOOP mechanism, or fails for chosen URLs.</summary>
+/// <summary>
+/// A next hop that answers with the request's connection and a NOOP mechanism, or fails for chosen URLs; records the
+/// deadline of each Request. The request's <c>nse</c> label makes it misbehave as a real next hop would seen through
+/// the next-hop client: <c>hang</c> waits until the call is cancelled (then fails Cancelled), a
+/// <see cref="ForwarderErrorCode"/> name refuses with that code.
+/// </summary>
 internal sealed class FakeNextHop : INextHopClient
 {
     public ConcurrentQueue<(string Url, NetworkServiceRequest Request)> Requests { get; } = new();
 
     public ConcurrentQueue<(string Url, Connection Connection)> Closes { get; } = new();
 
+    /// <summary>The deadline each Request got, by the connection id sent to the next hop.</summary>
+    public ConcurrentDictionary<string, DateTime?> Deadlines { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The ids of the Requests that hung until they were cancelled.</summary>
+    public ConcurrentQueue<string> Cancelled { get; } = new();
+
     public HashSet<string> Down { get; } = [];
 
-    public Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken)
+    public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         Requests.Enqueue((url, request.Clone()));
+        Deadlines[request.Connection.Id] = deadline;
         if (Down.Contains(url))
         {
             throw new ForwarderException(ForwarderErrorCode.Unavailable, $"next hop {url} is unavailable");
+        }
+
+        var behaviour = request.Connection.Labels.GetValueOrDefault("nse");
+        if (behaviour == "hang")
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException ex)
+            {
+                Cancelled.Enqueue(request.Connection.Id);
+                throw new ForwarderException(ForwarderErrorCode.Cancelled, $"the next hop's Request at {url} failed: Cancelled", ex);
+            }
+        }
+
+        if (Enum.TryParse<ForwarderErrorCode>(behaviour, out var refusal))
+        {
+            throw new ForwarderException(refusal, $"the next hop's Request at {url} failed: {refusal}: stand-in refuses");
         }
 
         var answer = request.Connection.Clone();
@@ -212,7 +243,7 @@ internal sealed class FakeNextHop : INextHopClient
         answer.Mechanism.Parameters["nexthop"] = "yes";
         answer.Context ??= new Api.Nsm.ConnectionContext.ConnectionContext();
         answer.Context.MTU = 1500;
-        return Task.FromResult(answer);
+        return answer;
     }
 
     public Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken)

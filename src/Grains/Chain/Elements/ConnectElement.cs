@@ -40,7 +40,9 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
             CrashPoint.Reach("connect.intent-written");
         }
 
-        var answer = await client.RequestAsync(url, outgoing, context.CancellationToken);
+        // The next hop gets what remains of the caller's deadline (upstream passes its context on), and is cancelled
+        // with the caller's call; either surfaces here as a ForwarderException, so every element before undoes its work.
+        var answer = await client.RequestAsync(url, outgoing, CallDeadline.Current, context.CancellationToken);
         CrashPoint.Reach("connect.answered");
         state.NextHopMechanism = answer.Mechanism?.ToByteArray();
 
@@ -50,7 +52,7 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
         {
             return await next.RequestAsync(new NetworkServiceRequest { Connection = result }, context);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch
         {
             await CloseQuietlyAsync(url, answer, context);
             state.NextHopUrl = null;
@@ -70,7 +72,7 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
             outgoing.Mechanism = context.State.NextHopMechanism is { } bytes ? Mechanism.Parser.ParseFrom(bytes) : null;
             try
             {
-                await client.CloseAsync(url, outgoing, context.CancellationToken);
+                await client.CloseAsync(url, outgoing, CancellationToken.None);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -92,13 +94,15 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
     public static bool IsLocal(string url) =>
         url.StartsWith("unix:", StringComparison.Ordinal) || url.StartsWith("inode:", StringComparison.Ordinal);
 
+    // Closes use their own time (the configured call timeout), not the caller's token: the undo after a caller gave up
+    // must still reach the next hop (upstream's postponed context).
     private async Task CloseQuietlyAsync(string url, Connection connection, ChainContext context)
     {
         var outgoing = connection.Clone();
         outgoing.Mechanism = context.State.NextHopMechanism is { } bytes ? Mechanism.Parser.ParseFrom(bytes) : null;
         try
         {
-            await client.CloseAsync(url, outgoing, context.CancellationToken);
+            await client.CloseAsync(url, outgoing, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

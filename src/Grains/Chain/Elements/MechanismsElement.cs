@@ -41,7 +41,7 @@ public sealed class MechanismsElement(IReadOnlyDictionary<string, IChainElement>
             {
                 return await branch.RequestAsync(attempt, context, next);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
             {
                 failures.Add(ex);
             }

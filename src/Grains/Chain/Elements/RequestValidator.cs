@@ -10,12 +10,16 @@ public static class RequestValidator
     private const int MaxInterfaceName = 15;
     private const string TokenPrefix = "sriov-";
 
-    /// <summary>Throws <see cref="ForwarderException"/> (InvalidArgument) for the first problem found.</summary>
+    /// <summary>
+    /// Throws <see cref="ForwarderException"/> (InvalidArgument) for the first problem found; control characters in any
+    /// field that reaches the OS are refused first, by <see cref="RequestStrings"/>.
+    /// </summary>
     public static void Validate(NetworkServiceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var connection = request.Connection
             ?? throw ForwarderException.Invalid("request.connection is missing");
+        RequestStrings.Check(request);
         if (string.IsNullOrEmpty(connection.NetworkService) && string.IsNullOrEmpty(connection.NetworkServiceEndpointName))
         {
             throw ForwarderException.Invalid("connection.network_service is empty and no network_service_endpoint_name is set: the forwarder cannot find a next hop");
@@ -94,7 +98,7 @@ public static class RequestValidator
     {
         if (mechanism.Parameters.TryGetValue(MechanismTypes.NameKey, out var name) && name.Length > 0)
         {
-            if (name.Length > MaxInterfaceName || name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            if (name.Length > MaxInterfaceName || name is "." or ".." || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c)))
             {
                 throw ForwarderException.Invalid(
                     $"{where}.parameters[name] \"{name}\" is not a valid Linux interface name (at most 15 characters, no '/', ':' or whitespace)");

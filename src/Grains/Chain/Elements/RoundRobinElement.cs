@@ -37,8 +37,9 @@ public sealed class RoundRobinElement : IChainElement
             {
                 return await next.RequestAsync(attemptRequest, context);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
             {
+                // Once the caller gave up, the failure is not the candidate's: no other candidate is tried.
                 failures.Add((candidate.Name, ex));
             }
         }

@@ -178,6 +178,28 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task Request_CallerGivesUpWhileTheNextHopHangsAsRoot_MovesTheVfBackAndFreesIt()
+    {
+        fixture.NextHop.Hanging[_id] = true;
+        var before = HostVfNetdevs();
+        var request = await KernelRequestAsync();
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
+
+        // The grain call returns when the caller gives up; the chain undoes in the grain right after.
+        for (var i = 0; i < 100 && (await fixture.NodeGrain.GetSnapshotAsync()).Reservations.Any(r => r.ConnectionId == _id); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await AssertFreeAsync();
+        AssertNothingMoved(before);
+        Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
+        Assert.Null(await Grain.GetAsync());
+    }
+
+    [Fact]
     public async Task Close_ClientNamespaceNameDeletedAsRoot_StillReturnsTheNetdevAndFreesTheVf()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());

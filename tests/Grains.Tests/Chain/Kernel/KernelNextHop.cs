@@ -26,13 +26,28 @@ internal sealed class KernelNextHop : INextHopClient
         EthernetContext = new EthernetContext { SrcMac = "0a:55:44:33:22:00", DstMac = "0a:55:44:33:22:11", VlanTag = 100 },
     };
 
-    public Task<Connection> RequestAsync(string url, NetworkServiceRequest request, CancellationToken cancellationToken)
+    /// <summary>The <c>test</c> labels whose Requests hang until the call is cancelled.</summary>
+    public ConcurrentDictionary<string, bool> Hanging { get; } = new();
+
+    public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
+        var key = request.Connection.Labels.GetValueOrDefault("test") ?? string.Empty;
+        if (Hanging.ContainsKey(key))
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new ForwarderException(ForwarderErrorCode.Cancelled, $"the next hop's Request at {url} failed: Cancelled", ex);
+            }
+        }
+
         var answer = request.Connection.Clone();
         answer.Mechanism = request.Connection.Mechanism?.Clone() ?? request.MechanismPreferences[0].Clone();
-        var key = request.Connection.Labels.GetValueOrDefault("test") ?? string.Empty;
         answer.Context = (Contexts.TryGetValue(key, out var context) ? context : DefaultContext()).Clone();
-        return Task.FromResult(answer);
+        return answer;
     }
 
     public Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken)

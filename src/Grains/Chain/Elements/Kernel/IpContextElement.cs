@@ -37,11 +37,12 @@ public sealed partial class IpContextElement(IRouteNetlinkFactory netlink, Kerne
         {
             await ApplyAsync(result, context, record);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Also when the caller gave up while addresses were settling: the next hop is closed, then the VF goes back.
             RemovePoliciesQuietly(context, record);
             await KernelCloseOnFailure.CloseAsync(next, result, context, ex, logger);
-            if (ex is ForwarderException)
+            if (ex is ForwarderException or OperationCanceledException)
             {
                 throw;
             }

@@ -12,7 +12,7 @@ internal static partial class KernelCloseOnFailure
         {
             await next.CloseAsync(result, context);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogCloseFailed(logger, context.ConnectionId, cause.Message, ex.Message);
         }

@@ -22,6 +22,9 @@ internal sealed record KernelParameters(string Name, string NamespaceUrl)
             throw ForwarderException.Invalid("KERNEL mechanism parameter inodeURL is missing: the client's network namespace is needed");
         }
 
+        // ValidateElement refused this already; checked again because open() would stop at a NUL and name another file.
+        RequestStrings.CheckField(url, "KERNEL mechanism parameter inodeURL");
+
         return new KernelParameters(name!, url);
     }
 
