@@ -68,11 +68,10 @@ internal sealed class CrashClient(string name, string mechanism, string? token, 
                 return false;
             }
 
-            ledger.Retried++;
+            ledger.CountRetry(establishedBefore: before is not null);
             if (before is not null)
             {
                 ledger.Check(Pci(before) == Pci(pending.Answer!), $"{pending.Id}: established on {Pci(before)}, a retry after the restart got {Pci(pending.Answer!)}");
-                ledger.RetriedSameVf++;
             }
         }
         else if (pending.Answer is null)

@@ -140,11 +140,7 @@ public sealed class CrashEndToEndTests : IDisposable
         using var stop = new CancellationTokenSource();
         using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
         var nsm = new NetworkService.NetworkServiceClient(channel);
-        var settled = true;
-        foreach (var client in clients)
-        {
-            settled = settled && await client.SettleAsync(nsm, ledger);
-        }
+        var settled = (await Task.WhenAll(clients.Select(c => c.SettleAsync(nsm, ledger)))).All(ok => ok);
 
         var workload = settled ? Task.WhenAll(clients.Select(c => Task.Run(() => c.RunAsync(nsm, ledger, stop.Token)))) : Task.CompletedTask;
         var waitFor = armed is null ? TimeSpan.FromMilliseconds(random.Next(50, 1500)) : TimeSpan.FromSeconds(3);

@@ -19,9 +19,22 @@ internal sealed class CrashLedger
 
     public int RandomKills { get; set; }
 
-    public int Retried { get; set; }
+    private int _retried;
+    private int _retriedSameVf;
 
-    public int RetriedSameVf { get; set; }
+    public int Retried => _retried;
+
+    public int RetriedSameVf => _retriedSameVf;
+
+    /// <summary>Counts a retry after a restart (clients settle in parallel).</summary>
+    public void CountRetry(bool establishedBefore)
+    {
+        Interlocked.Increment(ref _retried);
+        if (establishedBefore)
+        {
+            Interlocked.Increment(ref _retriedSameVf);
+        }
+    }
 
     public int ListedAfterRestart { get; set; }
 

@@ -69,11 +69,18 @@ public sealed class NsmForwarderFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _channel?.Dispose();
-        await Node.DisposeAsync();
-        await Forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
-        await Forwarder.DisposeAsync();
-        await Nsmgr.DisposeAsync();
-        Harness.Dispose();
+        // Whatever fails on the way out, the simulated node's namespace and veths are removed.
+        try
+        {
+            _channel?.Dispose();
+            await Node.DisposeAsync();
+            await Forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await Forwarder.DisposeAsync();
+            await Nsmgr.DisposeAsync();
+            Harness.Dispose();
+        }
     }
 }
