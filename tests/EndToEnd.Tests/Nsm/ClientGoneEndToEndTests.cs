@@ -1,0 +1,53 @@
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Grains.Tests.Chain.Kernel;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>
+/// The reconcile pass closes a connection as soon as its client is gone, instead of waiting for its token to expire
+/// (root): the named network namespace of a KERNEL client deleted, the cgroups of a VFIO client removed.
+/// </summary>
+[Trait("Requires", "root")]
+public sealed class ClientGoneEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Reconciled = TimeSpan.FromSeconds(20);
+    private readonly NsmForwarderHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Reconcile_KernelClientNamespaceDeletedAndVfioPodCgroupRemoved_ClosesBothVfsBackTokensFree()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        using var clientNamespace = new ClientNamespace();
+        var cgroup = _harness.AddContainerCgroup("pod-gone", "c1");
+        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}", new Dictionary<string, string> { ["NSM_RECONCILE_INTERVAL"] = "1s" });
+        await forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        await using var node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        var tokens = await node.TokensAsync(NsmForwarderFixture.Resource);
+        using var channel = Gateway.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        var client = new Api.Nsm.Networkservice.NetworkService.NetworkServiceClient(channel);
+        var kernel = await client.RequestAsync(KernelEndToEndTests.KernelRequest("gone-k", tokens[0], clientNamespace.FileUrl, "nsm-gone"));
+        var vfio = await client.RequestAsync(NsmForwarderFixture.VfioRequest("gone-v", tokens[1], "pod-gone/*"));
+        var kernelVf = (await node.Node.GetSnapshotAsync()).Reservations.Single(r => r.TokenId == tokens[0]);
+        var original = await KernelEndToEndTests.OriginalNameAsync(node, kernelVf.PfAddress, kernelVf.VfAddress);
+
+        clientNamespace.Delete();
+        cgroup.Dispose();
+        Directory.Delete(cgroup.Directory, recursive: true); // the kernel removes a pod's cgroups when the pod goes
+        var deadline = DateTime.UtcNow + Reconciled;
+        while ((await node.Node.GetSnapshotAsync()).Reservations.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Empty((await node.Node.GetSnapshotAsync()).Reservations);
+        Assert.Contains(original, KernelEndToEndTests.HostLinks());
+        Assert.Contains("its network namespace", forwarder.Output, StringComparison.Ordinal);
+        Assert.Contains("its cgroups are gone (pod-gone/c1)", forwarder.Output, StringComparison.Ordinal);
+        Assert.Contains(nsmgr.Nse.Closes, c => c.Labels.GetValueOrDefault("test") == "gone-k");
+        Assert.Equal(2, nsmgr.Nse.Closes.Count(c => c.Id.Length > 0));
+        Assert.NotNull(kernel);
+        Assert.NotNull(vfio);
+    }
+}
