@@ -23,7 +23,7 @@ public sealed class LogLevelSwitch(LogLevel configured)
     {
         var current = Current;
         // Orleans', ASP.NET Core's and Polly's own chatter stays at warnings unless the level is debug or trace.
-        var minimum = current > LogLevel.Debug && IsFramework(category) ? LogLevel.Warning : current;
+        var minimum = current == LogLevel.Information && IsFramework(category) ? LogLevel.Warning : current;
         return level >= minimum && level != LogLevel.None;
     }
 
