@@ -45,4 +45,10 @@ internal static partial class DevicePluginLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "Kubelet socket {Socket} is there: registering the device plugin")]
     public static partial void KubeletAppeared(ILogger logger, string socket);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Debug, Message = "ListAndWatch of {Resource} ended by us: its plugin server is stopping")]
+    public static partial void ListAndWatchEnded(ILogger logger, string resource);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Device plugin stopped: {Count} plugin servers closed, their sockets removed")]
+    public static partial void Stopped(ILogger logger, int count);
 }

@@ -12,13 +12,15 @@ namespace SriovForwarder.Gateway.DevicePlugin;
 /// The kubelet device plugin of this node: one plugin server per resource, registered with kubelet and
 /// re-registered on fresh sockets whenever kubelet restarts; the token-pool subscription that drives
 /// ListAndWatch; the pod-resources restore and reconciliation. Never stops the process: without a
-/// kubelet it waits in the background.
+/// kubelet it waits in the background. On shutdown it starts stopping at the host's first stopping step, before
+/// Kestrel and the other services: its loops end and every plugin server stops at once, in parallel, each ending its
+/// ListAndWatch streams, so kubelet's streams never hold the exit.
 /// </summary>
 public sealed class DevicePluginManager(
     IGrainFactory grains,
     IOptions<KubeletDevicePluginOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly KubeletDevicePluginOptions _options = options.Value;
@@ -28,6 +30,8 @@ public sealed class DevicePluginManager(
     private TokenPoolObserver? _observer;
     private ITokenPoolObserver? _observerReference;
     private bool _noKubeletLogged;
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
 
     /// <summary>The signal that wakes the ListAndWatch streams.</summary>
     public TokenChangeSignal Changes { get; } = new();
@@ -56,33 +60,24 @@ public sealed class DevicePluginManager(
     private string KubeletSocket => Path.Combine(_options.DevicePluginPath, KubeletDevicePlugin.KubeletSocketName);
 
     /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        List<ResourcePluginServer> servers;
-        lock (_servers)
-        {
-            servers = [.. _servers.Values];
-            _servers.Clear();
-        }
-
-        foreach (var server in servers)
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_observerReference is not null)
-        {
-            try
-            {
-                await Node.UnsubscribeAsync(_observerReference).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The silo may already be stopping; the subscription then expires on its own.
-            }
-        }
+        // Only start here: the host runs every service's StoppingAsync one after another; StopAsync awaits the work.
+        _ = BeginStop(cancellationToken);
+        return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public override Task StopAsync(CancellationToken cancellationToken) => BeginStop(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -102,6 +97,41 @@ public sealed class DevicePluginManager(
     }
 
     private INodeGrain Node => grains.GetGrain<INodeGrain>(_options.NodeName);
+
+    private Task BeginStop(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            // Off this thread: cancelling the loops may run their continuations inline.
+            return _stopping ??= Task.Run(() => StopAllAsync(cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        // Ends the registration, pod-resources and renewal loops first, so no server is started or replaced meanwhile.
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        List<ResourcePluginServer> servers;
+        lock (_servers)
+        {
+            servers = [.. _servers.Values];
+            _servers.Clear();
+        }
+
+        await Task.WhenAll(servers.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        DevicePluginLog.Stopped(_logger, servers.Count);
+        if (_observerReference is not null)
+        {
+            try
+            {
+                await Node.UnsubscribeAsync(_observerReference).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The silo may already be stopping; the subscription then expires on its own.
+            }
+        }
+    }
 
     private async Task<IReadOnlyList<string>> GetResourceNamesAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Grains.Interfaces.Models;
@@ -7,9 +8,11 @@ namespace SriovForwarder.Gateway.DevicePlugin;
 
 /// <summary>
 /// Kubelet's <c>v1beta1.DevicePlugin</c> for one resource: the resource's tokens as devices, pushed
-/// on every token-pool change, and Allocate handing the token ids to the containers.
+/// on every token-pool change, and Allocate handing the token ids to the containers. ListAndWatch ends
+/// from our side as soon as its plugin server begins to stop (forwarder shutdown, or the server replaced
+/// after a kubelet restart), so a stream kubelet holds never delays either.
 /// </summary>
-public sealed class DevicePluginService(ResourcePlugin plugin, ILogger<DevicePluginService> logger) : Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin.DevicePluginBase
+public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationLifetime server, ILogger<DevicePluginService> logger) : Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin.DevicePluginBase
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -24,34 +27,26 @@ public sealed class DevicePluginService(ResourcePlugin plugin, ILogger<DevicePlu
     {
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        var cancellation = context.CancellationToken;
-        IReadOnlyList<TokenDevice>? sent = null;
+        // The plugin server's own lifetime: kubelet never ends this stream, so without this Kestrel would wait for it
+        // until its shutdown timeout, holding the forwarder's exit and the re-registration after a kubelet restart.
+        var stopping = server.ApplicationStopping;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        var cancellation = ending.Token;
         DevicePluginLog.ListAndWatchStarted(logger, plugin.ResourceName);
-        while (!cancellation.IsCancellationRequested)
+        try
         {
-            // Read the version before asking for devices, so a change during the call wakes the next wait.
-            var seen = plugin.Changes.Version;
-            ResourceDevices devices;
-            try
-            {
-                devices = await plugin.Node.GetDevicesAsync(plugin.ResourceName).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!cancellation.IsCancellationRequested)
-            {
-                // Ending the stream would make kubelet drop the resource until we register again: keep it and retry.
-                DevicePluginLog.DevicesUnavailable(logger, plugin.ResourceName, ex.Message);
-                await Task.Delay(RetryDelay, plugin.Time, cancellation).ConfigureAwait(false);
-                continue;
-            }
+            await StreamDevicesAsync(responseStream, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+        }
 
-            if (sent is null || !sent.SequenceEqual(devices.Devices))
-            {
-                await responseStream.WriteAsync(ToResponse(devices), cancellation).ConfigureAwait(false);
-                sent = devices.Devices;
-                DevicePluginLog.DevicesSent(logger, plugin.ResourceName, devices.Devices.Count, devices.Devices.Count(d => !d.Healthy), devices.Version);
-            }
-
-            await WaitForChangeAsync(seen, cancellation).ConfigureAwait(false);
+        if (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            DevicePluginLog.ListAndWatchEnded(logger, plugin.ResourceName);
+            // Unavailable, as a stopping gRPC server answers: kubelet drops the endpoint and waits for our next Register.
+            context.Status = new Status(StatusCode.Unavailable,
+                $"the device plugin server of {plugin.ResourceName} is stopping (forwarder shutdown, or a new socket after a kubelet restart)");
         }
     }
 
@@ -92,6 +87,37 @@ public sealed class DevicePluginService(ResourcePlugin plugin, ILogger<DevicePlu
     /// <inheritdoc />
     public override Task<PreStartContainerResponse> PreStartContainer(PreStartContainerRequest request, ServerCallContext context) =>
         Task.FromResult(new PreStartContainerResponse());
+
+    private async Task StreamDevicesAsync(IServerStreamWriter<ListAndWatchResponse> responseStream, CancellationToken cancellation)
+    {
+        IReadOnlyList<TokenDevice>? sent = null;
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Read the version before asking for devices, so a change during the call wakes the next wait.
+            var seen = plugin.Changes.Version;
+            ResourceDevices devices;
+            try
+            {
+                devices = await plugin.Node.GetDevicesAsync(plugin.ResourceName).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                // Ending the stream would make kubelet drop the resource until we register again: keep it and retry.
+                DevicePluginLog.DevicesUnavailable(logger, plugin.ResourceName, ex.Message);
+                await Task.Delay(RetryDelay, plugin.Time, cancellation).ConfigureAwait(false);
+                continue;
+            }
+
+            if (sent is null || !sent.SequenceEqual(devices.Devices))
+            {
+                await responseStream.WriteAsync(ToResponse(devices), cancellation).ConfigureAwait(false);
+                sent = devices.Devices;
+                DevicePluginLog.DevicesSent(logger, plugin.ResourceName, devices.Devices.Count, devices.Devices.Count(d => !d.Healthy), devices.Version);
+            }
+
+            await WaitForChangeAsync(seen, cancellation).ConfigureAwait(false);
+        }
+    }
 
     private static ListAndWatchResponse ToResponse(ResourceDevices devices)
     {

@@ -1,28 +1,40 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using SriovForwarder.Api.Nsm.Connection;
 
 namespace SriovForwarder.Gateway.Grpc;
 
 /// <summary>
 /// The forwarder's <c>connection.MonitorConnection</c>: an initial snapshot of this node's connections,
-/// then their UPDATE and DELETE events, filtered by the scope selector, until the client goes away.
+/// then their UPDATE and DELETE events, filtered by the scope selector, until the client goes away or the
+/// forwarder begins to stop (then the stream ends from our side with <c>Unavailable</c>).
 /// </summary>
-public sealed class MonitorConnectionService(ConnectionEventHub hub) : MonitorConnection.MonitorConnectionBase
+public sealed class MonitorConnectionService(ConnectionEventHub hub, IHostApplicationLifetime lifetime) : MonitorConnection.MonitorConnectionBase
 {
     /// <inheritdoc />
     public override async Task MonitorConnections(MonitorScopeSelector request, IServerStreamWriter<ConnectionEvent> responseStream, ServerCallContext context)
     {
+        // NSMgr never ends this stream: without ending it at ApplicationStopping, Kestrel would wait for it until its
+        // shutdown timeout and the forwarder would outlive Kubernetes' grace period.
+        var stopping = lifetime.ApplicationStopping;
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         using var subscription = hub.Subscribe(request);
         try
         {
-            await foreach (var connectionEvent in subscription.Reader.ReadAllAsync(context.CancellationToken))
+            await foreach (var connectionEvent in subscription.Reader.ReadAllAsync(ending.Token))
             {
-                await responseStream.WriteAsync(connectionEvent, context.CancellationToken);
+                await responseStream.WriteAsync(connectionEvent, ending.Token);
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (ending.IsCancellationRequested)
         {
-            // The client went away: the stream simply ends.
+            // The client went away, or we are stopping: the stream ends.
+        }
+
+        if (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // What a stopping gRPC server answers: NSMgr's monitor client reconnects to whoever serves next.
+            context.Status = new Status(StatusCode.Unavailable, "the forwarder is shutting down");
         }
     }
 }

@@ -39,6 +39,9 @@ public sealed class RegistrationOptions
     /// <summary>The longest wait between attempts while the registry is unreachable. Default 5 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the Unregister on shutdown may take, so a dead registry does not hold the shutdown. Default 2 s.</summary>
-    public TimeSpan UnregisterTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the Unregister on shutdown may take, so a dead registry does not hold the shutdown (it runs alongside the
+    /// rest of the shutdown, which must end within 2 s). Default 1 s.
+    /// </summary>
+    public TimeSpan UnregisterTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -12,14 +12,18 @@ namespace SriovForwarder.Gateway.Registry;
 /// <summary>
 /// Registers this forwarder with the NSM registry in the background (start-up does not wait for it), refreshes the
 /// registration at 2/3 of its remaining lifetime, retries with backoff while the registry is unreachable, and
-/// unregisters on graceful shutdown (upstream never does: its bug #21).
+/// unregisters on graceful shutdown (upstream never does: its bug #21). The loop stops and the Unregister starts at the
+/// host's first stopping step, so they run alongside the rest of the shutdown and never retry against a socket that
+/// Kestrel has already removed.
 /// </summary>
-public sealed class RegistrationService(IOptions<RegistrationOptions> options, ILogger<RegistrationService> logger) : BackgroundService
+public sealed class RegistrationService(IOptions<RegistrationOptions> options, ILogger<RegistrationService> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly RegistrationOptions _options = options.Value;
     private readonly FdSendingQueue _sendQueue = new();
     private GrpcChannel? _channel;
     private NetworkServiceEndpoint? _lastRegistered;
+    private readonly Lock _stopLock = new();
+    private Task? _stopping;
 
     /// <summary>Raised after each successful Register (first one and refreshes) with what the registry returned.</summary>
     public event Action<NetworkServiceEndpoint>? Registered;
@@ -28,22 +32,24 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
     public bool IsRegistered => Volatile.Read(ref _lastRegistered) is not null;
 
     /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        var channel = _channel;
-        if (channel is null)
-        {
-            return;
-        }
-
-        if (Interlocked.Exchange(ref _lastRegistered, null) is { } registered)
-        {
-            await UnregisterAsync(channel, registered).ConfigureAwait(false);
-        }
-
-        channel.Dispose();
+        // Only start here: the host runs every service's StoppingAsync one after another; StopAsync awaits the work.
+        _ = BeginStop(cancellationToken);
+        return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public override Task StopAsync(CancellationToken cancellationToken) => BeginStop(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public override void Dispose()
@@ -125,6 +131,32 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
                 return;
             }
         }
+    }
+
+    private Task BeginStop(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            // Off this thread: cancelling the loop may run its continuation inline.
+            return _stopping ??= Task.Run(() => StopLoopAndUnregisterAsync(cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task StopLoopAndUnregisterAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var channel = _channel;
+        if (channel is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _lastRegistered, null) is { } registered)
+        {
+            await UnregisterAsync(channel, registered).ConfigureAwait(false);
+        }
+
+        channel.Dispose();
     }
 
     // Upstream's sendfd: a unix URL is registered as the socket file's inode, its O_PATH descriptor sent with the call.

@@ -41,8 +41,10 @@ public static partial class ForwarderProgram
             return ConfigurationError;
         }
 
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.LogLevel));
+        var levels = new LogLevelSwitch(settings.LogLevel);
+        using var loggerFactory = LoggerFactory.Create(b => b.AddForwarderConsole(levels));
         var logger = loggerFactory.CreateLogger("sriov-forwarder");
+        using var levelSignals = LogLevelSignals.Install(levels, logger);
         var phases = new StartupPhases(logger);
         phases.Begin("get config from env");
         LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
@@ -71,7 +73,7 @@ public static partial class ForwarderProgram
             }
 
             phases.Begin("start the silo, the node grains and the endpoints");
-            var app = BuildApplication(settings, config, simulated is not null);
+            var app = BuildApplication(settings, config, simulated is not null, levels);
             await app.StartAsync();
             if (NodeStartupCheck.Failed)
             {
@@ -94,15 +96,12 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated)
+    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(settings.LogLevel);
-        // Orleans' own chatter stays at warnings unless NSM_LOG_LEVEL asks for debug or trace.
-        builder.Logging.AddFilter("Orleans", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
+        // NSM_LOG_LEVEL, switched to trace and back at run time by SIGUSR1/SIGUSR2.
+        builder.Logging.AddForwarderConsole(levels);
         var socketPath = NsmEndpointWiring.ListenSocketPath(settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -29,5 +29,23 @@ public sealed class DeviceStream(AsyncServerStreamingCall<ListAndWatchResponse> 
         }
     }
 
+    /// <summary>Reads until the stream ends and returns the status it ended with (the server's, or the transport's error).</summary>
+    public async Task<Status> EndAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            while (await call.ResponseStream.MoveNext(timeout.Token))
+            {
+            }
+
+            return call.GetStatus();
+        }
+        catch (RpcException ex) when (!timeout.IsCancellationRequested)
+        {
+            return ex.Status;
+        }
+    }
+
     public void Dispose() => call.Dispose();
 }

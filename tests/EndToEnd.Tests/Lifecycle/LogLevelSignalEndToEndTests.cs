@@ -1,0 +1,77 @@
+using System.Threading.Channels;
+using Grpc.Health.V1;
+using SriovForwarder.EndToEnd.Tests.Nsm;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.EndToEnd.Tests.Lifecycle;
+
+/// <summary>
+/// An operator's <c>kill -USR1</c> / <c>kill -USR2</c> on the real executable (as root, <c>--simulate</c>): TRACE logging
+/// on and back to <c>NSM_LOG_LEVEL</c>, the process serving throughout. The registration refresh, logged at debug, shows
+/// whether debug lines are written: the stand-in registry grants 1 s, so it refreshes about every 0.7 s.
+/// </summary>
+[Trait("Requires", "root")]
+public sealed class LogLevelSignalEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly NsmForwarderHarness _harness = new();
+
+    public void Dispose() => _harness.Dispose();
+
+    [Fact]
+    public async Task Sigusr1ThenSigusr2_AtInfo_DebugLinesOnlyBetweenAndProcessServesThroughout()
+    {
+        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        nsmgr.Registry.GrantedLifetime = TimeSpan.FromSeconds(1);
+        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}", new Dictionary<string, string> { ["NSM_LOG_LEVEL"] = "info" });
+        await forwarder.WaitForLineAsync("sriov-forwarder ready", Patience);
+        await RefreshesAsync(nsmgr, forwarder, 3);
+        var debugAtInfo = DebugLines(forwarder.Output);
+
+        ProcessSignals.Send(forwarder, ProcessSignals.SigUsr1);
+        await forwarder.WaitForLineAsync("SIGUSR1: log level set to trace", Patience);
+        var refreshedAtTrace = await forwarder.WaitForLineAsync("Refreshed the registration of " + NsmForwarderHarness.ForwarderName, Patience);
+        var servingAtTrace = await HealthAsync();
+
+        ProcessSignals.Send(forwarder, ProcessSignals.SigUsr2);
+        await forwarder.WaitForLineAsync("SIGUSR2: log level set back to info", Patience);
+        // The line is written just before the switch (so it shows even at error level): lines of other threads may
+        // still land after it. Count from one refresh later, then let two more refreshes write (or not) their lines.
+        await RefreshesAsync(nsmgr, forwarder, 1);
+        var mark = forwarder.Output.Length;
+        await RefreshesAsync(nsmgr, forwarder, 2);
+        var afterBack = forwarder.Output[mark..];
+        var exitCode = await forwarder.TerminateAsync(Patience);
+
+        Assert.True(debugAtInfo.Length == 0, string.Join(Environment.NewLine, debugAtInfo));
+        Assert.StartsWith("dbug:", refreshedAtTrace, StringComparison.Ordinal);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, servingAtTrace);
+        Assert.True(DebugLines(afterBack).Length == 0, string.Join(Environment.NewLine, DebugLines(afterBack)));
+        Assert.Equal(0, exitCode);
+    }
+
+    private static string[] DebugLines(string output) =>
+        [.. output.Split('\n').Where(l => l.StartsWith("dbug:", StringComparison.Ordinal) || l.StartsWith("trce:", StringComparison.Ordinal))];
+
+    private async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync()
+    {
+        using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        return (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "networkservice.NetworkService" })).Status;
+    }
+
+    private static async Task RefreshesAsync(StandInNsmgr nsmgr, ForwarderProcess forwarder, int count)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await nsmgr.Registry.Registrations.Reader.ReadAsync(timeout.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the stand-in registry saw no refresh; forwarder output:{Environment.NewLine}{forwarder.Output}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Gateway.Tests.Transport;
+using SriovForwarder.Gateway.Transport;
+
+namespace SriovForwarder.Gateway.Tests.Grpc;
+
+/// <summary>A MonitorConnections stream NSMgr holds ends from our side when the server stops, instead of holding the stop.</summary>
+public sealed class MonitorShutdownTests
+{
+    [Fact]
+    public async Task Stop_MonitorConnectionsOpen_StreamEndsUnavailableAndServerStops()
+    {
+        using var folder = new TempSocketFolder();
+        var server = await UnixSocketGrpcServer.StartAsync(
+            folder.Socket("monitor.sock"), s => s.AddSingleton(new ConnectionEventHub()), a => a.MapGrpcService<MonitorConnectionService>());
+        using var channel = UnixSocketChannelFactory.Create(server.SocketPath, TimeSpan.FromSeconds(2));
+        using var call = new MonitorConnection.MonitorConnectionClient(channel).MonitorConnections(new MonitorScopeSelector());
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        Assert.True(await call.ResponseStream.MoveNext(patience.Token));
+        Assert.Equal(ConnectionEventType.InitialStateTransfer, call.ResponseStream.Current.Type);
+
+        // A stream left open would hold this until Kestrel's shutdown timeout (30 s) and then be cut as a transport error.
+        await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        var ended = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(patience.Token));
+
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.Equal("the forwarder is shutting down", ended.Status.Detail);
+    }
+}
