@@ -5,10 +5,10 @@ internal sealed class TestCgroup : IDisposable
 {
     private readonly List<DeviceProbe> _probes = [];
 
-    public TestCgroup(string? parent = null)
+    public TestCgroup(string? parent = null, string? name = null)
     {
         Root = Cgroup2.Root ?? throw new InvalidOperationException("no cgroup2 mount");
-        RelativePath = Path.Combine(parent ?? "", "sriov-test-" + Guid.NewGuid().ToString("N")[..12]);
+        RelativePath = Path.Combine(parent ?? "", name ?? "sriov-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(Root, RelativePath));
     }
 
