@@ -102,6 +102,12 @@ public sealed class HierarchyDeviceCgroupController : IDeviceCgroupController
             CgroupHierarchy.Hybrid => _v1Matcher.Match(cgroupDir).Count == 0,
             _ => false,
         };
+        if (Hierarchy == CgroupHierarchy.Hybrid && useV2 && !_v2.Matches(cgroupDir))
+        {
+            throw new DeviceCgroupException(
+                $"no cgroup matches {CgroupMatcher.ParameterName} \"{cgroupDir}\" under the cgroup v1 devices root {_v1.CgroupRoot} nor under the cgroup v2 root {_v2.CgroupRoot}");
+        }
+
         _logger.HierarchyChosen(cgroupDir, useV2 ? "v2 (eBPF device program)" : "v1 (devices controller)");
         return useV2 ? _v2 : _v1;
     }
