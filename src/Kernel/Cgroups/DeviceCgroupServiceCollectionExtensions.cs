@@ -26,6 +26,7 @@ public static class DeviceCgroupServiceCollectionExtensions
         services.TryAddSingleton<DeviceCgroupController>();
         services.TryAddSingleton<DeviceProgramController>();
         services.TryAddSingleton<IDeviceCgroupController, HierarchyDeviceCgroupController>();
+        services.AddHostedService<DeviceCgroupStartupLog>();
         return services;
     }
 }
