@@ -53,4 +53,13 @@ internal static partial class DeviceCgroupLog
 
     [LoggerMessage(EventId = 4118, Level = LogLevel.Information, Message = "cgroupDir {Pattern}: granting through cgroup {Hierarchy}")]
     internal static partial void HierarchyChosen(this ILogger logger, string pattern, string hierarchy);
+
+    [LoggerMessage(EventId = 4119, Level = LogLevel.Warning, Message = "Cgroup {Cgroup}: the runtime replaced our device program; re-applied {Count} device grants on top of its new one")]
+    internal static partial void Reapplied(this ILogger logger, string cgroup, int count);
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Information, Message = "Cgroup {Cgroup} is gone; removed its device program pins {PinFolder}")]
+    internal static partial void PinsSwept(this ILogger logger, string cgroup, string pinFolder);
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Warning, Message = "Reconciling the device grants of cgroup {Cgroup} failed")]
+    internal static partial void ReconcileFailed(this ILogger logger, Exception error, string cgroup);
 }

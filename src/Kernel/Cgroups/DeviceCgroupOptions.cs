@@ -17,4 +17,7 @@ public sealed class DeviceCgroupOptions
     /// forwarder (<c>NSM_BPF_PIN_PATH</c>). Default <c>/sys/fs/bpf/nsm-sriov-forwarder</c>.
     /// </summary>
     public string BpfPinRoot { get; set; } = "/sys/fs/bpf/nsm-sriov-forwarder";
+
+    /// <summary>How often cgroup v2 grants are checked against the attached programs (a <c>runc update</c> replaces ours). Default 30 s.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

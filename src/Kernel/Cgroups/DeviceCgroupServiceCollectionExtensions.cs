@@ -21,12 +21,15 @@ public static class DeviceCgroupServiceCollectionExtensions
             .Validate(o => Path.IsPathFullyQualified(o.CgroupRoot ?? ""), "CgroupRoot (NSM_CGROUP_PATH) must be an absolute path")
             .Validate(o => Path.IsPathFullyQualified(o.Cgroup2Root ?? ""), "Cgroup2Root (NSM_CGROUP2_PATH) must be an absolute path")
             .Validate(o => Path.IsPathFullyQualified(o.BpfPinRoot ?? ""), "BpfPinRoot (NSM_BPF_PIN_PATH) must be an absolute path")
+            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "ReconcileInterval must be positive")
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBpf, BpfSyscalls>();
         services.TryAddSingleton<DeviceCgroupController>();
         services.TryAddSingleton<DeviceProgramController>();
         services.TryAddSingleton<IDeviceCgroupController, HierarchyDeviceCgroupController>();
         services.AddHostedService<DeviceCgroupStartupLog>();
+        services.AddHostedService<DeviceProgramReconciler>();
         return services;
     }
 }

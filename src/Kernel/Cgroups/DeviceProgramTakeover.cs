@@ -100,6 +100,18 @@ internal sealed class DeviceProgramTakeover : IDisposable
     /// <summary>Takes the device back (the runtime's program decides it again); false when it was not granted.</summary>
     public bool Revoke(DeviceNumber device) => _bpf.DeleteElement(_grants, DeviceGrantProgram.Key(device.Major, device.Minor));
 
+    /// <summary>Whether our program is still attached to the cgroup (a <c>runc update</c> replaces it with the runtime's new one).</summary>
+    public bool IsAttached()
+    {
+        if (!Directory.Exists(CgroupDir))
+        {
+            return false;
+        }
+
+        using var cgroup = _bpf.OpenCgroup(CgroupDir);
+        return _bpf.Query(cgroup, BpfTypes.AttachCgroupDevice).ProgramIds.Contains(_bpf.GetProgramInfo(_program).Id);
+    }
+
     /// <summary>Whether the device is in the grants map.</summary>
     public bool IsGranted(DeviceNumber device) =>
         _bpf.LookupElement(_grants, DeviceGrantProgram.Key(device.Major, device.Minor), new byte[DeviceGrantProgram.ValueSize]);

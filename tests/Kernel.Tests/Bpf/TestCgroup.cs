@@ -33,6 +33,12 @@ internal sealed class TestCgroup : IDisposable
             probe.Dispose();
         }
 
+        _probes.Clear();
+        if (!Directory.Exists(Folder))
+        {
+            return; // disposed already (a test that removes a container before the end)
+        }
+
         // Child cgroups (made by tests with this one as parent) go first.
         foreach (var child in Directory.EnumerateDirectories(Folder).OrderByDescending(d => d.Length))
         {
