@@ -15,6 +15,9 @@ public enum BpfCommand
     /// <summary>BPF_MAP_DELETE_ELEM.</summary>
     MapDeleteElement = 3,
 
+    /// <summary>BPF_MAP_GET_NEXT_KEY.</summary>
+    MapGetNextKey = 4,
+
     /// <summary>BPF_PROG_LOAD.</summary>
     ProgramLoad = 5,
 

@@ -107,6 +107,22 @@ public sealed class BpfSyscalls : IBpf
     }
 
     /// <inheritdoc />
+    public unsafe bool NextKey(BpfHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        fixed (byte* k = key, n = nextKey)
+        {
+            // A null key asks for the first one.
+            if (RunElement(BpfCommand.MapGetNextKey, map, key.IsEmpty ? null : k, n, 0, out var errno) >= 0)
+            {
+                return true;
+            }
+
+            return errno == ENoEnt ? false : throw new BpfException($"BPF_MAP_GET_NEXT_KEY in {map.Name}", errno);
+        }
+    }
+
+    /// <inheritdoc />
     public BpfHandle OpenCgroup(string directory)
     {
         var fd = BpfNative.OpenDirectoryFd(directory, out var errno);

@@ -21,6 +21,9 @@ public interface IBpf
     /// <summary>BPF_MAP_LOOKUP_ELEM; false when the key is not there. A program array yields the program's id.</summary>
     bool LookupElement(BpfHandle map, ReadOnlySpan<byte> key, Span<byte> value);
 
+    /// <summary>BPF_MAP_GET_NEXT_KEY: the key after <paramref name="key"/>, or the first key when <paramref name="key"/> is empty; false at the end.</summary>
+    bool NextKey(BpfHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey);
+
     /// <summary>Opens a cgroup folder as the target of attach, detach and query.</summary>
     BpfHandle OpenCgroup(string directory);
 

@@ -359,10 +359,13 @@ public sealed class DeviceProgramController(IOptions<DeviceCgroupOptions> option
 
     private void GiveBack(string relativePath)
     {
-        if (!_takeovers.Remove(relativePath, out var takeover))
+        // The map, not only this process's counts, decides: after a restart it holds grants not restored yet.
+        if (!_takeovers.TryGetValue(relativePath, out var takeover) || !takeover.IsEmpty())
         {
             return;
         }
+
+        _takeovers.Remove(relativePath);
 
         using (takeover)
         {

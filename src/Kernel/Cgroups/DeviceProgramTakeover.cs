@@ -112,6 +112,9 @@ internal sealed class DeviceProgramTakeover : IDisposable
         return _bpf.Query(cgroup, BpfTypes.AttachCgroupDevice).ProgramIds.Contains(_bpf.GetProgramInfo(_program).Id);
     }
 
+    /// <summary>Whether the grants map is empty: no grant of this process nor of a previous one (not yet restored) is left.</summary>
+    public bool IsEmpty() => !_bpf.NextKey(_grants, [], new byte[DeviceGrantProgram.KeySize]);
+
     /// <summary>Whether the device is in the grants map.</summary>
     public bool IsGranted(DeviceNumber device) =>
         _bpf.LookupElement(_grants, DeviceGrantProgram.Key(device.Major, device.Minor), new byte[DeviceGrantProgram.ValueSize]);

@@ -220,4 +220,39 @@ public sealed class DeviceProgramControllerTests : IDisposable
 
         Assert.Equal("cgroupDir", error.ParamName);
     }
+
+    [BpfCgroupFact]
+    public void DenyGrants_AfterRestartOtherGrantNotRestoredYet_KeepsOurProgramAndThatGrant()
+    {
+        var container = _bed.AddContainer();
+        var probe = container.StartProbe();
+        var first = _bed.NewController();
+        first.AllowAll(_bed.Pattern, [GroupA]);
+        first.Dispose();
+        var restarted = _bed.NewController();
+
+        // A new connection comes and goes before the first connection's grain has restored its grant.
+        restarted.DenyGrants(restarted.AllowAll(_bed.Pattern, [GroupB]));
+
+        Assert.Equal("ok", probe.Open(_bed.Node(GroupA)));
+        Assert.Contains(Denied, probe.Open(_bed.Node(GroupB)), StringComparison.Ordinal);
+        Assert.Equal(DeviceGrantProgram.Name, _bed.AttachedName(container));
+    }
+
+    [BpfCgroupFact]
+    public void NextKey_GrantsMap_ListsFirstKeyThenEnds()
+    {
+        using var map = _bed.Bpf.CreateMap(BpfTypes.MapHash, DeviceGrantProgram.KeySize, DeviceGrantProgram.ValueSize, 4, "test_keys");
+        var key = new byte[DeviceGrantProgram.KeySize];
+        var emptyAtFirst = !_bed.Bpf.NextKey(map, [], key);
+        _bed.Bpf.UpdateElement(map, DeviceGrantProgram.Key(1, 8), DeviceGrantProgram.FullAccess());
+
+        var found = _bed.Bpf.NextKey(map, [], key);
+        var more = _bed.Bpf.NextKey(map, key, new byte[DeviceGrantProgram.KeySize]);
+
+        Assert.True(emptyAtFirst);
+        Assert.True(found);
+        Assert.Equal(DeviceGrantProgram.Key(1, 8), key);
+        Assert.False(more);
+    }
 }
