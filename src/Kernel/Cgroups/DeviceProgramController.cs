@@ -10,7 +10,7 @@ namespace SriovForwarder.Kernel.Cgroups;
 /// <see cref="DeviceCgroupController"/> (a reference per cgroup and device, all-or-nothing with rollback, patterns confined
 /// below the root), carried out by swapping our <see cref="DeviceGrantProgram"/> in for the runtime's (see decision 007).
 /// </summary>
-public sealed class DeviceProgramController(IOptions<DeviceCgroupOptions> options, IBpf bpf, ILogger<DeviceProgramController> logger)
+public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions> options, IBpf bpf, ILogger<DeviceProgramController> logger)
     : IDeviceCgroupController, IDisposable
 {
     private readonly CgroupMatcher _matcher = new(Cgroup2Roots.Resolve(options.Value.Cgroup2Root), CgroupMatcher.ProcsFile);
@@ -116,34 +116,6 @@ public sealed class DeviceProgramController(IOptions<DeviceCgroupOptions> option
         }
     }
 
-    /// <summary>
-    /// Re-applies this process's grants on every cgroup where the runtime has replaced our program (a <c>runc update</c>
-    /// attaches its new program and detaches every old one), taking the new program over the same way, and removes the
-    /// pins of cgroups that no longer exist. Failures are logged per cgroup and do not stop the others.
-    /// </summary>
-    /// <returns>How many cgroups had their grants re-applied.</returns>
-    public int Reconcile()
-    {
-        lock (_gate)
-        {
-            var repaired = 0;
-            foreach (var held in _references.Keys.GroupBy(g => g.CgroupPath, StringComparer.Ordinal).ToList())
-            {
-                try
-                {
-                    repaired += ReconcileCgroup(held.Key, [.. held.Select(g => g.Device)]) ? 1 : 0;
-                }
-                catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
-                {
-                    logger.ReconcileFailed(error, held.Key);
-                }
-            }
-
-            SweepPins();
-            return repaired;
-        }
-    }
-
     /// <summary>Closes this process's descriptors; attached programs and pins stay, so grants outlive the process.</summary>
     public void Dispose()
     {
@@ -205,58 +177,6 @@ public sealed class DeviceProgramController(IOptions<DeviceCgroupOptions> option
         }
 
         return takeover;
-    }
-
-    private bool ReconcileCgroup(string relativePath, IReadOnlyList<DeviceNumber> devices)
-    {
-        if (_matcher.Find(relativePath) is not { } cgroup)
-        {
-            Forget(relativePath);
-            return false;
-        }
-
-        if (_takeovers.TryGetValue(relativePath, out var known))
-        {
-            if (known.IsAttached())
-            {
-                return false;
-            }
-
-            _takeovers.Remove(relativePath);
-            known.Dispose();
-        }
-
-        if (TakeOver(cgroup) is not { } takeover || takeover.Adopted)
-        {
-            // No device program any more (nothing restricts), or ours is in place (adopted after a restart): nothing lost.
-            return false;
-        }
-
-        foreach (var device in devices)
-        {
-            takeover.Grant(device);
-        }
-
-        logger.Reapplied(relativePath, devices.Count);
-        return true;
-    }
-
-    private void SweepPins()
-    {
-        if (!Directory.Exists(_pinRoot))
-        {
-            return;
-        }
-
-        foreach (var folder in Directory.EnumerateDirectories(_pinRoot))
-        {
-            var relativePath = Uri.UnescapeDataString(Path.GetFileName(folder));
-            if (!_takeovers.ContainsKey(relativePath) && _matcher.Find(relativePath) is null)
-            {
-                DeviceProgramTakeover.RemovePins(folder);
-                logger.PinsSwept(relativePath, folder);
-            }
-        }
     }
 
     private void RollBack(List<DeviceGrant> granted, IReadOnlyList<MatchedCgroup> cgroups)

@@ -204,11 +204,8 @@ internal sealed class DeviceProgramTakeover : IDisposable
         var handles = new List<BpfHandle>();
         try
         {
-            var missing = $"our device program is attached to cgroup {cgroupDir} but its pin {{0}} is missing; cannot adopt it";
-            var grants = Add(handles, bpf.GetPinned(Path.Combine(pinFolder, GrantsPin), "map nsm_dev_grants")
-                ?? throw new DeviceCgroupException(string.Format(System.Globalization.CultureInfo.InvariantCulture, missing, Path.Combine(pinFolder, GrantsPin))));
-            var originals = Add(handles, bpf.GetPinned(Path.Combine(pinFolder, OriginalsPin), "map nsm_dev_orig")
-                ?? throw new DeviceCgroupException(string.Format(System.Globalization.CultureInfo.InvariantCulture, missing, Path.Combine(pinFolder, OriginalsPin))));
+            var grants = Add(handles, bpf.GetPinned(Path.Combine(pinFolder, GrantsPin), "map nsm_dev_grants") ?? throw Missing(cgroupDir, Path.Combine(pinFolder, GrantsPin)));
+            var originals = Add(handles, bpf.GetPinned(Path.Combine(pinFolder, OriginalsPin), "map nsm_dev_orig") ?? throw Missing(cgroupDir, Path.Combine(pinFolder, OriginalsPin)));
             var id = new byte[4];
             if (!bpf.LookupElement(originals, new byte[4], id))
             {
@@ -224,6 +221,9 @@ internal sealed class DeviceProgramTakeover : IDisposable
             throw;
         }
     }
+
+    private static DeviceCgroupException Missing(string cgroupDir, string pin) =>
+        new($"our device program is attached to cgroup {cgroupDir} but its pin {pin} is missing; cannot adopt it");
 
     private void Swap(BpfHandle cgroup, BpfHandle from, BpfHandle to, uint flags)
     {
