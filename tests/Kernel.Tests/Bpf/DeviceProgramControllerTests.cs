@@ -255,4 +255,21 @@ public sealed class DeviceProgramControllerTests : IDisposable
         Assert.Equal(DeviceGrantProgram.Key(1, 8), key);
         Assert.False(more);
     }
+
+    [BpfCgroupFact]
+    public void DenyGrants_AfterRestartPinsRemoved_FailsNamingMissingPinAndKeepsOurProgram()
+    {
+        var container = _bed.AddContainer();
+        var first = _bed.NewController();
+        var grants = first.AllowAll(_bed.Pattern, [GroupA]);
+        var pinFolder = Assert.Single(Directory.EnumerateDirectories(_bed.PinRoot));
+        File.Delete(Path.Combine(pinFolder, "grants"));
+        first.Dispose();
+
+        var error = Assert.Throws<DeviceCgroupException>(() => _bed.NewController().DenyGrants(grants));
+
+        Assert.Contains(Path.Combine(pinFolder, "grants"), error.Message, StringComparison.Ordinal);
+        Assert.Contains(container.Folder, error.Message, StringComparison.Ordinal);
+        Assert.Equal(DeviceGrantProgram.Name, _bed.AttachedName(container));
+    }
 }
