@@ -1,10 +1,13 @@
 namespace SriovForwarder.Kernel.Cgroups;
 
-/// <summary>Checks a client's cgroupDir pattern and globs it into the devices cgroups it names, all confined below the root.</summary>
-internal sealed class CgroupMatcher(string root)
+/// <summary>Checks a client's cgroupDir pattern and globs it into the cgroups it names, all confined below the root.</summary>
+/// <param name="root">The hierarchy root.</param>
+/// <param name="markerFile">The file every cgroup of the hierarchy has: <c>devices.list</c> (v1 devices), <c>cgroup.procs</c> (v2).</param>
+internal sealed class CgroupMatcher(string root, string markerFile = CgroupMatcher.ListFile)
 {
     internal const string ParameterName = "cgroupDir";
     internal const string ListFile = "devices.list";
+    internal const string ProcsFile = "cgroup.procs";
 
     private static readonly EnumerationOptions EveryEntry = new()
     {
@@ -15,7 +18,7 @@ internal sealed class CgroupMatcher(string root)
 
     internal string Root { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
-    /// <summary>Every cgroup directory matching <c>&lt;root&gt;/&lt;pattern&gt;/devices.list</c>, in ordinal order.</summary>
+    /// <summary>Every cgroup directory matching <c>&lt;root&gt;/&lt;pattern&gt;/&lt;marker file&gt;</c>, in ordinal order.</summary>
     /// <exception cref="ArgumentException">The pattern is empty, absolute, has <c>..</c>, or matches a cgroup outside the root.</exception>
     internal IReadOnlyList<MatchedCgroup> Match(string pattern)
     {
@@ -28,7 +31,7 @@ internal sealed class CgroupMatcher(string root)
                 : current.Select(dir => Path.Combine(dir, segment)).Where(Directory.Exists).ToList();
         }
 
-        var matches = current.Where(dir => File.Exists(Path.Combine(dir, ListFile))).Order(StringComparer.Ordinal);
+        var matches = current.Where(dir => File.Exists(Path.Combine(dir, markerFile))).Order(StringComparer.Ordinal);
         return [.. matches.Select(dir => Confine(dir, pattern, ParameterName)).DistinctBy(match => match.Directory)];
     }
 
@@ -37,7 +40,7 @@ internal sealed class CgroupMatcher(string root)
     {
         Validate(relativePath, nameof(DeviceGrant.CgroupPath), "path");
         var dir = Path.Combine(Root, relativePath);
-        return File.Exists(Path.Combine(dir, ListFile)) ? Confine(dir, relativePath, nameof(DeviceGrant.CgroupPath)) : null;
+        return File.Exists(Path.Combine(dir, markerFile)) ? Confine(dir, relativePath, nameof(DeviceGrant.CgroupPath)) : null;
     }
 
     private static string[] Validate(string? pattern, string name, string what)

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SriovForwarder.Kernel.Bpf;
 
 namespace SriovForwarder.Kernel.Cgroups;
 
-/// <summary>Registers the cgroup-v1 device rule controller with dependency injection.</summary>
+/// <summary>Registers the device grant controllers (cgroup v1 rules, cgroup v2 device programs, and the per-request choice between them).</summary>
 public static class DeviceCgroupServiceCollectionExtensions
 {
     /// <summary>Adds one process-wide <see cref="IDeviceCgroupController"/> (it holds the reference counts), configured through <see cref="DeviceCgroupOptions"/>.</summary>
@@ -18,8 +19,17 @@ public static class DeviceCgroupServiceCollectionExtensions
 
         options
             .Validate(o => Path.IsPathFullyQualified(o.CgroupRoot ?? ""), "CgroupRoot (NSM_CGROUP_PATH) must be an absolute path")
+            .Validate(o => Path.IsPathFullyQualified(o.Cgroup2Root ?? ""), "Cgroup2Root (NSM_CGROUP2_PATH) must be an absolute path")
+            .Validate(o => Path.IsPathFullyQualified(o.BpfPinRoot ?? ""), "BpfPinRoot (NSM_BPF_PIN_PATH) must be an absolute path")
+            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "ReconcileInterval must be positive")
             .ValidateOnStart();
-        services.TryAddSingleton<IDeviceCgroupController, DeviceCgroupController>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBpf, BpfSyscalls>();
+        services.TryAddSingleton<DeviceCgroupController>();
+        services.TryAddSingleton<DeviceProgramController>();
+        services.TryAddSingleton<IDeviceCgroupController, HierarchyDeviceCgroupController>();
+        services.AddHostedService<DeviceCgroupStartupLog>();
+        services.AddHostedService<DeviceProgramReconciler>();
         return services;
     }
 }

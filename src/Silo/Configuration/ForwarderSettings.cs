@@ -59,6 +59,12 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_CGROUP_PATH</c>: the host's cgroup-v1 devices hierarchy. Default <c>/host/sys/fs/cgroup/devices</c>.</summary>
     public string CgroupPath { get; init; } = "/host/sys/fs/cgroup/devices";
 
+    /// <summary><c>NSM_CGROUP2_PATH</c>: the host's cgroup v2 hierarchy, or its parent on hybrid nodes. Default <c>/host/sys/fs/cgroup</c>.</summary>
+    public string Cgroup2Path { get; init; } = "/host/sys/fs/cgroup";
+
+    /// <summary><c>NSM_BPF_PIN_PATH</c>: bpffs folder for the pins of cgroup v2 device grants. Default <c>/sys/fs/bpf/nsm-sriov-forwarder</c>.</summary>
+    public string BpfPinPath { get; init; } = "/sys/fs/bpf/nsm-sriov-forwarder";
+
     /// <summary><c>NSM_VFIO_PATH</c>: the host's <c>/dev/vfio</c> as mounted here. Default <c>/host/dev/vfio</c>.</summary>
     public string VfioPath { get; init; } = "/host/dev/vfio";
 

@@ -35,7 +35,12 @@ public static class NsmEndpointWiring
                 o.DialTimeout = settings.DialTimeout;
             });
         services.AddVfioDevices(o => o.VfioPath = settings.VfioPath);
-        services.AddDeviceCgroupController(o => o.CgroupRoot = settings.CgroupPath);
+        services.AddDeviceCgroupController(o =>
+        {
+            o.CgroupRoot = settings.CgroupPath;
+            o.Cgroup2Root = settings.Cgroup2Path;
+            o.BpfPinRoot = settings.BpfPinPath;
+        });
         services.AddGrpc();
         services.AddFdPassingUnixTransport();
         return services;

@@ -26,6 +26,8 @@ public sealed class ForwarderSettingsReaderDefaultsTests
         Assert.Equal("/sys/bus/pci/devices", settings.PciDevicesPath);
         Assert.Equal("/sys/bus/pci/drivers", settings.PciDriversPath);
         Assert.Equal("/host/sys/fs/cgroup/devices", settings.CgroupPath);
+        Assert.Equal("/host/sys/fs/cgroup", settings.Cgroup2Path);
+        Assert.Equal("/sys/fs/bpf/nsm-sriov-forwarder", settings.BpfPinPath);
         Assert.Equal("/host/dev/vfio", settings.VfioPath);
         Assert.Equal(LogLevel.Information, settings.LogLevel);
         Assert.Equal("otel-collector.observability.svc.cluster.local:4317", settings.OpenTelemetryEndpoint);

@@ -1,0 +1,316 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Kernel.Bpf;
+using SriovForwarder.Kernel.Vfio;
+
+namespace SriovForwarder.Kernel.Cgroups;
+
+/// <summary>
+/// Device grants on cgroup v2, where the container runtime's eBPF device program decides: the same contract as the v1
+/// <see cref="DeviceCgroupController"/> (a reference per cgroup and device, all-or-nothing with rollback, patterns confined
+/// below the root), carried out by swapping our <see cref="DeviceGrantProgram"/> in for the runtime's (see decision 009).
+/// </summary>
+public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions> options, IBpf bpf, ILogger<DeviceProgramController> logger)
+    : IDeviceCgroupController, IDisposable
+{
+    private readonly CgroupMatcher _matcher = new(Cgroup2Roots.Resolve(options.Value.Cgroup2Root), CgroupMatcher.ProcsFile);
+    private readonly string _pinRoot = options.Value.BpfPinRoot;
+    private readonly Dictionary<DeviceGrant, int> _references = [];
+    private readonly Dictionary<string, DeviceProgramTakeover> _takeovers = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public string CgroupRoot => _matcher.Root;
+
+    /// <summary>Whether any cgroup matches the pattern in this hierarchy (the hybrid-node choice asks this).</summary>
+    public bool Matches(string cgroupDir) => _matcher.Match(cgroupDir).Count > 0;
+
+    /// <summary>Whether the persisted grant's cgroup exists in this hierarchy.</summary>
+    public bool Contains(DeviceGrant grant) => grant is not null && _matcher.Find(grant.CgroupPath) is not null;
+
+    /// <inheritdoc />
+    public bool CgroupExists(string cgroupPath) => _matcher.Find(cgroupPath) is not null;
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        lock (_gate)
+        {
+            var cgroups = MatchOrThrow(cgroupDir);
+            var granted = new List<DeviceGrant>();
+            try
+            {
+                foreach (var device in devices)
+                {
+                    foreach (var cgroup in cgroups)
+                    {
+                        if (TryAllow(cgroup, device) is { } grant)
+                        {
+                            granted.Add(grant);
+                        }
+                    }
+                }
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                RollBack(granted, cgroups);
+                throw Wrap(error, $"granting devices in cgroups \"{cgroupDir}\"");
+            }
+
+            return granted;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
+
+    /// <inheritdoc />
+    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        lock (_gate)
+        {
+            var cgroups = MatchOrThrow(cgroupDir);
+            var held = devices
+                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
+                .Where(grant => _references.GetValueOrDefault(grant) > 0)
+                .ToList();
+            ReleaseAll(held, denyUnreferenced: false);
+            return held;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
+
+    /// <inheritdoc />
+    public void DenyGrants(IEnumerable<DeviceGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        lock (_gate)
+        {
+            ReleaseAll([.. grants], denyUnreferenced: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
+    {
+        ArgumentNullException.ThrowIfNull(grants);
+        lock (_gate)
+        {
+            foreach (var grant in grants)
+            {
+                _references[grant] = _references.GetValueOrDefault(grant) + 1;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public int GetReferenceCount(DeviceGrant grant)
+    {
+        lock (_gate)
+        {
+            return _references.GetValueOrDefault(grant);
+        }
+    }
+
+    /// <summary>Closes this process's descriptors; attached programs and pins stay, so grants outlive the process.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var takeover in _takeovers.Values)
+            {
+                takeover.Dispose();
+            }
+
+            _takeovers.Clear();
+        }
+    }
+
+    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    {
+        var cgroups = _matcher.Match(cgroupDir);
+        return cgroups.Count > 0
+            ? cgroups
+            : throw new DeviceCgroupException($"no cgroup matches {CgroupMatcher.ParameterName} \"{cgroupDir}\" under the cgroup v2 root {_matcher.Root}");
+    }
+
+    private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
+    {
+        var grant = new DeviceGrant(cgroup.RelativePath, device);
+        var references = _references.GetValueOrDefault(grant);
+        if (references == 0)
+        {
+            if (TakeOver(cgroup) is not { } takeover)
+            {
+                logger.NoDeviceProgram(cgroup.RelativePath, device);
+                return null;
+            }
+
+            takeover.Grant(device);
+            logger.ProgramAllowed(cgroup.RelativePath, device);
+        }
+        else
+        {
+            logger.Referenced(cgroup.RelativePath, device, references + 1);
+        }
+
+        _references[grant] = references + 1;
+        return grant;
+    }
+
+    private DeviceProgramTakeover? TakeOver(MatchedCgroup cgroup, bool takeOver = true)
+    {
+        if (_takeovers.TryGetValue(cgroup.RelativePath, out var known))
+        {
+            return known;
+        }
+
+        var takeover = DeviceProgramTakeover.Open(bpf, cgroup.Directory, PinFolder(cgroup.RelativePath), takeOver);
+        if (takeover is not null)
+        {
+            _takeovers[cgroup.RelativePath] = takeover;
+            logger.TookOver(cgroup.RelativePath, takeover.Adopted ? "adopted" : "swapped in", takeover.PinFolder);
+        }
+
+        return takeover;
+    }
+
+    private void RollBack(List<DeviceGrant> granted, IReadOnlyList<MatchedCgroup> cgroups)
+    {
+        for (var i = granted.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                Release(granted[i], denyUnreferenced: false);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
+            }
+        }
+
+        // A cgroup taken over in this call whose grant then failed holds no grant: give the runtime's program back.
+        foreach (var cgroup in cgroups.Where(c => !HasReferences(c.RelativePath)))
+        {
+            try
+            {
+                GiveBack(cgroup.RelativePath);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                logger.GiveBackFailed(error, cgroup.RelativePath);
+            }
+        }
+    }
+
+    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
+    {
+        var failures = new List<Exception>();
+        foreach (var grant in grants)
+        {
+            try
+            {
+                Release(grant, denyUnreferenced);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                failures.Add(error);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new DeviceCgroupException(
+                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
+                failures.Count == 1 ? failures[0] : new AggregateException(failures));
+        }
+    }
+
+    private void Release(DeviceGrant grant, bool denyUnreferenced)
+    {
+        var references = _references.GetValueOrDefault(grant);
+        if (references > 1)
+        {
+            _references[grant] = references - 1;
+            logger.Released(grant.CgroupPath, grant.Device, references - 1);
+            return;
+        }
+
+        if (references == 0 && !denyUnreferenced)
+        {
+            return;
+        }
+
+        _references.Remove(grant);
+        if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
+        {
+            // The kernel detached every program with the cgroup; only our pins are left.
+            logger.CgroupGone(grant.CgroupPath, grant.Device);
+            Forget(grant.CgroupPath);
+            DeviceProgramTakeover.RemovePins(PinFolder(grant.CgroupPath));
+            return;
+        }
+
+        try
+        {
+            // Only our own program, swapped in earlier (by this or a previous process), has anything to revoke.
+            if (TakeOver(cgroup, takeOver: false) is not { } takeover)
+            {
+                logger.NothingToRevoke(grant.CgroupPath, grant.Device);
+                return;
+            }
+
+            takeover.Revoke(grant.Device);
+            logger.ProgramDenied(grant.CgroupPath, grant.Device);
+            if (!HasReferences(grant.CgroupPath))
+            {
+                GiveBack(grant.CgroupPath);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap(error, $"denying c {grant.Device} in cgroup {grant.CgroupPath}");
+        }
+    }
+
+    private void GiveBack(string relativePath)
+    {
+        // The map, not only this process's counts, decides: after a restart it holds grants not restored yet.
+        if (!_takeovers.TryGetValue(relativePath, out var takeover) || !takeover.IsEmpty())
+        {
+            return;
+        }
+
+        _takeovers.Remove(relativePath);
+
+        using (takeover)
+        {
+            var restored = takeover.GiveBack();
+            logger.GaveBack(relativePath, restored ? "the runtime's program is attached again" : "the runtime had already replaced our program");
+        }
+    }
+
+    private void Forget(string relativePath)
+    {
+        if (_takeovers.Remove(relativePath, out var takeover))
+        {
+            takeover.Dispose();
+        }
+    }
+
+    private bool HasReferences(string relativePath) => _references.Keys.Any(g => g.CgroupPath == relativePath);
+
+    /// <summary>One bpffs folder per cgroup, named by its relative path with <c>%</c> and <c>/</c> escaped so the name is reversible.</summary>
+    private string PinFolder(string relativePath) =>
+        Path.Combine(_pinRoot, relativePath.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal));
+
+    private static DeviceCgroupException Wrap(Exception error, string what) =>
+        error as DeviceCgroupException ?? new DeviceCgroupException($"{what} (cgroup v2 device program): {error.Message}", error);
+}
