@@ -48,14 +48,27 @@ public static partial class ForwarderProgram
         LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
 
         SimulatedSriovNode? simulated = null;
+        var stopSignal = new StartupStopSignal();
         try
         {
+            var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
+            if (statePathSet)
+            {
+                // Before the simulated node, which is kept in the state folder.
+                StatePathCheck.Ensure(settings.StatePath);
+            }
+
             if (options.Simulate)
             {
                 phases.Begin("start the SIMULATED SR-IOV node");
-                var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
                 (simulated, settings) = await SimulationSetup.StartAsync(options, settings, statePathSet, loggerFactory, CancellationToken.None);
                 LogSimulatedNode(logger, simulated.Root, simulated.Reused, simulated.HasRealNetdevs, simulated.PhysicalFunctionAddresses.Count);
+            }
+
+            if (stopSignal.Requested)
+            {
+                LogStoppedWhileStarting(logger);
+                return 0;
             }
 
             phases.Begin("get SR-IOV config from file");
@@ -71,12 +84,12 @@ public static partial class ForwarderProgram
             }
 
             phases.Begin("start the silo, the node grains and the endpoints");
-            var app = BuildApplication(settings, config, simulated is not null);
-            await app.StartAsync();
-            if (NodeStartupCheck.Failed)
+            var ports = CheckHost(settings);
+            var gate = new StartupLogGate(settings.LogLevel);
+            var app = BuildApplication(settings, config, simulated is not null, gate);
+            if (await StartOrRefuseAsync(app, ports, gate, stopSignal, logger) is { } startExitCode)
             {
-                await app.StopAsync();
-                return StartupError;
+                return startExitCode;
             }
 
             phases.Completed();
@@ -85,8 +98,14 @@ public static partial class ForwarderProgram
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
         }
+        catch (StartupRefusedException refused)
+        {
+            LogRefused(logger, refused.Message);
+            return StartupError;
+        }
         finally
         {
+            stopSignal.Dispose();
             if (simulated is not null)
             {
                 await simulated.DisposeAsync();
@@ -94,7 +113,75 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated)
+    // What can be checked before the host starts: the state folder, the listen socket, every listen port.
+    private static IReadOnlyList<ListenPort> CheckHost(ForwarderSettings settings)
+    {
+        StatePathCheck.Ensure(settings.StatePath);
+        if (settings.ListenOn is { } listenOn)
+        {
+            ListenSocketCheck.Ensure(NsmUrl.SocketPath(listenOn));
+        }
+
+        var ports = ListenPort.From(settings);
+        ListenPortCheck.Ensure(ports);
+        return ports;
+    }
+
+    // Starts the host; on failure stops what started and returns the exit code (null once started).
+    private static async Task<int?> StartOrRefuseAsync(
+        WebApplication app, IReadOnlyList<ListenPort> ports, StartupLogGate gate, StartupStopSignal stopSignal, ILogger logger)
+    {
+        try
+        {
+            // A signal caught before the host listens for signals itself still stops it.
+            using (stopSignal.Token.Register(app.Lifetime.StopApplication))
+            {
+                await app.StartAsync();
+            }
+
+            stopSignal.Dispose();
+            gate.StartEnded();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            var stopping = app.Lifetime.ApplicationStopping.IsCancellationRequested;
+            using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                try
+                {
+                    await app.StopAsync(stopTimeout.Token);
+                }
+                catch (Exception stopFailure)
+                {
+                    LogStopAfterFailedStart(logger, stopFailure.Message);
+                }
+            }
+
+            await app.DisposeAsync();
+            gate.StartEnded();
+            if (stopping)
+            {
+                // SIGTERM/SIGINT while starting: a normal stop.
+                LogStoppedWhileStarting(logger);
+                return 0;
+            }
+
+            var refusal = ex as StartupRefusedException ?? ListenPortCheck.Translate(ex, ports);
+            if (refusal is null)
+            {
+                LogStartFailed(logger, ex.GetType().Name, ex.Message, logger.IsEnabled(LogLevel.Debug) ? ex : null);
+            }
+            else
+            {
+                LogRefused(logger, refusal.Message);
+            }
+
+            return StartupError;
+        }
+    }
+
+    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, StartupLogGate gate)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -103,6 +190,10 @@ public static partial class ForwarderProgram
         builder.Logging.AddFilter("Orleans", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
         builder.Logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
+        foreach (var category in StartupLogGate.Categories)
+        {
+            builder.Logging.AddFilter(category, level => gate.Allows(level) && level >= (settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning));
+        }
         var socketPath = NsmEndpointWiring.ListenSocketPath(settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -146,4 +237,16 @@ public static partial class ForwarderProgram
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
     private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Critical, Message = "cannot start: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Critical, Message = "cannot start: {Type}: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string type, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "stopping what had started failed: {Reason}")]
+    private static partial void LogStopAfterFailedStart(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "stopped while starting (SIGTERM/SIGINT)")]
+    private static partial void LogStoppedWhileStarting(ILogger logger);
 }
