@@ -193,6 +193,23 @@ public sealed class StartupRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task Redis_Unreachable_ExitsWithCode1NamingTheSettingWithoutItsPassword()
+    {
+        var port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["NSM_CLUSTERING"] = "redis",
+            ["NSM_REDIS_CONNECTION_STRING"] = $"127.0.0.1:{port},password=not-for-logs",
+            ["NSM_ADVERTISED_IP"] = "127.0.0.1",
+        };
+
+        var (exitCode, output) = await RunToExitAsync(["--simulate"], environment);
+
+        var line = AssertRefused(exitCode, output, "NSM_REDIS_CONNECTION_STRING", $"127.0.0.1:{port}");
+        Assert.DoesNotContain("not-for-logs", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SimulateSpec_Invalid_ExitsWithCode2NamingIt()
     {
         var (exitCode, output) = await RunToExitAsync(["--simulate=pfs=99"], []);

@@ -87,7 +87,7 @@ public static partial class ForwarderProgram
             var ports = CheckHost(settings);
             var gate = new StartupLogGate(settings.LogLevel);
             var app = BuildApplication(settings, config, simulated is not null, gate);
-            if (await StartOrRefuseAsync(app, ports, gate, stopSignal, logger) is { } startExitCode)
+            if (await StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
             }
@@ -129,7 +129,7 @@ public static partial class ForwarderProgram
 
     // Starts the host; on failure stops what started and returns the exit code (null once started).
     private static async Task<int?> StartOrRefuseAsync(
-        WebApplication app, IReadOnlyList<ListenPort> ports, StartupLogGate gate, StartupStopSignal stopSignal, ILogger logger)
+        WebApplication app, ForwarderSettings settings, IReadOnlyList<ListenPort> ports, StartupLogGate gate, StartupStopSignal stopSignal, ILogger logger)
     {
         try
         {
@@ -167,7 +167,7 @@ public static partial class ForwarderProgram
                 return 0;
             }
 
-            var refusal = ex as StartupRefusedException ?? ListenPortCheck.Translate(ex, ports);
+            var refusal = ex as StartupRefusedException ?? ListenPortCheck.Translate(ex, ports) ?? ClusteringCheck.Translate(ex, settings);
             if (refusal is null)
             {
                 LogStartFailed(logger, ex.GetType().Name, ex.Message, logger.IsEnabled(LogLevel.Debug) ? ex : null);

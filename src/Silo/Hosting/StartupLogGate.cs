@@ -7,7 +7,7 @@ namespace SriovForwarder.Silo.Hosting;
 public sealed class StartupLogGate(LogLevel minimum)
 {
     /// <summary>The categories whose start-up errors the program reports itself.</summary>
-    public static readonly IReadOnlyList<string> Categories = ["Microsoft.Extensions.Hosting", "Orleans.Runtime.Silo", "Orleans.Hosting"];
+    public static readonly IReadOnlyList<string> Categories = ["Microsoft.Extensions.Hosting", "Orleans.Runtime.Silo", "Orleans.Runtime.MembershipService", "Orleans.Hosting"];
 
     private volatile bool _starting = true;
 
