@@ -49,6 +49,7 @@ public static partial class ForwarderProgram
 
         SimulatedSriovNode? simulated = null;
         var stopSignal = new StartupStopSignal();
+        var started = false;
         try
         {
             var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
@@ -67,8 +68,7 @@ public static partial class ForwarderProgram
 
             if (stopSignal.Requested)
             {
-                LogStoppedWhileStarting(logger);
-                return 0;
+                return HostStart.StoppedWhileStarting(logger);
             }
 
             phases.Begin("get SR-IOV config from file");
@@ -84,24 +84,24 @@ public static partial class ForwarderProgram
             }
 
             phases.Begin("start the silo, the node grains and the endpoints");
-            var ports = CheckHost(settings);
+            var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(settings.LogLevel);
             var app = BuildApplication(settings, config, simulated is not null, gate);
-            if (await StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
+            if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
             }
 
+            started = true;
             phases.Completed();
             LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off");
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
         }
-        catch (StartupRefusedException refused)
+        catch (Exception ex) when (!started)
         {
-            LogRefused(logger, refused.Message);
-            return StartupError;
+            return HostStart.Refused(logger, ex);
         }
         finally
         {
@@ -110,74 +110,6 @@ public static partial class ForwarderProgram
             {
                 await simulated.DisposeAsync();
             }
-        }
-    }
-
-    // What can be checked before the host starts: the state folder, the listen socket, every listen port.
-    private static IReadOnlyList<ListenPort> CheckHost(ForwarderSettings settings)
-    {
-        StatePathCheck.Ensure(settings.StatePath);
-        if (settings.ListenOn is { } listenOn)
-        {
-            ListenSocketCheck.Ensure(NsmUrl.SocketPath(listenOn));
-        }
-
-        var ports = ListenPort.From(settings);
-        ListenPortCheck.Ensure(ports);
-        return ports;
-    }
-
-    // Starts the host; on failure stops what started and returns the exit code (null once started).
-    private static async Task<int?> StartOrRefuseAsync(
-        WebApplication app, ForwarderSettings settings, IReadOnlyList<ListenPort> ports, StartupLogGate gate, StartupStopSignal stopSignal, ILogger logger)
-    {
-        try
-        {
-            // A signal caught before the host listens for signals itself still stops it.
-            using (stopSignal.Token.Register(app.Lifetime.StopApplication))
-            {
-                await app.StartAsync();
-            }
-
-            stopSignal.Dispose();
-            gate.StartEnded();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            var stopping = app.Lifetime.ApplicationStopping.IsCancellationRequested;
-            using (var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-            {
-                try
-                {
-                    await app.StopAsync(stopTimeout.Token);
-                }
-                catch (Exception stopFailure)
-                {
-                    LogStopAfterFailedStart(logger, stopFailure.Message);
-                }
-            }
-
-            await app.DisposeAsync();
-            gate.StartEnded();
-            if (stopping)
-            {
-                // SIGTERM/SIGINT while starting: a normal stop.
-                LogStoppedWhileStarting(logger);
-                return 0;
-            }
-
-            var refusal = ex as StartupRefusedException ?? ListenPortCheck.Translate(ex, ports) ?? ClusteringCheck.Translate(ex, settings);
-            if (refusal is null)
-            {
-                LogStartFailed(logger, ex.GetType().Name, ex.Message, logger.IsEnabled(LogLevel.Debug) ? ex : null);
-            }
-            else
-            {
-                LogRefused(logger, refusal.Message);
-            }
-
-            return StartupError;
         }
     }
 
@@ -192,7 +124,7 @@ public static partial class ForwarderProgram
         builder.Logging.AddFilter("Polly", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning);
         foreach (var category in StartupLogGate.Categories)
         {
-            builder.Logging.AddFilter(category, level => gate.Allows(level) && level >= (settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning));
+            builder.Logging.AddFilter(category, gate.Allows);
         }
         var socketPath = NsmEndpointWiring.ListenSocketPath(settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -238,15 +170,4 @@ public static partial class ForwarderProgram
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
     private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Critical, Message = "cannot start: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 21, Level = LogLevel.Critical, Message = "cannot start: {Type}: {Reason}")]
-    private static partial void LogStartFailed(ILogger logger, string type, string reason, Exception? exception);
-
-    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "stopping what had started failed: {Reason}")]
-    private static partial void LogStopAfterFailedStart(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "stopped while starting (SIGTERM/SIGINT)")]
-    private static partial void LogStoppedWhileStarting(ILogger logger);
 }
