@@ -9,17 +9,20 @@ public static class StateFileRecovery
     /// <summary>One line naming <paramref name="path"/>, the problem and the way to recover.</summary>
     public static string Describe(string path, string problem)
     {
+        // Each text is what a restart without the file does (tests/EndToEnd.Tests/Nsm/StateFileRecoveryEndToEndTests.cs).
         var consequence = Path.GetFileName(path) switch
         {
             var name when name.EndsWith(".tokenids.json", StringComparison.Ordinal) =>
-                "the node then makes new token ids, so kubelet sees new devices; pods holding old token ids must be restarted "
-                + "to get new ones, and the reservations recorded with the old ids are dropped (each is logged), so their VFs count as free",
+                "the node makes new token ids (kubelet sees new devices; pods holding old ids get new ones when restarted) and drops "
+                + "the VF reservations made with the old ids, so those VFs count as free although connections may still use them: "
+                + "restart the pods with SR-IOV connections on this node",
             var name when name.EndsWith(".allocations.json", StringComparison.Ordinal) =>
-                "the node's VF reservations in it are lost (their VFs count as free and their connections are not restored) "
-                + "and which tokens kubelet handed out is read again from pod resources; restart the pods with SR-IOV connections on this node",
+                "the node's VF reservations in it are lost, so those VFs count as free although connections may still use them, "
+                + "and MonitorConnections no longer lists those connections (token ids stay; which tokens pods hold is read again "
+                + "from kubelet): restart the pods with SR-IOV connections on this node",
             var name when name.EndsWith(".connection.json", StringComparison.Ordinal) =>
-                "this connection is forgotten (Close and expiry no longer reach it); the VF the node reserved for it stays reserved "
-                + "until NSMgr repeats the Request with the same connection id",
+                "that connection is forgotten (MonitorConnections does not list it, Close and expiry do not reach it); its VF "
+                + "stays reserved for it, and a Request with the same connection id sets it up again on that VF",
             _ => "what it held is lost",
         };
         return $"NSM_STATE_PATH: the state file {path} {problem}. To recover, move it aside (mv {path} {path}.corrupt) and start again; {consequence}";
