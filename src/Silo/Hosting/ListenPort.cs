@@ -7,7 +7,7 @@ namespace SriovForwarder.Silo.Hosting;
 /// <param name="Setting">The setting and its value, e.g. <c>NSM_SILO_PORT=11111</c>.</param>
 /// <param name="Port">The TCP port.</param>
 /// <param name="Required">Addresses whose bind must succeed.</param>
-/// <param name="Optional">Addresses bound when the host has them (<c>::1</c> of a <c>localhost</c> listener).</param>
+/// <param name="Optional">Of these, the first address the host has is bound too (<c>::1</c> of a <c>localhost</c> listener; IPv6 any, else IPv4 any, for every address).</param>
 public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddress> Required, IReadOnlyList<IPAddress> Optional)
 {
     /// <summary>The ports of <paramref name="settings"/>: Orleans' silo and gateway ports, the dashboard, NSM over TCP, the diagnostics endpoint.</summary>
@@ -28,8 +28,9 @@ public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddres
         if (settings.ListenOnTcp is { } tcp)
         {
             // A host name listens on every address (Kestrel's ListenAnyIP: IPv6 any, dual mode, else IPv4 any).
-            var any = System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any;
-            ports.Add(new ListenPort($"NSM_LISTEN_ON_TCP={tcp}", tcp.Port, [IPAddress.TryParse(tcp.Host, out var ip) ? ip : any], []));
+            ports.Add(IPAddress.TryParse(tcp.Host, out var ip)
+                ? new ListenPort($"NSM_LISTEN_ON_TCP={tcp}", tcp.Port, [ip], [])
+                : new ListenPort($"NSM_LISTEN_ON_TCP={tcp}", tcp.Port, [], [IPAddress.IPv6Any, IPAddress.Any]));
         }
 
         if (settings.PprofEnabled)

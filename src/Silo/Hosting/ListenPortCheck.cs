@@ -47,20 +47,9 @@ public static class ListenPortCheck
         {
             foreach (var port in ports)
             {
-                foreach (var (address, required) in port.Required.Select(a => (a, true)).Concat(port.Optional.Select(a => (a, false))))
+                if (Bind(port, bound) is { } problem)
                 {
-                    if (TryBind(address, port.Port, out var socket) is not { } error)
-                    {
-                        bound.Add((socket!, port));
-                        continue;
-                    }
-
-                    if (!required && error is SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported)
-                    {
-                        continue;
-                    }
-
-                    return Describe(port, address, error, bound.Where(b => b.Port.Port == port.Port && b.Port != port).Select(b => b.Port.Setting).FirstOrDefault());
+                    return problem;
                 }
             }
 
@@ -70,6 +59,42 @@ public static class ListenPortCheck
         {
             bound.ForEach(b => b.Socket.Dispose());
         }
+    }
+
+    // Every required address, then the first optional one the host has (Kestrel: ::1 beside 127.0.0.1 for localhost;
+    // IPv6 any, else IPv4 any, for every address).
+    private static string? Bind(ListenPort port, List<(Socket Socket, ListenPort Port)> bound)
+    {
+        string? SharedWith() => bound.Where(b => b.Port.Port == port.Port && b.Port != port).Select(b => b.Port.Setting).FirstOrDefault();
+        foreach (var address in port.Required)
+        {
+            if (TryBind(address, port.Port, out var socket) is { } error)
+            {
+                return Describe(port, address, error, SharedWith());
+            }
+
+            bound.Add((socket!, port));
+        }
+
+        (IPAddress Address, SocketError Error)? unavailable = null;
+        foreach (var address in port.Optional)
+        {
+            var error = TryBind(address, port.Port, out var socket);
+            if (error is null)
+            {
+                bound.Add((socket!, port));
+                return null;
+            }
+
+            if (error is not (SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported))
+            {
+                return Describe(port, address, error.Value, SharedWith());
+            }
+
+            unavailable ??= (address, error.Value);
+        }
+
+        return port.Required.Count == 0 && unavailable is { } none ? Describe(port, none.Address, none.Error, null) : null;
     }
 
     private static SocketError? TryBind(IPAddress address, int port, out Socket? socket)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Hosting;
 
 namespace SriovForwarder.Silo.Tests.Hosting;
@@ -30,6 +31,19 @@ public sealed class ListenPortCheckTests
         var refusal = Assert.Throws<StartupRefusedException>(() => ListenPortCheck.Ensure([Loopback("NSM_GATEWAY_PORT", FreePort()), Loopback("NSM_SILO_PORT", port)]));
 
         Assert.StartsWith($"NSM_SILO_PORT={port}: port {port} is already in use on 127.0.0.1:{port}", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ensure_EveryAddress_IsRefusedWhenTheLoopbackPortHasAListener()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((IPEndPoint)other.LocalEndpoint).Port;
+        var settings = new ForwarderSettings { ListenOnTcp = new HostPort("nsm.example", port), DashboardListenOn = null };
+
+        var refusal = Assert.Throws<StartupRefusedException>(() => ListenPortCheck.Ensure(ListenPort.From(settings with { SiloPort = FreePort(), GatewayPort = FreePort() })));
+
+        Assert.StartsWith($"NSM_LISTEN_ON_TCP=nsm.example:{port}: port {port} is already in use", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
