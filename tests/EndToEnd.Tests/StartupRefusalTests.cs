@@ -180,7 +180,7 @@ public sealed class StartupRefusalTests : IDisposable
         // previous forwarder that is still exiting (ip netns attach: a second name for the same namespace).
         var kept = Directory.GetFiles("/run/netns", $"sriovsim-{Tag()}-*").Single();
         using var exiting = Process.Start("ip", ["netns", "exec", Path.GetFileName(kept), "sleep", "2"])!;
-        await Task.Delay(200);
+        await WaitUntilInNamespaceAsync(exiting.Id, kept);
         Run("ip", "netns", "attach", $"sriovsim-{Tag()}-{exiting.Id}", exiting.Id.ToString(CultureInfo.InvariantCulture));
         Run("ip", "netns", "del", Path.GetFileName(kept));
 
@@ -237,6 +237,26 @@ public sealed class StartupRefusalTests : IDisposable
     }
 
     private static int FreePort() => ForwarderProcess.FreePort();
+
+    // ip netns exec enters the namespace before it runs the command; attaching earlier would name the host's namespace.
+    private static async Task WaitUntilInNamespaceAsync(int pid, string namespaceFile)
+    {
+        using var expected = Kernel.Namespaces.NetworkNamespace.Open(namespaceFile);
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using (var current = Kernel.Namespaces.NetworkNamespace.Open($"/proc/{pid}/ns/net"))
+            {
+                if (current.IsSameAs(expected))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"process {pid} did not enter {namespaceFile}");
+    }
 
     private static void Run(string command, params string[] arguments)
     {
