@@ -19,19 +19,24 @@ public static class UnixSocketFile
     {
         var fullPath = Validate(socketPath);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        if (File.Exists(fullPath) || Directory.Exists(fullPath))
+        if (Obstacle(fullPath) is { } obstacle)
         {
-            if (!FileTypeProbe.IsSocket(fullPath))
-            {
-                throw new IOException(
-                    $"Cannot listen on unix socket '{fullPath}': the path exists and is {FileTypeProbe.Describe(fullPath)}, not a stale socket; remove it or choose another path.");
-            }
+            throw new IOException($"Cannot listen on unix socket '{fullPath}': {obstacle}; remove it or choose another path.");
+        }
 
+        if (IsSocket(fullPath))
+        {
             File.Delete(fullPath);
         }
 
         return fullPath;
     }
+
+    /// <summary>What stands where the socket should be (e.g. "the path exists and is a regular file, not a stale socket"); null when nothing or a stale socket does.</summary>
+    public static string? Obstacle(string socketPath) =>
+        (File.Exists(socketPath) || Directory.Exists(socketPath)) && !FileTypeProbe.IsSocket(socketPath)
+            ? $"the path exists and is {FileTypeProbe.Describe(socketPath)}, not a stale socket"
+            : null;
 
     /// <summary>Sets the socket file's permission bits (the socket must already be bound).</summary>
     public static void SetMode(string socketPath, UnixFileMode mode)
@@ -48,7 +53,8 @@ public static class UnixSocketFile
     public static bool IsSocket(string path) => (File.Exists(path) || Directory.Exists(path)) && FileTypeProbe.IsSocket(path);
 
     /// <summary>Rejects a path that cannot be a unix socket address and returns its full form.</summary>
-    internal static string Validate(string socketPath)
+    /// <exception cref="ArgumentException">The path is empty or too long for a unix socket.</exception>
+    public static string Validate(string socketPath)
     {
         if (string.IsNullOrWhiteSpace(socketPath))
         {

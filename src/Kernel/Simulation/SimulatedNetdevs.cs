@@ -65,19 +65,53 @@ internal sealed partial class SimulatedNetdevs : IDisposable
         }
     }
 
-    /// <summary>Fails when another live process runs the node with <paramref name="tag"/> (its namespace names that process).</summary>
-    public static void EnsureNotInUse(string tag)
+    /// <summary>
+    /// Fails when another live process runs the node with <paramref name="tag"/> (its namespace names that process), after
+    /// waiting up to <paramref name="exitWait"/> for it to end: a forwarder stopped just before this start may still be exiting.
+    /// </summary>
+    public static void EnsureNotInUse(string tag, TimeSpan exitWait)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (LiveOwner(tag) is var (owner, name))
+        {
+            if (waited.Elapsed >= exitWait)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"the simulated node {tag} is in use by process {owner} (namespace {name}), still running after {waited.Elapsed.TotalSeconds:F0} s; stop that process or use another folder"));
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    private static (string Owner, string Namespace)? LiveOwner(string tag)
     {
         foreach (var name in IpCommand.NamespaceNames())
         {
             var match = OwnedNamespace().Match(name);
             var owner = match.Groups[2].Value;
             if (match.Success && match.Groups[1].Value == tag && owner != Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
-                && Directory.Exists($"/proc/{owner}"))
+                && IsRunning(owner))
             {
-                throw new InvalidOperationException(
-                    $"the simulated node {tag} is in use by process {owner} (namespace {name}); stop that process or use another folder");
+                return (owner, name);
             }
+        }
+
+        return null;
+    }
+
+    // A process that has exited but not been reaped by its parent yet (a zombie) still has /proc/<pid> but holds nothing.
+    private static bool IsRunning(string pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat.AsSpan(stat.LastIndexOf(')') + 1).TrimStart();
+            return state.Length > 0 && state[0] != 'Z';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -8,4 +8,7 @@ public sealed record SimulatedNodeOptions
 
     /// <summary>File name of the SR-IOV config YAML written into the root folder.</summary>
     public string ConfigFileName { get; init; } = "sriov-config.yml";
+
+    /// <summary>How long a kept node waits for the process that ran it before to finish exiting.</summary>
+    public TimeSpan OwnerExitWait { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -219,7 +219,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         else
         {
             // Two processes on one node would fight over its netdevs: a hard error, never a fallback.
-            SimulatedNetdevs.EnsureNotInUse(tag);
+            SimulatedNetdevs.EnsureNotInUse(tag, options.OwnerExitWait);
             try
             {
                 SimulatedNetdevs.RemoveStale(logger, tag);

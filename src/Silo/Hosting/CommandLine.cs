@@ -58,6 +58,18 @@ public sealed record CommandLine(bool ShowHelp, bool Simulate, string? Simulatio
             }
         }
 
+        if (spec is not null)
+        {
+            try
+            {
+                Kernel.Simulation.SimulatedNodeSpec.Parse(spec);
+            }
+            catch (FormatException e)
+            {
+                return (null, e.Message);
+            }
+        }
+
         return (new CommandLine(help, simulate, spec, folder), null);
     }
 }

@@ -50,14 +50,27 @@ public static partial class ForwarderProgram
         LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
 
         SimulatedSriovNode? simulated = null;
+        var stopSignal = new StartupStopSignal();
+        var started = false;
         try
         {
+            var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
+            if (statePathSet)
+            {
+                // Before the simulated node, which is kept in the state folder.
+                StatePathCheck.Ensure(settings.StatePath);
+            }
+
             if (options.Simulate)
             {
                 phases.Begin("start the SIMULATED SR-IOV node");
-                var statePathSet = Environment.GetEnvironmentVariable("NSM_STATE_PATH") is not null;
                 (simulated, settings) = await SimulationSetup.StartAsync(options, settings, statePathSet, loggerFactory, CancellationToken.None);
                 LogSimulatedNode(logger, simulated.Root, simulated.Reused, simulated.HasRealNetdevs, simulated.PhysicalFunctionAddresses.Count);
+            }
+
+            if (stopSignal.Requested)
+            {
+                return HostStart.StoppedWhileStarting(logger);
             }
 
             phases.Begin("get SR-IOV config from file");
@@ -73,22 +86,28 @@ public static partial class ForwarderProgram
             }
 
             phases.Begin("start the silo, the node grains and the endpoints");
-            var app = BuildApplication(settings, config, simulated is not null, levels);
-            await app.StartAsync();
-            if (NodeStartupCheck.Failed)
+            var ports = HostStart.CheckHost(settings);
+            var gate = new StartupLogGate(levels);
+            var app = BuildApplication(settings, config, simulated is not null, levels, gate);
+            if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
-                await app.StopAsync();
-                return StartupError;
+                return startExitCode;
             }
 
+            started = true;
             phases.Completed();
             LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off");
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
         }
+        catch (Exception ex) when (!started)
+        {
+            return HostStart.Refused(logger, ex);
+        }
         finally
         {
+            stopSignal.Dispose();
             if (simulated is not null)
             {
                 await simulated.DisposeAsync();
@@ -96,12 +115,18 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels)
+    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         // NSM_LOG_LEVEL, switched to trace and back at run time by SIGUSR1/SIGUSR2.
         builder.Logging.AddForwarderConsole(levels);
+        foreach (var category in StartupLogGate.Categories)
+        {
+            // After the switch's own rule, so these categories also hold back start-up errors (the gate asks the switch too).
+            builder.Logging.AddFilter(category, level => gate.Allows(category, level));
+        }
+
         var socketPath = NsmEndpointWiring.ListenSocketPath(settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -146,4 +171,5 @@ public static partial class ForwarderProgram
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
     private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
+
 }

@@ -16,7 +16,17 @@ public static class SimulationSetup
         var spec = options.SimulationSpec is null ? null : SimulatedNodeSpec.Parse(options.SimulationSpec);
         var folder = options.SimulationFolder
             ?? (statePathWasSet ? Path.Combine(settings.StatePath, "simulated-node") : null);
-        var node = await SimulatedSriovNode.CreateAsync(folder, spec, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
+        SimulatedSriovNode node;
+        try
+        {
+            node = await SimulatedSriovNode.CreateAsync(folder, spec, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+        {
+            var where = options.SimulationFolder is not null ? $"--simulate-dir {folder}" : folder is not null ? $"the SIMULATED node in {folder}" : "the SIMULATED node";
+            throw new StartupRefusedException($"{where}: {e.Message}", e);
+        }
+
         var redirected = settings with
         {
             PciDevicesPath = node.DevicesPath,
