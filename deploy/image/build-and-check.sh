@@ -48,6 +48,7 @@ work=$(mktemp -d /var/tmp/sriov-image.XXXXXX)
 build_containers() { podman ps --all --external --format '{{.ID}} {{.Names}}' | awk '$2 ~ /-working-container$/ { print $1 }' | sort; }
 containers_before=$(build_containers)
 mounted_image=""
+root=""
 check_pid=""
 started=$(date +%s)
 
@@ -64,6 +65,12 @@ cleanup() {
   for target in $(findmnt -rn -o TARGET | grep -F "$work" | sort -r); do
     umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || true
   done
+  if [ -n "$root" ]; then
+    # The check's /proc, /sys, /dev and /tmp inside the image's file system, before podman unmounts the image.
+    for target in $(findmnt -rn -o TARGET | grep -F "$root/" | sort -r); do
+      umount "$target" 2>/dev/null || umount -l "$target" 2>/dev/null || true
+    done
+  fi
   if [ -n "$mounted_image" ]; then
     podman image unmount "$mounted_image" >/dev/null 2>&1 || true
   fi
@@ -73,6 +80,11 @@ cleanup() {
   done
   if [ -n "$keep_logs" ]; then
     mkdir -p "$keep_logs" && cp "$work"/*.log "$work"/*.txt "$keep_logs"/ 2>/dev/null || true
+  fi
+  if [ -n "$root" ] && findmnt -rn -o TARGET | grep -qF "$root/"; then
+    echo "cleanup: still mounted under $root:" >&2
+    findmnt -rn -o TARGET | grep -F "$root/" >&2
+    status=1
   fi
   if findmnt -rn -o TARGET | grep -qF "$work"; then
     echo "cleanup: still mounted under $work, not removing it:" >&2
