@@ -14,6 +14,7 @@
 # Every mount and temporary folder it makes is removed on exit, failure or interrupt. Images stay in podman's store:
 #   podman rmi localhost/sriov-forwarder:dev localhost/sriov-forwarder-base/sdk:10.0-local \
 #     localhost/sriov-forwarder-base/runtime:10.0-local && podman image prune -f
+#   (and localhost/sriov-forwarder:test after --with-tests)
 # Usage: deploy/image/build-and-check.sh [--rebuild-bases] [--with-tests] [--logs=DIR]   (as root)
 #   --logs=DIR keeps the build, --help and --simulate logs in DIR.
 set -euo pipefail
