@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace SriovForwarder.Silo.Tests.Deployment;
+
+/// <summary>The DaemonSet's pod: node-agent privileges, ports that do not clash on the host, limits from measurements.</summary>
+public sealed class DaemonSetPodTests
+{
+    // Ports node agents commonly hold on a host (kubelet, kube-proxy, controller-manager, scheduler, etcd, API server,
+    // node-exporter) and the common 8080.
+    private static readonly int[] CommonHostPorts = [10250, 10255, 10256, 10257, 10259, 2379, 2380, 6443, 9100, 8080];
+
+    private readonly KubernetesManifests _manifests = KubernetesManifests.Load();
+
+    [Fact]
+    public void Pod_RunsAsAPrivilegedNodeAgentInTheHostNamespaces()
+    {
+        var pod = _manifests.PodSpec;
+
+        Assert.Equal("true", pod.Text("hostNetwork"));
+        Assert.Equal("true", pod.Text("hostPID"));
+        Assert.Equal("system-node-critical", pod.Text("priorityClassName"));
+        Assert.Equal("true", _manifests.Container.Text("securityContext.privileged"));
+        Assert.NotEmpty(pod.Items("tolerations"));
+    }
+
+    [Fact]
+    public void Ports_AreTheSiloAndGatewaySettings_OutsideNodePortsAndCommonHostPorts()
+    {
+        var settings = _manifests.Settings();
+        var ports = _manifests.ContainerPorts();
+
+        Assert.Equal(new[] { settings.SiloPort, settings.GatewayPort }.Order(), ports.Order());
+        Assert.All(ports, port =>
+        {
+            Assert.False(port is >= 30000 and <= 32767, $"port {port} is in the NodePort range");
+            Assert.DoesNotContain(port, CommonHostPorts);
+        });
+        Assert.NotNull(settings.DashboardListenOn);
+        Assert.Equal("127.0.0.1", settings.DashboardListenOn.Host);
+        Assert.DoesNotContain(settings.DashboardListenOn.Port, CommonHostPorts.Concat(ports));
+    }
+
+    [Fact]
+    public void TerminationGracePeriod_LeavesRoomBeyondTheTwoSecondShutdown()
+    {
+        var seconds = int.Parse(_manifests.PodSpec.Text("terminationGracePeriodSeconds")!, CultureInfo.InvariantCulture);
+
+        Assert.InRange(seconds, 10, 30);
+    }
+
+    [Fact]
+    public void MemoryRequest_CoversTheMeasuredIdleResidentSize()
+    {
+        // Measured idle resident size: 215-236 MB (issue 12). Lower it with the lean-process work, not before.
+        const long measuredIdleBytes = 236_000_000;
+        var request = Mebibytes(_manifests.Container.Text("resources.requests.memory")!);
+        var limit = Mebibytes(_manifests.Container.Text("resources.limits.memory")!);
+
+        Assert.True(request >= measuredIdleBytes, $"memory request {request} B is below the measured idle size");
+        Assert.True(limit >= request, "memory limit below the request");
+    }
+
+    private static long Mebibytes(string quantity)
+    {
+        Assert.EndsWith("Mi", quantity, StringComparison.Ordinal);
+        return long.Parse(quantity[..^2], CultureInfo.InvariantCulture) * 1024 * 1024;
+    }
+}
