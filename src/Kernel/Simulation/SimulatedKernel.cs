@@ -159,10 +159,11 @@ internal sealed class SimulatedKernel(
         }
         else
         {
-            // The netdev exists before sysfs shows it, as with a real probe.
+            // As with a real probe, the driver registers the netdev (net/<name> appears) before the kernel links
+            // driver/: whoever sees the driver bound also sees its netdev.
             netdevs?.MoveToHost(function.NetdevName);
-            tree.SetDriver(function, driver);
             tree.AddNetdev(function);
+            tree.SetDriver(function, driver);
         }
 
         SimulationLog.Reacted(logger, function.Address.ToString(), "bound to", driver);

@@ -13,16 +13,14 @@ public static class StateFileRecovery
         var consequence = Path.GetFileName(path) switch
         {
             var name when name.EndsWith(".tokenids.json", StringComparison.Ordinal) =>
-                "the node makes new token ids (kubelet sees new devices; pods holding old ids get new ones when restarted) and drops "
-                + "the VF reservations made with the old ids, so those VFs count as free although connections may still use them: "
-                + "restart the pods with SR-IOV connections on this node",
+                "the node makes new token ids (kubelet sees new devices; pods holding old ids get new ones when restarted), drops "
+                + "the VF reservations made with the old ids and closes the connections that held them",
             var name when name.EndsWith(".allocations.json", StringComparison.Ordinal) =>
-                "the node's VF reservations in it are lost, so those VFs count as free although connections may still use them, "
-                + "and MonitorConnections no longer lists those connections (token ids stay; which tokens pods hold is read again "
-                + "from kubelet): restart the pods with SR-IOV connections on this node",
+                "the node reserves every VF again for the connection whose own state file records it (token ids stay; which "
+                + "tokens pods hold is read again from kubelet)",
             var name when name.EndsWith(".connection.json", StringComparison.Ordinal) =>
-                "that connection is forgotten (MonitorConnections does not list it, Close and expiry do not reach it); its VF "
-                + "stays reserved for it, and a Request with the same connection id sets it up again on that VF",
+                "that connection is forgotten (MonitorConnections does not list it, Close and expiry do not reach it), its VF is "
+                + "released, and a Request with the same connection id sets it up again; restart its pod if it used KERNEL or VFIO",
             _ => "what it held is lost",
         };
         return $"NSM_STATE_PATH: the state file {path} {problem}. To recover, move it aside (mv {path} {path}.corrupt) and start again; {consequence}";

@@ -19,37 +19,40 @@ public sealed class StateFileRecoveryEndToEndTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
-    public async Task TokenIdsFileMovedAside_Restart_MakesNewTokenIdsAndDropsTheReservationsMadeWithTheOldOnes()
+    public async Task TokenIdsFileMovedAside_Restart_MakesNewTokenIdsAndClosesTheConnectionsHoldingVfsThroughOldOnes()
     {
         await using var run = await RestartWithoutAsync("tokenids");
 
         Assert.DoesNotContain(run.Token, run.TokensAfter);
         Assert.Empty(run.After.Reservations);
         Assert.DoesNotContain(ConnectionId, run.Monitored);
+        Assert.Contains($"connection {ConnectionId} records a VF that cannot be reserved again", run.Forwarder.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AllocationsFileMovedAside_Restart_LosesTheReservationsAndKeepsTheTokenIds()
+    public async Task AllocationsFileMovedAside_Restart_ReservesTheConnectionsVfAgainFromItsOwnRecordAndKeepsTheTokenIds()
     {
         await using var run = await RestartWithoutAsync("allocations");
 
+        var vf = run.Held.Mechanism.Parameters["pciAddress"];
         Assert.Contains(run.Token, run.TokensAfter);
-        Assert.Empty(run.After.Reservations);
-        Assert.DoesNotContain(ConnectionId, run.Monitored);
+        Assert.Equal([(ConnectionId, vf)], run.After.Reservations.Select(r => (r.ConnectionId, r.VfAddress)));
+        Assert.Contains(ConnectionId, run.Monitored);
+        Assert.Contains($"Reserved VF {vf} again for connection {ConnectionId}", run.Forwarder.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ConnectionFileMovedAside_Restart_KeepsItsReservationAndARequestWithItsIdTakesItUpAgain()
+    public async Task ConnectionFileMovedAside_Restart_ReleasesItsOrphanReservationAndARequestWithItsIdSetsItUpAgain()
     {
         await using var run = await RestartWithoutAsync("connection");
         var again = await Client().RequestAsync(new NetworkServiceRequest { Connection = run.Held.Clone(), MechanismPreferences = { run.Held.Mechanism.Clone() } });
         var afterRequest = await run.Node.Node.GetSnapshotAsync();
 
         var vf = run.Held.Mechanism.Parameters["pciAddress"];
-        Assert.Equal([(ConnectionId, vf)], run.After.Reservations.Select(r => (r.ConnectionId, r.VfAddress)));
+        Assert.Empty(run.After.Reservations);
+        Assert.Contains($"Reclaimed VF {vf}: reserved for connection {ConnectionId}", run.Forwarder.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(ConnectionId, run.Monitored);
-        Assert.Equal(vf, again.Mechanism.Parameters["pciAddress"]);
-        Assert.Equal([(ConnectionId, vf)], afterRequest.Reservations.Select(r => (r.ConnectionId, r.VfAddress)));
+        Assert.Equal([(ConnectionId, again.Mechanism.Parameters["pciAddress"])], afterRequest.Reservations.Select(r => (r.ConnectionId, r.VfAddress)));
     }
 
     // Request one VFIO connection, stop with SIGTERM, move the state file of the kind aside, start again and look.
