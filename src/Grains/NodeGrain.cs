@@ -86,18 +86,7 @@ public sealed partial class NodeGrain(
             allocations.State.Reservations.Remove(existing);
         }
 
-        var record = new ReservationRecord
-        {
-            ConnectionId = request.ConnectionId,
-            TokenId = request.TokenId,
-            ResourceName = _allocator.Tokens.Find(request.TokenId),
-            PfAddress = selection.PfAddress,
-            VfAddress = selection.VfAddress,
-            VfNumber = selection.VfNumber,
-            IommuGroup = selection.IommuGroup,
-            Driver = request.Driver,
-            ReservedAt = time.GetUtcNow(),
-        };
+        var record = ReservationRecord.Of(selection, _allocator.Tokens.Find(request.TokenId), request.Driver, time.GetUtcNow());
         allocations.State.Reservations.Add(record);
         await SaveAndNotifyAsync();
         CrashPoint.Reach("node.reserve-written");

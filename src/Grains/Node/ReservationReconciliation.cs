@@ -48,18 +48,7 @@ public static class ReservationReconciliation
             try
             {
                 var selection = allocator.Pool.Reserve(owner.TokenId, owner.ConnectionId, owner.Driver.ToDriverType(), owner.VfAddress);
-                state.Reservations.Add(new ReservationRecord
-                {
-                    ConnectionId = owner.ConnectionId,
-                    TokenId = owner.TokenId,
-                    ResourceName = allocator.Tokens.Find(owner.TokenId),
-                    PfAddress = selection.PfAddress,
-                    VfAddress = selection.VfAddress,
-                    VfNumber = selection.VfNumber,
-                    IommuGroup = selection.IommuGroup,
-                    Driver = owner.Driver,
-                    ReservedAt = now,
-                });
+                state.Reservations.Add(ReservationRecord.Of(selection, allocator.Tokens.Find(owner.TokenId), owner.Driver, now));
                 adopted.Add(owner);
             }
             catch (AllocationException ex)

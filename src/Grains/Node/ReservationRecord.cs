@@ -16,6 +16,20 @@ public sealed class ReservationRecord
     [Id(7)] public VfDriver Driver { get; set; }
     [Id(8)] public DateTimeOffset ReservedAt { get; set; }
 
+    /// <summary>The record of a VF the pool selected for a connection through a token of <paramref name="resourceName"/>.</summary>
+    public static ReservationRecord Of(Allocation.VfSelection selection, string resourceName, VfDriver driver, DateTimeOffset reservedAt) => new()
+    {
+        ConnectionId = selection.ConnectionId,
+        TokenId = selection.TokenId,
+        ResourceName = resourceName,
+        PfAddress = selection.PfAddress,
+        VfAddress = selection.VfAddress,
+        VfNumber = selection.VfNumber,
+        IommuGroup = selection.IommuGroup,
+        Driver = driver,
+        ReservedAt = reservedAt,
+    };
+
     /// <summary>The wire form handed to callers.</summary>
     public VfReservation ToReservation() =>
         new(ConnectionId, TokenId, ResourceName, PfAddress, VfAddress, VfNumber, IommuGroup, Driver, ReservedAt);

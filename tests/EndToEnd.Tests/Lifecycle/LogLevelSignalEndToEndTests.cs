@@ -32,6 +32,9 @@ public sealed class LogLevelSignalEndToEndTests : IDisposable
         await forwarder.WaitForLineAsync("SIGUSR1: log level set to trace", Patience);
         var refreshedAtTrace = await forwarder.WaitForLineAsync("Refreshed the registration of " + NsmForwarderHarness.ForwarderName, Patience);
         var servingAtTrace = await HealthAsync();
+        // The health call's connection ends after the call; its trace-level line must be written before the switch back,
+        // or, written by the console's queue a moment later under load, it would look like a line logged after it.
+        await forwarder.WaitForLineAsync("connection ended", Patience);
 
         ProcessSignals.Send(forwarder, ProcessSignals.SigUsr2);
         await forwarder.WaitForLineAsync("SIGUSR2: log level set back to info", Patience);

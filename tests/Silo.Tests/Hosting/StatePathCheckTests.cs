@@ -40,6 +40,6 @@ public sealed class StatePathCheckTests : IDisposable
         var refusal = Assert.Throws<StartupRefusedException>(() => StatePathCheck.Ensure(_folder));
 
         Assert.StartsWith($"NSM_STATE_PATH: the state file {file} is empty. To recover, move it aside (mv {file} {file}.corrupt)", refusal.Message, StringComparison.Ordinal);
-        Assert.Contains("VF reservations in it are lost", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("the node reserves every VF again for the connection whose own state file records it", refusal.Message, StringComparison.Ordinal);
     }
 }
