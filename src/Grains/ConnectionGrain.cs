@@ -166,7 +166,7 @@ public sealed partial class ConnectionGrain(
         {
             if (state.State.Established)
             {
-                undo.Republish(state.State, Id);
+                undo.Republish(state.State, Node, Id);
             }
 
             return false;

@@ -8,7 +8,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.DevicePlugin;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;

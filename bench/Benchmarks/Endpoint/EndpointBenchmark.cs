@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces;
 using Path = System.IO.Path;
 

@@ -1,12 +1,12 @@
 using SriovForwarder.Api.Nsm.Connection;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;
 
 /// <summary>Drops connection events (no monitor subscribers in the benchmark).</summary>
 internal sealed class BenchEventSink : IConnectionEventSink
 {
-    public void Publish(ConnectionEventType type, Connection connection)
+    public void Publish(string node, ConnectionEventType type, Connection connection)
     {
     }
 }

@@ -1,5 +1,5 @@
 using SriovForwarder.Api.Nsm.Registry;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;
 

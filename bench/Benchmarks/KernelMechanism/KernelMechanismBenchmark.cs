@@ -15,7 +15,7 @@ using SriovForwarder.Benchmarks.Netlink;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;

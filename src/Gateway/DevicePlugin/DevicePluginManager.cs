@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Gateway.PodResources;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces;
 
 namespace SriovForwarder.Gateway.DevicePlugin;

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.DevicePlugin;
 

@@ -42,25 +42,4 @@ public static class GrpcErrors
         ForwarderErrorCode.DataLoss => StatusCode.DataLoss,
         _ => StatusCode.Internal,
     };
-
-    /// <summary>The forwarder error code of a peer's status code (the one of the same name), so a peer's refusal keeps its code.</summary>
-    public static ForwarderErrorCode ToForwarderErrorCode(StatusCode code) => code switch
-    {
-        StatusCode.InvalidArgument => ForwarderErrorCode.InvalidArgument,
-        StatusCode.ResourceExhausted => ForwarderErrorCode.ResourceExhausted,
-        StatusCode.Unavailable => ForwarderErrorCode.Unavailable,
-        StatusCode.FailedPrecondition => ForwarderErrorCode.FailedPrecondition,
-        StatusCode.NotFound => ForwarderErrorCode.NotFound,
-        StatusCode.DeadlineExceeded => ForwarderErrorCode.DeadlineExceeded,
-        StatusCode.Cancelled => ForwarderErrorCode.Cancelled,
-        StatusCode.Unknown => ForwarderErrorCode.Unknown,
-        StatusCode.AlreadyExists => ForwarderErrorCode.AlreadyExists,
-        StatusCode.PermissionDenied => ForwarderErrorCode.PermissionDenied,
-        StatusCode.Aborted => ForwarderErrorCode.Aborted,
-        StatusCode.OutOfRange => ForwarderErrorCode.OutOfRange,
-        StatusCode.Unimplemented => ForwarderErrorCode.Unimplemented,
-        StatusCode.Unauthenticated => ForwarderErrorCode.Unauthenticated,
-        StatusCode.DataLoss => ForwarderErrorCode.DataLoss,
-        _ => ForwarderErrorCode.Internal,
-    };
 }

@@ -9,7 +9,7 @@ namespace SriovForwarder.Gateway.Grpc;
 /// then their UPDATE and DELETE events, filtered by the scope selector, until the client goes away or the
 /// forwarder begins to stop (then the stream ends from our side with <c>Unavailable</c>).
 /// </summary>
-public sealed class MonitorConnectionService(ConnectionEventHub hub, IHostApplicationLifetime lifetime) : MonitorConnection.MonitorConnectionBase
+public sealed class MonitorConnectionService(IConnectionEventSource events, IHostApplicationLifetime lifetime) : MonitorConnection.MonitorConnectionBase
 {
     /// <inheritdoc />
     public override async Task MonitorConnections(MonitorScopeSelector request, IServerStreamWriter<ConnectionEvent> responseStream, ServerCallContext context)
@@ -18,10 +18,11 @@ public sealed class MonitorConnectionService(ConnectionEventHub hub, IHostApplic
         // shutdown timeout and the forwarder would outlive Kubernetes' grace period.
         var stopping = lifetime.ApplicationStopping;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-        using var subscription = hub.Subscribe(request);
+        var feed = new ConnectionEventFeed(request);
         try
         {
-            await foreach (var connectionEvent in subscription.Reader.ReadAllAsync(ending.Token))
+            await using var subscription = await SubscribeAsync(feed, ending.Token);
+            await foreach (var connectionEvent in feed.Reader.ReadAllAsync(ending.Token))
             {
                 await responseStream.WriteAsync(connectionEvent, ending.Token);
             }
@@ -35,6 +36,19 @@ public sealed class MonitorConnectionService(ConnectionEventHub hub, IHostApplic
         {
             // What a stopping gRPC server answers: NSMgr's monitor client reconnects to whoever serves next.
             context.Status = new Status(StatusCode.Unavailable, "the forwarder is shutting down");
+        }
+    }
+
+    private async Task<IAsyncDisposable> SubscribeAsync(ConnectionEventFeed feed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await events.SubscribeAsync(feed, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The node's silo is not there (starting or stopping): NSMgr's monitor client retries.
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the forwarder cannot watch its connections now: {ex.Message}"));
         }
     }
 }

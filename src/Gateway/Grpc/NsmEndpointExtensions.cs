@@ -1,27 +1,22 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using SriovForwarder.Gateway.NextHop;
-using SriovForwarder.Grains.Interfaces.Chain;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace SriovForwarder.Gateway.Grpc;
 
-/// <summary>Registers and maps the NSM gRPC services of the forwarder and the clients the chain needs.</summary>
+/// <summary>Registers and maps the NSM gRPC services of the forwarder.</summary>
 public static class NsmEndpointExtensions
 {
     /// <summary>
-    /// Adds the event hub (also as the grains' <see cref="IConnectionEventSink"/>), the next-hop and
-    /// registry clients (as <see cref="INextHopClient"/> and <see cref="INsmRegistryClient"/>) and the options.
-    /// Register these in the silo's services so the connection grains find them.
+    /// Adds the options and the connection-event source of MonitorConnections (observers of the node's monitor grain).
+    /// The chain's own clients (next hop, registry) are the silo's: <c>AddNsmOutbound</c> in the Grains project.
     /// </summary>
-    public static IServiceCollection AddNsmEndpoint(this IServiceCollection services, Action<NsmEndpointOptions> endpoint, Action<NextHopOptions> nextHop)
+    public static IServiceCollection AddNsmEndpoint(this IServiceCollection services, Action<NsmEndpointOptions> endpoint)
     {
         services.Configure(endpoint);
-        services.Configure(nextHop);
-        services.AddSingleton<ConnectionEventHub>();
-        services.AddSingleton<IConnectionEventSink>(sp => sp.GetRequiredService<ConnectionEventHub>());
-        services.AddSingleton<INextHopClient, NextHopClient>();
-        services.AddSingleton<INsmRegistryClient, RegistryClient>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IConnectionEventSource, MonitorGrainEventSource>();
         return services;
     }
 

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Connections.Features;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Grpc;
 

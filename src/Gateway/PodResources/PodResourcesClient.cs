@@ -1,5 +1,5 @@
 using Grpc.Core;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using V1 = SriovForwarder.Api.Kubelet.PodResources.V1;
 using V1Alpha1 = SriovForwarder.Api.Kubelet.PodResources.V1Alpha1;
 

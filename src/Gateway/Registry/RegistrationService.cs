@@ -4,8 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Registry;
-using SriovForwarder.Gateway.Transport;
-using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Kernel.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Registry;
 

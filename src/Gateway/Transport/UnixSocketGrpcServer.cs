@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Transport;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Grains.Chain;
 
@@ -31,7 +31,7 @@ public sealed partial class ConnectionUndo(
     }
 
     /// <summary>Publishes an established connection again, so monitors that subscribe after a restart see it.</summary>
-    public void Republish(ConnectionState state, string connectionId)
+    public void Republish(ConnectionState state, string node, string connectionId)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.LastConnection is not { } bytes)
@@ -50,7 +50,7 @@ public sealed partial class ConnectionUndo(
 
         connection.Id = connectionId;
         connection.State = State.Up;
-        events.Publish(ConnectionEventType.Update, connection);
+        events.Publish(node, ConnectionEventType.Update, connection);
     }
 
     /// <summary>

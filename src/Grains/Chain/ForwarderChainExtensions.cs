@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SriovForwarder.Grains.Chain.Elements.Kernel;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Netlink;
 
 namespace SriovForwarder.Grains.Chain;
 
-/// <summary>Registers the forwarder chain; the host also registers the gateway's next-hop and registry clients, the event sink and the cgroup grants.</summary>
+/// <summary>Registers the forwarder chain; the host also registers the next-hop and registry clients (<see cref="OutboundExtensions.AddNsmOutbound"/>) and the cgroup grants.</summary>
 public static class ForwarderChainExtensions
 {
     /// <summary>Adds <see cref="ForwarderChain"/> (built once, on first use) and its options.</summary>
@@ -14,6 +15,7 @@ public static class ForwarderChainExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVfPool, GrainVfPool>();
+        services.TryAddSingleton<IConnectionEventSink, ConnectionMonitorSink>();
         services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
         services.TryAddSingleton<ConnectionActivations>();
         services.TryAddSingleton<ConnectionUndo>();

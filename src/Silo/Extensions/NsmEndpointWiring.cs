@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SriovForwarder.Gateway.Grpc;
-using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Grains.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Vfio;
 using SriovForwarder.Silo.Configuration;
 
@@ -23,17 +24,16 @@ public static class NsmEndpointWiring
             o.Name = settings.Name;
             o.NodeName = settings.NodeName;
         });
-        services.AddNsmEndpoint(
-            o =>
-            {
-                o.Name = settings.Name;
-                o.NodeName = settings.NodeName;
-            },
-            o =>
-            {
-                o.ConnectTo = settings.ConnectTo.ToString();
-                o.DialTimeout = settings.DialTimeout;
-            });
+        services.AddNsmOutbound(o =>
+        {
+            o.ConnectTo = settings.ConnectTo.ToString();
+            o.DialTimeout = settings.DialTimeout;
+        });
+        services.AddNsmEndpoint(o =>
+        {
+            o.Name = settings.Name;
+            o.NodeName = settings.NodeName;
+        });
         services.AddVfioDevices(o => o.VfioPath = settings.VfioPath);
         services.AddDeviceCgroupController(o =>
         {

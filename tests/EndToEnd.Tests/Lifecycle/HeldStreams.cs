@@ -2,7 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Gateway.Tests.DevicePlugin;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Lifecycle;
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Grpc.Health.V1;
 using SriovForwarder.EndToEnd.Tests.Nsm;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Lifecycle;
 

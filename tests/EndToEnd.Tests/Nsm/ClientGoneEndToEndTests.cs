@@ -25,7 +25,7 @@ public sealed class ClientGoneEndToEndTests : IDisposable
         await forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
         await using var node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
         var tokens = await node.TokensAsync(NsmForwarderFixture.Resource);
-        using var channel = Gateway.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        using var channel = Kernel.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
         var client = new Api.Nsm.Networkservice.NetworkService.NetworkServiceClient(channel);
         var kernel = await client.RequestAsync(KernelEndToEndTests.KernelRequest("gone-k", tokens[0], clientNamespace.FileUrl, "nsm-gone"));
         var vfio = await client.RequestAsync(NsmForwarderFixture.VfioRequest("gone-v", tokens[1], "pod-gone/*"));

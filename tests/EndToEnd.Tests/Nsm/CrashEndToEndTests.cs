@@ -2,7 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Tests.Chain.Kernel;
 using SriovForwarder.Kernel.Tests.Cgroups;
 

@@ -2,7 +2,7 @@ using Grpc.Net.Client;
 using SriovForwarder.Api.Nsm.Connection;
 using Path = System.IO.Path;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 

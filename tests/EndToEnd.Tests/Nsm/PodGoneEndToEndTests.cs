@@ -39,7 +39,7 @@ public sealed class PodGoneEndToEndTests : IDisposable
         }
 
         kubelet.PodResources.SetPod("pod-leaving", NsmForwarderFixture.Resource, token);
-        using var channel = Gateway.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        using var channel = Kernel.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
         var client = new Api.Nsm.Networkservice.NetworkService.NetworkServiceClient(channel);
         await client.RequestAsync(NsmForwarderFixture.VfioRequest("pod-leaving-conn", token, "pod-leaving/*"));
         Assert.Single((await node.Node.GetSnapshotAsync()).Reservations);

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Grpc.Health.V1;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 

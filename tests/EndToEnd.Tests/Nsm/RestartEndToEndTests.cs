@@ -1,7 +1,7 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
-using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Kernel.Transport.FdPassing;
 using SriovForwarder.Kernel.Namespaces;
 
 using SriovForwarder.Kernel.Tests.Cgroups;

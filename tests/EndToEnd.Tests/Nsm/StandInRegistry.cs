@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Connections.Features;
 using SriovForwarder.Api.Nsm.Registry;
-using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Transport.FdPassing;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 

@@ -1,6 +1,6 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces.Models;
 using Path = System.IO.Path;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Bpf;
 using SriovForwarder.Kernel.Tests.Bpf;
 using Path = System.IO.Path;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.DevicePlugin;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces.Models;
 using static SriovForwarder.Gateway.Tests.DevicePlugin.DevicePluginClusterFixture;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using Xunit.Abstractions;
 using static SriovForwarder.Gateway.Tests.DevicePlugin.DevicePluginClusterFixture;
 

@@ -1,6 +1,6 @@
 using Grpc.Net.Client;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using PluginApi = SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin;
 
 namespace SriovForwarder.Gateway.Tests.DevicePlugin;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using static SriovForwarder.Gateway.Tests.DevicePlugin.DevicePluginClusterFixture;
 
 namespace SriovForwarder.Gateway.Tests.DevicePlugin;

@@ -8,8 +8,10 @@ using NetworkServiceEndpoint = SriovForwarder.Api.Nsm.Registry.NetworkServiceEnd
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Cgroups;
@@ -27,7 +29,6 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
     public const string Name = "forwarder-e2e";
 
     private readonly TempSocketFolder _folder = new();
-    private readonly ConnectionEventHub _hub = new();
     private InProcessTestCluster _cluster = null!;
     private UnixSocketGrpcServer _registryServer = null!;
     private UnixSocketGrpcServer _nseServer = null!;
@@ -55,8 +56,7 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
             silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.Services.AddVfioDevices(o => o.VfioPath = Path.Combine(_folder.Path, "vfio"));
             silo.Services.AddDeviceCgroupController(o => o.CgroupRoot = Path.Combine(_folder.Path, "cgroup"));
-            silo.Services.AddNsmEndpoint(o => (o.Name, o.NodeName) = (Name, Node), o => o.ConnectTo = "unix://" + _registryServer.SocketPath);
-            silo.Services.AddSingleton(_hub);
+            silo.Services.AddNsmOutbound(o => o.ConnectTo = "unix://" + _registryServer.SocketPath);
             silo.Services.AddForwarderChain(o => (o.Name, o.NodeName) = (Name, Node));
         });
         _cluster = builder.Build();
@@ -65,8 +65,7 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
         _forwarder = await UnixSocketGrpcServer.StartAsync(_folder.Socket("fwd.sock"), s =>
         {
             s.AddSingleton<IGrainFactory>(_cluster.Client);
-            s.AddSingleton(_hub);
-            s.Configure<NsmEndpointOptions>(o => (o.Name, o.NodeName) = (Name, Node));
+            s.AddNsmEndpoint(o => (o.Name, o.NodeName) = (Name, Node));
         }, a => a.MapNsmEndpoint());
     }
 

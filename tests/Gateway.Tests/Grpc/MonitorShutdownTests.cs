@@ -5,6 +5,7 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Grpc;
 
@@ -16,7 +17,7 @@ public sealed class MonitorShutdownTests
     {
         using var folder = new TempSocketFolder();
         var server = await UnixSocketGrpcServer.StartAsync(
-            folder.Socket("monitor.sock"), s => s.AddSingleton(new ConnectionEventHub()), a => a.MapGrpcService<MonitorConnectionService>());
+            folder.Socket("monitor.sock"), s => s.AddSingleton<IConnectionEventSource>(new NoConnections()), a => a.MapGrpcService<MonitorConnectionService>());
         using var channel = UnixSocketChannelFactory.Create(server.SocketPath, TimeSpan.FromSeconds(2));
         using var call = new MonitorConnection.MonitorConnectionClient(channel).MonitorConnections(new MonitorScopeSelector());
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -29,5 +30,24 @@ public sealed class MonitorShutdownTests
 
         Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
         Assert.Equal("the forwarder is shutting down", ended.Status.Detail);
+    }
+
+    /// <summary>A node without connections: the initial state transfer is empty and nothing follows.</summary>
+    private sealed class NoConnections : IConnectionEventSource
+    {
+        public async Task<IAsyncDisposable> SubscribeAsync(ConnectionEventFeed feed, CancellationToken cancellationToken)
+        {
+            await feed.OnConnectionEventAsync(new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer });
+            return new Completing(feed);
+        }
+
+        private sealed class Completing(ConnectionEventFeed feed) : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync()
+            {
+                feed.Complete();
+                return ValueTask.CompletedTask;
+            }
+        }
     }
 }

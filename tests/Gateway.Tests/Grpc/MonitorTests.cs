@@ -9,35 +9,37 @@ namespace SriovForwarder.Gateway.Tests.Grpc;
 public sealed class MonitorTests
 {
     [Fact]
-    public async Task Subscribe_ExistingConnections_InitialTransferHoldsThoseInScope()
+    public async Task Feed_InitialTransfer_HoldsOnlyTheConnectionsInScope()
     {
-        var hub = new ConnectionEventHub();
-        hub.Publish(ConnectionEventType.Update, Connection("a", "ns-1"));
-        hub.Publish(ConnectionEventType.Update, Connection("b", "ns-2"));
+        var feed = new ConnectionEventFeed(new MonitorScopeSelector { NetworkServices = { "ns-1" } });
 
-        using var subscription = hub.Subscribe(new MonitorScopeSelector { NetworkServices = { "ns-1" } });
+        await feed.OnConnectionEventAsync(new ConnectionEvent
+        {
+            Type = ConnectionEventType.InitialStateTransfer,
+            Connections = { ["a"] = Connection("a", "ns-1"), ["b"] = Connection("b", "ns-2") },
+        });
 
-        var initial = await subscription.Reader.ReadAsync();
+        var initial = await feed.Reader.ReadAsync();
         Assert.Equal(ConnectionEventType.InitialStateTransfer, initial.Type);
         Assert.Equal(["a"], initial.Connections.Keys);
     }
 
     [Fact]
-    public async Task Publish_UpdateThenDelete_SubscriberSeesBothAndOutOfScopeEventsAreNotSent()
+    public async Task Feed_UpdateThenDelete_SubscriberSeesBothAndOutOfScopeEventsAreNotSent()
     {
-        var hub = new ConnectionEventHub();
-        using var subscription = hub.Subscribe(new MonitorScopeSelector { PathSegments = { new PathSegment { Name = "forwarder", Id = "a" } } });
-        await subscription.Reader.ReadAsync();
+        var feed = new ConnectionEventFeed(new MonitorScopeSelector { PathSegments = { new PathSegment { Name = "forwarder", Id = "a" } } });
+        await feed.OnConnectionEventAsync(new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer });
+        await feed.Reader.ReadAsync();
 
-        hub.Publish(ConnectionEventType.Update, Connection("b", "ns-1"));
-        hub.Publish(ConnectionEventType.Update, Connection("a", "ns-1"));
-        hub.Publish(ConnectionEventType.Delete, Connection("a", "ns-1"));
+        await feed.OnConnectionEventAsync(Event(ConnectionEventType.Update, Connection("b", "ns-1")));
+        await feed.OnConnectionEventAsync(Event(ConnectionEventType.Update, Connection("a", "ns-1")));
+        await feed.OnConnectionEventAsync(Event(ConnectionEventType.Delete, Connection("a", "ns-1")));
 
-        var update = await subscription.Reader.ReadAsync();
-        var delete = await subscription.Reader.ReadAsync();
+        var update = await feed.Reader.ReadAsync();
+        var delete = await feed.Reader.ReadAsync();
         Assert.Equal((ConnectionEventType.Update, "a"), (update.Type, update.Connections.Keys.Single()));
         Assert.Equal((ConnectionEventType.Delete, "a"), (delete.Type, delete.Connections.Keys.Single()));
-        Assert.False(subscription.Reader.TryRead(out _));
+        Assert.False(feed.Reader.TryRead(out _));
     }
 
     [Theory]
@@ -65,6 +67,9 @@ public sealed class MonitorTests
 
         Assert.Equal((status, "cgroupDir \"../x\" contains \"..\""), (rpc.StatusCode, rpc.Status.Detail));
     }
+
+    private static ConnectionEvent Event(ConnectionEventType type, Connection connection) =>
+        new() { Type = type, Connections = { [connection.Id] = connection } };
 
     private static Connection Connection(string id, string service) => new()
     {

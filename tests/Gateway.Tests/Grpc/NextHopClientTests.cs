@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Api.Nsm.Registry;
-using SriovForwarder.Gateway.NextHop;
 using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Gateway.Tests.Grpc;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces;
 
 namespace SriovForwarder.Gateway.Tests.Grpc;

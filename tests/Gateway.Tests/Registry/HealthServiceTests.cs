@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Registry;
 

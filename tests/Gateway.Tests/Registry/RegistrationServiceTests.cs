@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Registry;
 

@@ -1,4 +1,4 @@
-using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Transport;
 

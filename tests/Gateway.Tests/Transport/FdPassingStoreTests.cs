@@ -1,4 +1,4 @@
-using SriovForwarder.Gateway.Transport.FdPassing;
+using SriovForwarder.Kernel.Transport.FdPassing;
 
 namespace SriovForwarder.Gateway.Tests.Transport;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Transport;
 

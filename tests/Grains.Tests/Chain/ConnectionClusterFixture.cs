@@ -5,7 +5,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Vfio;

@@ -57,6 +57,23 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
         Assert.Equal(grants.Count(l => l.StartsWith("allow", StringComparison.Ordinal)), grants.Count(l => l.StartsWith("deny", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Request_CallerGivesUpAndAnOperationCanceledExceptionEndsTheChain_RollsBackLikeAnyFailure()
+    {
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var request = Request();
+        request.Connection.Labels["nse"] = "hang-raw";
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
+        await WaitUntilAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id));
+
+        Assert.Null(await Grain.GetAsync());
+        var grants = fixture.Cgroups.Log.ToList().Where(l => l.Contains(_id, StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(grants);
+        Assert.Equal(grants.Count(l => l.StartsWith("allow", StringComparison.Ordinal)), grants.Count(l => l.StartsWith("deny", StringComparison.Ordinal)));
+        Assert.DoesNotContain(fixture.Events.Events, e => e.Connection.Id == _id);
+    }
+
     [Theory]
     [InlineData(ForwarderErrorCode.PermissionDenied)]
     [InlineData(ForwarderErrorCode.ResourceExhausted)]

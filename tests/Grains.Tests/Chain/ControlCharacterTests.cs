@@ -5,6 +5,7 @@ using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain;

@@ -6,6 +6,7 @@ using NetworkService = SriovForwarder.Api.Nsm.Registry.NetworkService;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Vfio;
@@ -193,7 +194,8 @@ internal sealed class FakeRegistry : INsmRegistryClient
 /// <summary>
 /// A next hop that answers with the request's connection and a NOOP mechanism, or fails for chosen URLs; records the
 /// deadline of each Request. The request's <c>nse</c> label makes it misbehave as a real next hop would seen through
-/// the next-hop client: <c>hang</c> waits until the call is cancelled (then fails Cancelled), a
+/// the next-hop client: <c>hang</c> waits until the call is cancelled (then fails Cancelled; <c>hang-raw</c> lets the
+/// <see cref="OperationCanceledException"/> through, as a registry stream read does), a
 /// <see cref="ForwarderErrorCode"/> name refuses with that code.
 /// </summary>
 internal sealed class FakeNextHop : INextHopClient
@@ -220,7 +222,7 @@ internal sealed class FakeNextHop : INextHopClient
         }
 
         var behaviour = request.Connection.Labels.GetValueOrDefault("nse");
-        if (behaviour == "hang")
+        if (behaviour is "hang" or "hang-raw")
         {
             try
             {
@@ -229,6 +231,11 @@ internal sealed class FakeNextHop : INextHopClient
             catch (OperationCanceledException ex)
             {
                 Cancelled.Enqueue(request.Connection.Id);
+                if (behaviour == "hang-raw")
+                {
+                    throw;
+                }
+
                 throw new ForwarderException(ForwarderErrorCode.Cancelled, $"the next hop's Request at {url} failed: Cancelled", ex);
             }
         }
@@ -260,5 +267,5 @@ internal sealed class RecordingSink : IConnectionEventSink
 {
     public ConcurrentQueue<(ConnectionEventType Type, Connection Connection)> Events { get; } = new();
 
-    public void Publish(ConnectionEventType type, Connection connection) => Events.Enqueue((type, connection));
+    public void Publish(string node, ConnectionEventType type, Connection connection) => Events.Enqueue((type, connection));
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Chain.Elements;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Kernel.Vfio;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains.Chain.Elements;

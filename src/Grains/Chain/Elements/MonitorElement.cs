@@ -1,6 +1,6 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Grains.Chain.Elements;
 
@@ -25,7 +25,7 @@ public sealed class MonitorElement(IConnectionEventSink sink) : IChainElement
             if (before is not null)
             {
                 before.State = State.Down;
-                sink.Publish(ConnectionEventType.Update, before);
+                sink.Publish(context.Node, ConnectionEventType.Update, before);
             }
 
             throw;
@@ -33,7 +33,7 @@ public sealed class MonitorElement(IConnectionEventSink sink) : IChainElement
 
         var published = result.Clone();
         published.State = State.Up;
-        sink.Publish(ConnectionEventType.Update, published);
+        sink.Publish(context.Node, ConnectionEventType.Update, published);
         return result;
     }
 
@@ -46,7 +46,7 @@ public sealed class MonitorElement(IConnectionEventSink sink) : IChainElement
         }
         finally
         {
-            sink.Publish(ConnectionEventType.Delete, connection.Clone());
+            sink.Publish(context.Node, ConnectionEventType.Delete, connection.Clone());
         }
     }
 }

@@ -6,7 +6,7 @@ using Orleans.TestingHost;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;

@@ -3,6 +3,7 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 

@@ -1,0 +1,58 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+
+namespace SriovForwarder.Grains.Outbound;
+
+/// <summary>Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL.</summary>
+public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopClient, IDisposable
+{
+    private readonly NextHopOptions _options = options.Value;
+    private readonly ChannelCache _channels = new(options.Value.DialTimeout);
+
+    /// <inheritdoc />
+    public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
+    {
+        var client = Client(url);
+        try
+        {
+            return await client.RequestAsync(request, deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            _channels.Drop(url);
+            throw RpcErrors.From(ex, "the next hop's Request", url);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken)
+    {
+        var client = Client(url);
+        try
+        {
+            await client.CloseAsync(connection, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            _channels.Drop(url);
+            throw RpcErrors.From(ex, "the next hop's Close", url);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _channels.Dispose();
+
+    private NetworkService.NetworkServiceClient Client(string url)
+    {
+        try
+        {
+            return new NetworkService.NetworkServiceClient(_channels.Get(url));
+        }
+        catch (ArgumentException ex)
+        {
+            throw RpcErrors.BadUrl(url, "the next hop", ex);
+        }
+    }
+}

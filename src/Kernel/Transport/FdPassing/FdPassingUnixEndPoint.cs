@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace SriovForwarder.Kernel.Transport.FdPassing;
+
+/// <summary>
+/// A unix socket Kestrel listens on through <see cref="FdPassingListenerFactory"/>, receiving the file descriptors
+/// peers pass alongside their bytes (NSM's grpcfd). A type of its own so Kestrel's socket transport never binds it.
+/// </summary>
+public sealed class FdPassingUnixEndPoint(string path) : EndPoint
+{
+    /// <summary>The socket file's path.</summary>
+    public string Path { get; } = path;
+
+    /// <inheritdoc />
+    public override string ToString() => $"unix:{Path} (with fd passing)";
+}
