@@ -19,8 +19,8 @@ public interface IConnectionMonitorGrain : IGrainWithStringKey
 
     /// <summary>
     /// Subscribes <paramref name="observer"/>, or renews its subscription; subscribers renew before
-    /// <see cref="ConnectionEventSubscription.Lifetime"/> ends. A new subscriber is first sent an INITIAL_STATE_TRANSFER
-    /// with every current connection, in the same turn, so no event falls between the snapshot and the ones after it.
+    /// <see cref="ConnectionEventSubscription.Lifetime"/> ends. A new subscriber is sent an INITIAL_STATE_TRANSFER with
+    /// every current connection, numbered in the same turn, so no event falls between the snapshot and the ones after it.
     /// </summary>
     Task SubscribeAsync(IConnectionEventObserver observer);
 

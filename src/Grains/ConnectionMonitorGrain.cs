@@ -3,6 +3,7 @@ using Orleans.Placement;
 using Orleans.Utilities;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Grains.Placement;
 
 namespace SriovForwarder.Grains;
@@ -18,6 +19,8 @@ public sealed class ConnectionMonitorGrain(ILogger<ConnectionMonitorGrain> logge
 {
     private readonly Dictionary<string, Connection> _current = new(StringComparer.Ordinal);
     private readonly ObserverManager<IConnectionEventObserver> _observers = new(ConnectionEventSubscription.Lifetime, logger);
+    private readonly Guid _epoch = Guid.NewGuid();
+    private long _sequence;
 
     /// <inheritdoc />
     public Task PublishAsync(ConnectionEvent connectionEvent)
@@ -36,7 +39,8 @@ public sealed class ConnectionMonitorGrain(ILogger<ConnectionMonitorGrain> logge
         }
 
         // One-way calls: each observer gets its own copy of the event, and a slow one holds up nobody.
-        _observers.Notify(observer => observer.OnConnectionEventAsync(connectionEvent));
+        var notice = new ConnectionEventNotice(_epoch, ++_sequence, connectionEvent);
+        _observers.Notify(observer => observer.OnConnectionEventAsync(notice));
         return Task.CompletedTask;
     }
 
@@ -46,10 +50,10 @@ public sealed class ConnectionMonitorGrain(ILogger<ConnectionMonitorGrain> logge
         ArgumentNullException.ThrowIfNull(observer);
         if (!_observers.Observers.ContainsKey(observer))
         {
-            // Sent before any later event can be: this grain runs one turn at a time and the observer receives in order.
+            // Numbered in this turn: the observer drops what it holds up to here and waits for what comes after.
             var initial = new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer };
             initial.Connections.Add(_current);
-            observer.OnConnectionEventAsync(initial).Ignore();
+            observer.OnConnectionEventAsync(new ConnectionEventNotice(_epoch, _sequence, initial)).Ignore();
         }
 
         _observers.Subscribe(observer, observer);

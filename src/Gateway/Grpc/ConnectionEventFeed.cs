@@ -1,46 +1,61 @@
 using System.Threading.Channels;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Gateway.Grpc;
 
 /// <summary>
-/// The events of one MonitorConnections stream: observes the node's connection events and queues, in order, those in
-/// the stream's scope (the initial state transfer always, with only the connections in scope).
+/// The events of one MonitorConnections stream: observes the node's monitor grain, puts its numbered events back in
+/// order after the initial state transfer, and queues those in the stream's scope (the initial state transfer always,
+/// with only the connections in scope).
 /// </summary>
 public sealed class ConnectionEventFeed(MonitorScopeSelector selector) : IConnectionEventObserver
 {
     private readonly MonitorScopeSelector _selector = selector.Clone();
     private readonly Channel<ConnectionEvent> _events = Channel.CreateUnbounded<ConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(Guid Epoch, long Sequence), ConnectionEvent> _waiting = [];
+    private Guid? _epoch;
+    private long _next;
 
     /// <summary>The events, in order.</summary>
     public ChannelReader<ConnectionEvent> Reader => _events.Reader;
 
     /// <inheritdoc />
-    public Task OnConnectionEventAsync(ConnectionEvent connectionEvent)
+    public Task OnConnectionEventAsync(ConnectionEventNotice notice)
     {
-        ArgumentNullException.ThrowIfNull(connectionEvent);
-        if (connectionEvent.Type == ConnectionEventType.InitialStateTransfer)
+        ArgumentNullException.ThrowIfNull(notice);
+        lock (_lock)
         {
-            var initial = new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer };
-            foreach (var (id, connection) in connectionEvent.Connections)
+            if (notice.Event.Type == ConnectionEventType.InitialStateTransfer)
             {
-                if (ScopeSelector.Matches(_selector, connection))
+                // A first snapshot, or a fresh one from a monitor that lost us (expired or activated anew): start over from it.
+                _epoch = notice.Epoch;
+                _next = notice.Sequence + 1;
+                foreach (var key in _waiting.Keys.Where(k => k.Epoch != notice.Epoch || k.Sequence < _next).ToList())
                 {
-                    initial.Connections[id] = connection;
+                    _waiting.Remove(key);
                 }
+
+                WriteInitial(notice.Event);
+            }
+            else if (notice.Epoch != _epoch || notice.Sequence > _next)
+            {
+                // Before its snapshot, or ahead of an event still on its way.
+                _waiting[(notice.Epoch, notice.Sequence)] = notice.Event;
+                return Task.CompletedTask;
+            }
+            else if (notice.Sequence == _next)
+            {
+                _next++;
+                Write(notice.Event);
             }
 
-            _events.Writer.TryWrite(initial);
-            return Task.CompletedTask;
-        }
-
-        // One event per connection, as the connection grains publish them.
-        foreach (var (id, connection) in connectionEvent.Connections)
-        {
-            if (ScopeSelector.Matches(_selector, connection))
+            while (_epoch is { } epoch && _waiting.Remove((epoch, _next), out var waiting))
             {
-                _events.Writer.TryWrite(new ConnectionEvent { Type = connectionEvent.Type, Connections = { [id] = connection } });
+                _next++;
+                Write(waiting);
             }
         }
 
@@ -49,4 +64,30 @@ public sealed class ConnectionEventFeed(MonitorScopeSelector selector) : IConnec
 
     /// <summary>Ends <see cref="Reader"/> once the queued events are read.</summary>
     public void Complete() => _events.Writer.TryComplete();
+
+    private void WriteInitial(ConnectionEvent snapshot)
+    {
+        var initial = new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer };
+        foreach (var (id, connection) in snapshot.Connections)
+        {
+            if (ScopeSelector.Matches(_selector, connection))
+            {
+                initial.Connections[id] = connection;
+            }
+        }
+
+        _events.Writer.TryWrite(initial);
+    }
+
+    // One event per connection, as the connection grains publish them.
+    private void Write(ConnectionEvent connectionEvent)
+    {
+        foreach (var (id, connection) in connectionEvent.Connections)
+        {
+            if (ScopeSelector.Matches(_selector, connection))
+            {
+                _events.Writer.TryWrite(new ConnectionEvent { Type = connectionEvent.Type, Connections = { [id] = connection } });
+            }
+        }
+    }
 }

@@ -32,16 +32,24 @@ public sealed partial class MonitorGrainEventSource(
         }
         catch
         {
-            Release(feed);
+            Release(feed, reference);
             throw;
         }
 
         return new Subscription(this, monitor, feed, reference);
     }
 
-    private void Release(ConnectionEventFeed feed)
+    private void Release(ConnectionEventFeed feed, IConnectionEventObserver reference)
     {
-        grains.DeleteObjectReference<IConnectionEventObserver>(feed);
+        try
+        {
+            grains.DeleteObjectReference<IConnectionEventObserver>(reference);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client may already be stopping; the reference dies with it.
+        }
+
         _subscribed.TryRemove(feed, out _);
         feed.Complete();
     }
@@ -100,7 +108,7 @@ public sealed partial class MonitorGrainEventSource(
                 // The client may already be stopping.
             }
 
-            _source.Release(_feed);
+            _source.Release(_feed, _reference);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
@@ -37,7 +38,7 @@ public sealed class MonitorShutdownTests
     {
         public async Task<IAsyncDisposable> SubscribeAsync(ConnectionEventFeed feed, CancellationToken cancellationToken)
         {
-            await feed.OnConnectionEventAsync(new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer });
+            await feed.OnConnectionEventAsync(new ConnectionEventNotice(Guid.NewGuid(), 0, new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer }));
             return new Completing(feed);
         }
 
