@@ -24,6 +24,7 @@ using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;

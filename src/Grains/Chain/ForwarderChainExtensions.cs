@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SriovForwarder.Grains.Chain.Elements.Kernel;
-using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.VfEthernet;
 
 namespace SriovForwarder.Grains.Chain;
 
@@ -20,21 +21,10 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton<ClientPresence>();
         services.TryAddSingleton<Node.ReconcileCounters>();
         services.TryAddSingleton<Node.NodeReconciler>();
-        services.TryAddSingleton<IRouteNetlinkFactory, RouteNetlinkFactory>();
+        services.AddNetworkNamespaces();
         services.TryAddSingleton<KernelNamespaces>();
-        services.TryAddSingleton<IVfEthernetSettings, NetlinkVfEthernetSettings>();
+        services.AddVfEthernetSettings();
         services.TryAddSingleton<ForwarderChain>();
-        return services;
-    }
-
-    /// <summary>
-    /// SIMULATION ONLY: programs VF MAC and VLAN the simulated node's way (<see cref="SimulatedNodeVfEthernetSettings"/>),
-    /// because the simulated PF has no VF table. Call it when the forwarder runs on the simulated node.
-    /// </summary>
-    public static IServiceCollection AddSimulatedNodeVfEthernetSettings(this IServiceCollection services)
-    {
-        services.RemoveAll<IVfEthernetSettings>();
-        services.AddSingleton<IVfEthernetSettings, SimulatedNodeVfEthernetSettings>();
         return services;
     }
 }

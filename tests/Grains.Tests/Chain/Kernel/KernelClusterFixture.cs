@@ -12,6 +12,7 @@ using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
