@@ -19,6 +19,7 @@ using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
@@ -146,7 +147,7 @@ public class KernelMechanismBenchmark
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IVfioDevices, VfioDevices>();
-            silo.Services.AddSingleton<IDeviceCgroupGrants, BenchCgroupGrants>();
+            silo.Services.AddSingleton<IDeviceCgroupController, BenchCgroupGrants>();
             silo.Services.AddSingleton<INsmRegistryClient, BenchRegistry>();
             silo.Services.AddSingleton<INextHopClient, BenchNextHop>();
             silo.Services.AddSingleton<IConnectionEventSink, BenchEventSink>();

@@ -1,3 +1,4 @@
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Namespaces;
 
 namespace SriovForwarder.Grains.Chain;
@@ -8,7 +9,7 @@ namespace SriovForwarder.Grains.Chain;
 /// a KERNEL connection moved its VF into was deleted or its process ended. A namespace passed as a descriptor has no
 /// lasting name; for those, kubelet freeing the token is the signal (the node grain acts on it).
 /// </summary>
-public sealed class ClientPresence(IDeviceCgroupGrants cgroups, INetworkNamespaces netns)
+public sealed class ClientPresence(IDeviceCgroupController cgroups, INetworkNamespaces netns)
 {
     /// <summary>Why the client is gone, or null while it is there (or nothing can be told).</summary>
     public string? WhyGone(ConnectionState state)

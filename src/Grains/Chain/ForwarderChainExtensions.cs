@@ -15,7 +15,6 @@ public static class ForwarderChainExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVfPool, GrainVfPool>();
-        services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
         services.TryAddSingleton<ConnectionActivations>();
         services.TryAddSingleton<ConnectionUndo>();
         services.TryAddSingleton<ClientPresence>();

@@ -9,7 +9,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
     : IDeviceCgroupController
 {
     private readonly CgroupMatcher _matcher = new(options.Value.CgroupRoot);
-    private readonly Dictionary<DeviceGrant, int> _references = [];
+    private readonly DeviceGrantReferences _references = new();
     private readonly Lock _gate = new();
 
     /// <inheritdoc />
@@ -32,21 +32,11 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             var granted = new List<DeviceGrant>();
             try
             {
-                foreach (var device in devices)
-                {
-                    // Every matched cgroup, unlike upstream which returned at the first one already referenced.
-                    foreach (var cgroup in cgroups)
-                    {
-                        if (TryAllow(cgroup, device) is { } grant)
-                        {
-                            granted.Add(grant);
-                        }
-                    }
-                }
+                DeviceGrantReferences.AllowEach(cgroups, devices, granted, TryAllow);
             }
             catch
             {
-                RollBack(granted);
+                DeviceGrantReferences.RollBack(granted, g => Release(g, denyUnreferenced: false), IsExpected, logger);
                 throw;
             }
 
@@ -63,14 +53,8 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         ArgumentNullException.ThrowIfNull(devices);
         lock (_gate)
         {
-            var cgroups = MatchOrThrow(cgroupDir);
-
-            // Only cgroups where this process holds a reference: a cgroup created after the grant never had it.
-            var held = devices
-                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
-                .Where(grant => GetReferenceCount(grant) > 0)
-                .ToList();
-            ReleaseAll(held, denyUnreferenced: false);
+            var held = _references.Held(MatchOrThrow(cgroupDir), devices);
+            DeviceGrantReferences.ReleaseEach(held, g => Release(g, denyUnreferenced: false), IsExpected);
             return held;
         }
     }
@@ -84,7 +68,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         ArgumentNullException.ThrowIfNull(grants);
         lock (_gate)
         {
-            ReleaseAll([.. grants], denyUnreferenced: true);
+            DeviceGrantReferences.ReleaseEach([.. grants], g => Release(g, denyUnreferenced: true), IsExpected);
         }
     }
 
@@ -94,10 +78,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         ArgumentNullException.ThrowIfNull(grants);
         lock (_gate)
         {
-            foreach (var grant in grants)
-            {
-                _references[grant] = GetReferenceCount(grant) + 1;
-            }
+            _references.Restore(grants);
         }
     }
 
@@ -106,7 +87,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
     {
         lock (_gate)
         {
-            return _references.GetValueOrDefault(grant);
+            return _references.Count(grant);
         }
     }
 
@@ -135,7 +116,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         }
 
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.GetValueOrDefault(grant);
+        var references = _references.Count(grant);
         if (references == 0)
         {
             CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.AllowFile, target);
@@ -146,54 +127,18 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references[grant] = references + 1;
+        _references.Set(grant, references + 1);
         return grant;
     }
 
-    private void RollBack(List<DeviceGrant> granted)
-    {
-        for (var i = granted.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                Release(granted[i], denyUnreferenced: false);
-            }
-            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
-            {
-                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
-            }
-        }
-    }
-
-    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
-    {
-        var failures = new List<Exception>();
-        foreach (var grant in grants)
-        {
-            try
-            {
-                Release(grant, denyUnreferenced);
-            }
-            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
-            {
-                failures.Add(error);
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new DeviceCgroupException(
-                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
-                failures.Count == 1 ? failures[0] : new AggregateException(failures));
-        }
-    }
+    private static bool IsExpected(Exception error) => error is DeviceCgroupException or ArgumentException;
 
     private void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var references = _references.GetValueOrDefault(grant);
+        var references = _references.Count(grant);
         if (references > 1)
         {
-            _references[grant] = references - 1;
+            _references.Set(grant, references - 1);
             logger.Released(grant.CgroupPath, grant.Device, references - 1);
             return;
         }
@@ -203,7 +148,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             return;
         }
 
-        _references.Remove(grant);
+        _references.Set(grant, 0);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             logger.CgroupGone(grant.CgroupPath, grant.Device);

@@ -16,7 +16,7 @@ public sealed partial class DeviceProgramController
         lock (_gate)
         {
             var repaired = 0;
-            foreach (var held in _references.Keys.GroupBy(g => g.CgroupPath, StringComparer.Ordinal).ToList())
+            foreach (var held in _references.Grants.GroupBy(g => g.CgroupPath, StringComparer.Ordinal).ToList())
             {
                 try
                 {

@@ -15,7 +15,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
 {
     private readonly CgroupMatcher _matcher = new(Cgroup2Roots.Resolve(options.Value.Cgroup2Root), CgroupMatcher.ProcsFile);
     private readonly string _pinRoot = options.Value.BpfPinRoot;
-    private readonly Dictionary<DeviceGrant, int> _references = [];
+    private readonly DeviceGrantReferences _references = new();
     private readonly Dictionary<string, DeviceProgramTakeover> _takeovers = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -44,16 +44,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             var granted = new List<DeviceGrant>();
             try
             {
-                foreach (var device in devices)
-                {
-                    foreach (var cgroup in cgroups)
-                    {
-                        if (TryAllow(cgroup, device) is { } grant)
-                        {
-                            granted.Add(grant);
-                        }
-                    }
-                }
+                DeviceGrantReferences.AllowEach(cgroups, devices, granted, TryAllow);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
@@ -74,12 +65,8 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         ArgumentNullException.ThrowIfNull(devices);
         lock (_gate)
         {
-            var cgroups = MatchOrThrow(cgroupDir);
-            var held = devices
-                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
-                .Where(grant => _references.GetValueOrDefault(grant) > 0)
-                .ToList();
-            ReleaseAll(held, denyUnreferenced: false);
+            var held = _references.Held(MatchOrThrow(cgroupDir), devices);
+            DeviceGrantReferences.ReleaseEach(held, g => Release(g, denyUnreferenced: false), IsExpected);
             return held;
         }
     }
@@ -93,7 +80,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         ArgumentNullException.ThrowIfNull(grants);
         lock (_gate)
         {
-            ReleaseAll([.. grants], denyUnreferenced: true);
+            DeviceGrantReferences.ReleaseEach([.. grants], g => Release(g, denyUnreferenced: true), IsExpected);
         }
     }
 
@@ -103,10 +90,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         ArgumentNullException.ThrowIfNull(grants);
         lock (_gate)
         {
-            foreach (var grant in grants)
-            {
-                _references[grant] = _references.GetValueOrDefault(grant) + 1;
-            }
+            _references.Restore(grants);
         }
     }
 
@@ -115,7 +99,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     {
         lock (_gate)
         {
-            return _references.GetValueOrDefault(grant);
+            return _references.Count(grant);
         }
     }
 
@@ -144,7 +128,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
     {
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.GetValueOrDefault(grant);
+        var references = _references.Count(grant);
         if (references == 0)
         {
             if (TakeOver(cgroup) is not { } takeover)
@@ -161,7 +145,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references[grant] = references + 1;
+        _references.Set(grant, references + 1);
         return grant;
     }
 
@@ -184,17 +168,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
 
     private void RollBack(List<DeviceGrant> granted, IReadOnlyList<MatchedCgroup> cgroups)
     {
-        for (var i = granted.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                Release(granted[i], denyUnreferenced: false);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
-            }
-        }
+        DeviceGrantReferences.RollBack(granted, g => Release(g, denyUnreferenced: false), IsExpected, logger);
 
         // A cgroup taken over in this call whose grant then failed holds no grant: give the runtime's program back.
         foreach (var cgroup in cgroups.Where(c => !HasReferences(c.RelativePath)))
@@ -210,35 +184,14 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
-    {
-        var failures = new List<Exception>();
-        foreach (var grant in grants)
-        {
-            try
-            {
-                Release(grant, denyUnreferenced);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                failures.Add(error);
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new DeviceCgroupException(
-                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
-                failures.Count == 1 ? failures[0] : new AggregateException(failures));
-        }
-    }
+    private static bool IsExpected(Exception error) => error is IOException or UnauthorizedAccessException or ArgumentException;
 
     private void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var references = _references.GetValueOrDefault(grant);
+        var references = _references.Count(grant);
         if (references > 1)
         {
-            _references[grant] = references - 1;
+            _references.Set(grant, references - 1);
             logger.Released(grant.CgroupPath, grant.Device, references - 1);
             return;
         }
@@ -248,7 +201,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             return;
         }
 
-        _references.Remove(grant);
+        _references.Set(grant, 0);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             // The kernel detached every program with the cgroup; only our pins are left.
@@ -305,7 +258,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private bool HasReferences(string relativePath) => _references.Keys.Any(g => g.CgroupPath == relativePath);
+    private bool HasReferences(string relativePath) => _references.AnyIn(relativePath);
 
     /// <summary>One bpffs folder per cgroup, named by its relative path with <c>%</c> and <c>/</c> escaped so the name is reversible.</summary>
     private string PinFolder(string relativePath) =>
