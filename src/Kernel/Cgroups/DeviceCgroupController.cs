@@ -6,27 +6,22 @@ namespace SriovForwarder.Kernel.Cgroups;
 
 /// <summary>cgroup-v1 device rules as upstream's vfio element writes them, with its bugs fixed (§13.1 #11, #12).</summary>
 public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options, ILogger<DeviceCgroupController> logger)
-    : IDeviceCgroupController
+    : DeviceGrantController
 {
     private readonly CgroupMatcher _matcher = new(options.Value.CgroupRoot);
-    private readonly DeviceGrantReferences _references = new();
-    private readonly Lock _gate = new();
 
     /// <inheritdoc />
-    public string CgroupRoot => _matcher.Root;
+    public override string CgroupRoot => _matcher.Root;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public bool CgroupExists(string cgroupPath) =>
+    public override bool CgroupExists(string cgroupPath) =>
         _matcher.Find(cgroupPath) is not null;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    public override IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
+        lock (Gate)
         {
             var cgroups = MatchOrThrow(cgroupDir);
             var granted = new List<DeviceGrant>();
@@ -44,54 +39,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
-        {
-            var held = _references.Held(MatchOrThrow(cgroupDir), devices);
-            DeviceGrantReferences.ReleaseEach(held, g => Release(g, denyUnreferenced: false), IsExpected);
-            return held;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
-
-    /// <inheritdoc />
-    public void DenyGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            DeviceGrantReferences.ReleaseEach([.. grants], g => Release(g, denyUnreferenced: true), IsExpected);
-        }
-    }
-
-    /// <inheritdoc />
-    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            _references.Restore(grants);
-        }
-    }
-
-    /// <inheritdoc />
-    public int GetReferenceCount(DeviceGrant grant)
-    {
-        lock (_gate)
-        {
-            return _references.Count(grant);
-        }
-    }
-
-    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    private protected override IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
     {
         var cgroups = _matcher.Match(cgroupDir);
         if (cgroups.Count > 0)
@@ -116,7 +64,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         }
 
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.Count(grant);
+        var references = References.Count(grant);
         if (references == 0)
         {
             CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.AllowFile, target);
@@ -127,18 +75,18 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references.Set(grant, references + 1);
+        References.Set(grant, references + 1);
         return grant;
     }
 
-    private static bool IsExpected(Exception error) => error is DeviceCgroupException or ArgumentException;
+    private protected override bool IsExpected(Exception error) => error is DeviceCgroupException or ArgumentException;
 
-    private void Release(DeviceGrant grant, bool denyUnreferenced)
+    private protected override void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var references = _references.Count(grant);
+        var references = References.Count(grant);
         if (references > 1)
         {
-            _references.Set(grant, references - 1);
+            References.Set(grant, references - 1);
             logger.Released(grant.CgroupPath, grant.Device, references - 1);
             return;
         }
@@ -148,7 +96,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             return;
         }
 
-        _references.Set(grant, 0);
+        References.Set(grant, 0);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             logger.CgroupGone(grant.CgroupPath, grant.Device);

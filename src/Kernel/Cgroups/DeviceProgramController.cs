@@ -11,16 +11,14 @@ namespace SriovForwarder.Kernel.Cgroups;
 /// below the root), carried out by swapping our <see cref="DeviceGrantProgram"/> in for the runtime's (see decision 009).
 /// </summary>
 public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions> options, IBpf bpf, ILogger<DeviceProgramController> logger)
-    : IDeviceCgroupController, IDisposable
+    : DeviceGrantController, IDisposable
 {
     private readonly CgroupMatcher _matcher = new(Cgroup2Roots.Resolve(options.Value.Cgroup2Root), CgroupMatcher.ProcsFile);
     private readonly string _pinRoot = options.Value.BpfPinRoot;
-    private readonly DeviceGrantReferences _references = new();
     private readonly Dictionary<string, DeviceProgramTakeover> _takeovers = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
 
     /// <inheritdoc />
-    public string CgroupRoot => _matcher.Root;
+    public override string CgroupRoot => _matcher.Root;
 
     /// <summary>Whether any cgroup matches the pattern in this hierarchy (the hybrid-node choice asks this).</summary>
     public bool Matches(string cgroupDir) => _matcher.Match(cgroupDir).Count > 0;
@@ -29,16 +27,13 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     public bool Contains(DeviceGrant grant) => grant is not null && _matcher.Find(grant.CgroupPath) is not null;
 
     /// <inheritdoc />
-    public bool CgroupExists(string cgroupPath) => _matcher.Find(cgroupPath) is not null;
+    public override bool CgroupExists(string cgroupPath) => _matcher.Find(cgroupPath) is not null;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    public override IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
+        lock (Gate)
         {
             var cgroups = MatchOrThrow(cgroupDir);
             var granted = new List<DeviceGrant>();
@@ -56,57 +51,10 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
-        {
-            var held = _references.Held(MatchOrThrow(cgroupDir), devices);
-            DeviceGrantReferences.ReleaseEach(held, g => Release(g, denyUnreferenced: false), IsExpected);
-            return held;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
-
-    /// <inheritdoc />
-    public void DenyGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            DeviceGrantReferences.ReleaseEach([.. grants], g => Release(g, denyUnreferenced: true), IsExpected);
-        }
-    }
-
-    /// <inheritdoc />
-    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            _references.Restore(grants);
-        }
-    }
-
-    /// <inheritdoc />
-    public int GetReferenceCount(DeviceGrant grant)
-    {
-        lock (_gate)
-        {
-            return _references.Count(grant);
-        }
-    }
-
     /// <summary>Closes this process's descriptors; attached programs and pins stay, so grants outlive the process.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var takeover in _takeovers.Values)
             {
@@ -117,7 +65,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    private protected override IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
     {
         var cgroups = _matcher.Match(cgroupDir);
         return cgroups.Count > 0
@@ -128,7 +76,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
     {
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.Count(grant);
+        var references = References.Count(grant);
         if (references == 0)
         {
             if (TakeOver(cgroup) is not { } takeover)
@@ -145,7 +93,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references.Set(grant, references + 1);
+        References.Set(grant, references + 1);
         return grant;
     }
 
@@ -184,14 +132,14 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private static bool IsExpected(Exception error) => error is IOException or UnauthorizedAccessException or ArgumentException;
+    private protected override bool IsExpected(Exception error) => error is IOException or UnauthorizedAccessException or ArgumentException;
 
-    private void Release(DeviceGrant grant, bool denyUnreferenced)
+    private protected override void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var references = _references.Count(grant);
+        var references = References.Count(grant);
         if (references > 1)
         {
-            _references.Set(grant, references - 1);
+            References.Set(grant, references - 1);
             logger.Released(grant.CgroupPath, grant.Device, references - 1);
             return;
         }
@@ -201,7 +149,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             return;
         }
 
-        _references.Set(grant, 0);
+        References.Set(grant, 0);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             // The kernel detached every program with the cgroup; only our pins are left.
@@ -258,7 +206,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private bool HasReferences(string relativePath) => _references.AnyIn(relativePath);
+    private bool HasReferences(string relativePath) => References.AnyIn(relativePath);
 
     /// <summary>One bpffs folder per cgroup, named by its relative path with <c>%</c> and <c>/</c> escaped so the name is reversible.</summary>
     private string PinFolder(string relativePath) =>
