@@ -83,20 +83,11 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
 
     private protected override void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var references = References.Count(grant);
-        if (references > 1)
-        {
-            References.Set(grant, references - 1);
-            logger.Released(grant.CgroupPath, grant.Device, references - 1);
-            return;
-        }
-
-        if (references == 0 && !denyUnreferenced)
+        if (!References.DropLast(grant, denyUnreferenced, logger))
         {
             return;
         }
 
-        References.Set(grant, 0);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             logger.CgroupGone(grant.CgroupPath, grant.Device);

@@ -30,6 +30,29 @@ internal sealed class DeviceGrantReferences
         }
     }
 
+    /// <summary>
+    /// Drops one reference and says whether the grant must now be revoked: true at the last reference, or for one this
+    /// process does not know when <paramref name="denyUnreferenced"/> (a grant persisted before a restart).
+    /// </summary>
+    public bool DropLast(DeviceGrant grant, bool denyUnreferenced, ILogger logger)
+    {
+        var references = Count(grant);
+        if (references > 1)
+        {
+            Set(grant, references - 1);
+            logger.Released(grant.CgroupPath, grant.Device, references - 1);
+            return false;
+        }
+
+        if (references == 0 && !denyUnreferenced)
+        {
+            return false;
+        }
+
+        Set(grant, 0);
+        return true;
+    }
+
     /// <summary>Whether any device is referenced in the cgroup.</summary>
     public bool AnyIn(string cgroupPath) => _counts.Keys.Any(g => g.CgroupPath == cgroupPath);
 
