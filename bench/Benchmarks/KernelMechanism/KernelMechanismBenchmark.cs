@@ -19,11 +19,13 @@ using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;
@@ -145,7 +147,7 @@ public class KernelMechanismBenchmark
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IVfioDevices, VfioDevices>();
-            silo.Services.AddSingleton<IDeviceCgroupGrants, BenchCgroupGrants>();
+            silo.Services.AddSingleton<IDeviceCgroupController, BenchCgroupGrants>();
             silo.Services.AddSingleton<INsmRegistryClient, BenchRegistry>();
             silo.Services.AddSingleton<INextHopClient, BenchNextHop>();
             silo.Services.AddSingleton<IConnectionEventSink, BenchEventSink>();

@@ -1,3 +1,4 @@
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Namespaces;
 
 namespace SriovForwarder.Grains.Chain;
@@ -8,7 +9,7 @@ namespace SriovForwarder.Grains.Chain;
 /// a KERNEL connection moved its VF into was deleted or its process ended. A namespace passed as a descriptor has no
 /// lasting name; for those, kubelet freeing the token is the signal (the node grain acts on it).
 /// </summary>
-public sealed class ClientPresence(IDeviceCgroupGrants cgroups)
+public sealed class ClientPresence(IDeviceCgroupController cgroups, INetworkNamespaces netns)
 {
     /// <summary>Why the client is gone, or null while it is there (or nothing can be told).</summary>
     public string? WhyGone(ConnectionState state)
@@ -19,7 +20,7 @@ public sealed class ClientPresence(IDeviceCgroupGrants cgroups)
             return $"its cgroups are gone ({string.Join(", ", vfio.Grants.Select(g => g.CgroupPath).Distinct())})";
         }
 
-        if (state.Kernel is { } kernel && NetworkNamespace.IsGoneFromName(kernel.NamespaceUrl, kernel.NamespaceInode) == true)
+        if (state.Kernel is { } kernel && netns.IsGoneFromName(kernel.NamespaceUrl, kernel.NamespaceInode) == true)
         {
             return $"its network namespace {kernel.NamespaceUrl} (net:[{kernel.NamespaceInode}]) is gone";
         }

@@ -30,7 +30,7 @@ public sealed class ConnectionState
 
     /// <summary>The cgroup device grants of a VFIO connection, or null.</summary>
     [Id(5)]
-    public VfioGrant? Vfio { get; set; }
+    public VfioGrantRecord? Vfio { get; set; }
 
     /// <summary>The next hop's URL.</summary>
     [Id(6)]

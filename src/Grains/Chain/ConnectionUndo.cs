@@ -4,6 +4,7 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Grains.Outbound;
+using SriovForwarder.Kernel.Cgroups;
 
 namespace SriovForwarder.Grains.Chain;
 
@@ -15,7 +16,7 @@ namespace SriovForwarder.Grains.Chain;
 public sealed partial class ConnectionUndo(
     ForwarderChain chain,
     IVfPool pool,
-    IDeviceCgroupGrants cgroups,
+    IDeviceCgroupController cgroups,
     IConnectionEventSink events,
     IOptions<ForwarderChainOptions> options,
     ILogger<ConnectionUndo> logger)
@@ -26,7 +27,7 @@ public sealed partial class ConnectionUndo(
         ArgumentNullException.ThrowIfNull(state);
         if (state.Vfio is { Grants.Count: > 0 } vfio)
         {
-            cgroups.Restore([.. vfio.Grants.Select(g => g.ToDeviceGrant())]);
+            cgroups.RestoreGrants([.. vfio.Grants.Select(g => g.ToDeviceGrant())]);
         }
     }
 

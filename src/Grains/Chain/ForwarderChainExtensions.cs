@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SriovForwarder.Grains.Chain.Elements.Kernel;
 using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.VfEthernet;
 
 namespace SriovForwarder.Grains.Chain;
 
@@ -16,27 +18,15 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVfPool, GrainVfPool>();
         services.TryAddSingleton<IConnectionEventSink, ConnectionMonitorSink>();
-        services.TryAddSingleton<IDeviceCgroupGrants, DeviceCgroupControllerGrants>();
         services.TryAddSingleton<ConnectionActivations>();
         services.TryAddSingleton<ConnectionUndo>();
         services.TryAddSingleton<ClientPresence>();
         services.TryAddSingleton<Node.ReconcileCounters>();
         services.TryAddSingleton<Node.NodeReconciler>();
-        services.TryAddSingleton<IRouteNetlinkFactory, RouteNetlinkFactory>();
+        services.AddNetworkNamespaces();
         services.TryAddSingleton<KernelNamespaces>();
-        services.TryAddSingleton<IVfEthernetSettings, NetlinkVfEthernetSettings>();
+        services.AddVfEthernetSettings();
         services.TryAddSingleton<ForwarderChain>();
-        return services;
-    }
-
-    /// <summary>
-    /// SIMULATION ONLY: programs VF MAC and VLAN the simulated node's way (<see cref="SimulatedNodeVfEthernetSettings"/>),
-    /// because the simulated PF has no VF table. Call it when the forwarder runs on the simulated node.
-    /// </summary>
-    public static IServiceCollection AddSimulatedNodeVfEthernetSettings(this IServiceCollection services)
-    {
-        services.RemoveAll<IVfEthernetSettings>();
-        services.AddSingleton<IVfEthernetSettings, SimulatedNodeVfEthernetSettings>();
         return services;
     }
 }

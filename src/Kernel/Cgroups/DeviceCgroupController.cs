@@ -6,47 +6,32 @@ namespace SriovForwarder.Kernel.Cgroups;
 
 /// <summary>cgroup-v1 device rules as upstream's vfio element writes them, with its bugs fixed (§13.1 #11, #12).</summary>
 public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options, ILogger<DeviceCgroupController> logger)
-    : IDeviceCgroupController
+    : DeviceGrantController
 {
     private readonly CgroupMatcher _matcher = new(options.Value.CgroupRoot);
-    private readonly Dictionary<DeviceGrant, int> _references = [];
-    private readonly Lock _gate = new();
 
     /// <inheritdoc />
-    public string CgroupRoot => _matcher.Root;
+    public override string CgroupRoot => _matcher.Root;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public bool CgroupExists(string cgroupPath) =>
+    public override bool CgroupExists(string cgroupPath) =>
         _matcher.Find(cgroupPath) is not null;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    public override IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
+        lock (Gate)
         {
             var cgroups = MatchOrThrow(cgroupDir);
             var granted = new List<DeviceGrant>();
             try
             {
-                foreach (var device in devices)
-                {
-                    // Every matched cgroup, unlike upstream which returned at the first one already referenced.
-                    foreach (var cgroup in cgroups)
-                    {
-                        if (TryAllow(cgroup, device) is { } grant)
-                        {
-                            granted.Add(grant);
-                        }
-                    }
-                }
+                DeviceGrantReferences.AllowEach(cgroups, devices, granted, TryAllow);
             }
             catch
             {
-                RollBack(granted);
+                DeviceGrantReferences.RollBack(granted, g => Release(g, denyUnreferenced: false), IsExpected, logger);
                 throw;
             }
 
@@ -54,63 +39,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
-        {
-            var cgroups = MatchOrThrow(cgroupDir);
-
-            // Only cgroups where this process holds a reference: a cgroup created after the grant never had it.
-            var held = devices
-                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
-                .Where(grant => GetReferenceCount(grant) > 0)
-                .ToList();
-            ReleaseAll(held, denyUnreferenced: false);
-            return held;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
-
-    /// <inheritdoc />
-    public void DenyGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            ReleaseAll([.. grants], denyUnreferenced: true);
-        }
-    }
-
-    /// <inheritdoc />
-    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            foreach (var grant in grants)
-            {
-                _references[grant] = GetReferenceCount(grant) + 1;
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public int GetReferenceCount(DeviceGrant grant)
-    {
-        lock (_gate)
-        {
-            return _references.GetValueOrDefault(grant);
-        }
-    }
-
-    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    private protected override IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
     {
         var cgroups = _matcher.Match(cgroupDir);
         if (cgroups.Count > 0)
@@ -135,7 +64,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         }
 
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.GetValueOrDefault(grant);
+        var references = References.Count(grant);
         if (references == 0)
         {
             CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.AllowFile, target);
@@ -146,64 +75,19 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references[grant] = references + 1;
+        References.Set(grant, references + 1);
         return grant;
     }
 
-    private void RollBack(List<DeviceGrant> granted)
+    private protected override bool IsExpected(Exception error) => error is DeviceCgroupException or ArgumentException;
+
+    private protected override void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        for (var i = granted.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                Release(granted[i], denyUnreferenced: false);
-            }
-            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
-            {
-                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
-            }
-        }
-    }
-
-    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
-    {
-        var failures = new List<Exception>();
-        foreach (var grant in grants)
-        {
-            try
-            {
-                Release(grant, denyUnreferenced);
-            }
-            catch (Exception error) when (error is DeviceCgroupException or ArgumentException)
-            {
-                failures.Add(error);
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new DeviceCgroupException(
-                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
-                failures.Count == 1 ? failures[0] : new AggregateException(failures));
-        }
-    }
-
-    private void Release(DeviceGrant grant, bool denyUnreferenced)
-    {
-        var references = _references.GetValueOrDefault(grant);
-        if (references > 1)
-        {
-            _references[grant] = references - 1;
-            logger.Released(grant.CgroupPath, grant.Device, references - 1);
-            return;
-        }
-
-        if (references == 0 && !denyUnreferenced)
+        if (!References.DropLast(grant, denyUnreferenced, logger))
         {
             return;
         }
 
-        _references.Remove(grant);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             logger.CgroupGone(grant.CgroupPath, grant.Device);

@@ -13,10 +13,10 @@ public sealed partial class DeviceProgramController
     /// <returns>How many cgroups had their grants re-applied.</returns>
     public int Reconcile()
     {
-        lock (_gate)
+        lock (Gate)
         {
             var repaired = 0;
-            foreach (var held in _references.Keys.GroupBy(g => g.CgroupPath, StringComparer.Ordinal).ToList())
+            foreach (var held in References.Grants.GroupBy(g => g.CgroupPath, StringComparer.Ordinal).ToList())
             {
                 try
                 {

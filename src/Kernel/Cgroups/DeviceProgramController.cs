@@ -11,16 +11,14 @@ namespace SriovForwarder.Kernel.Cgroups;
 /// below the root), carried out by swapping our <see cref="DeviceGrantProgram"/> in for the runtime's (see decision 009).
 /// </summary>
 public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions> options, IBpf bpf, ILogger<DeviceProgramController> logger)
-    : IDeviceCgroupController, IDisposable
+    : DeviceGrantController, IDisposable
 {
     private readonly CgroupMatcher _matcher = new(Cgroup2Roots.Resolve(options.Value.Cgroup2Root), CgroupMatcher.ProcsFile);
     private readonly string _pinRoot = options.Value.BpfPinRoot;
-    private readonly Dictionary<DeviceGrant, int> _references = [];
     private readonly Dictionary<string, DeviceProgramTakeover> _takeovers = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
 
     /// <inheritdoc />
-    public string CgroupRoot => _matcher.Root;
+    public override string CgroupRoot => _matcher.Root;
 
     /// <summary>Whether any cgroup matches the pattern in this hierarchy (the hybrid-node choice asks this).</summary>
     public bool Matches(string cgroupDir) => _matcher.Match(cgroupDir).Count > 0;
@@ -29,31 +27,19 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     public bool Contains(DeviceGrant grant) => grant is not null && _matcher.Find(grant.CgroupPath) is not null;
 
     /// <inheritdoc />
-    public bool CgroupExists(string cgroupPath) => _matcher.Find(cgroupPath) is not null;
+    public override bool CgroupExists(string cgroupPath) => _matcher.Find(cgroupPath) is not null;
 
     /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Allow(string cgroupDir, DeviceNumber device) => AllowAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
+    public override IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
     {
         ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
+        lock (Gate)
         {
             var cgroups = MatchOrThrow(cgroupDir);
             var granted = new List<DeviceGrant>();
             try
             {
-                foreach (var device in devices)
-                {
-                    foreach (var cgroup in cgroups)
-                    {
-                        if (TryAllow(cgroup, device) is { } grant)
-                        {
-                            granted.Add(grant);
-                        }
-                    }
-                }
+                DeviceGrantReferences.AllowEach(cgroups, devices, granted, TryAllow);
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
@@ -65,64 +51,10 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => DenyAll(cgroupDir, [device]);
-
-    /// <inheritdoc />
-    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices)
-    {
-        ArgumentNullException.ThrowIfNull(devices);
-        lock (_gate)
-        {
-            var cgroups = MatchOrThrow(cgroupDir);
-            var held = devices
-                .SelectMany(device => cgroups.Select(cgroup => new DeviceGrant(cgroup.RelativePath, device)))
-                .Where(grant => _references.GetValueOrDefault(grant) > 0)
-                .ToList();
-            ReleaseAll(held, denyUnreferenced: false);
-            return held;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
-
-    /// <inheritdoc />
-    public void DenyGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            ReleaseAll([.. grants], denyUnreferenced: true);
-        }
-    }
-
-    /// <inheritdoc />
-    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
-    {
-        ArgumentNullException.ThrowIfNull(grants);
-        lock (_gate)
-        {
-            foreach (var grant in grants)
-            {
-                _references[grant] = _references.GetValueOrDefault(grant) + 1;
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public int GetReferenceCount(DeviceGrant grant)
-    {
-        lock (_gate)
-        {
-            return _references.GetValueOrDefault(grant);
-        }
-    }
-
     /// <summary>Closes this process's descriptors; attached programs and pins stay, so grants outlive the process.</summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (Gate)
         {
             foreach (var takeover in _takeovers.Values)
             {
@@ -133,7 +65,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
+    private protected override IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir)
     {
         var cgroups = _matcher.Match(cgroupDir);
         return cgroups.Count > 0
@@ -144,7 +76,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
     private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
     {
         var grant = new DeviceGrant(cgroup.RelativePath, device);
-        var references = _references.GetValueOrDefault(grant);
+        var references = References.Count(grant);
         if (references == 0)
         {
             if (TakeOver(cgroup) is not { } takeover)
@@ -161,7 +93,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
             logger.Referenced(cgroup.RelativePath, device, references + 1);
         }
 
-        _references[grant] = references + 1;
+        References.Set(grant, references + 1);
         return grant;
     }
 
@@ -184,17 +116,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
 
     private void RollBack(List<DeviceGrant> granted, IReadOnlyList<MatchedCgroup> cgroups)
     {
-        for (var i = granted.Count - 1; i >= 0; i--)
-        {
-            try
-            {
-                Release(granted[i], denyUnreferenced: false);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                logger.RollbackFailed(error, granted[i].CgroupPath, granted[i].Device);
-            }
-        }
+        DeviceGrantReferences.RollBack(granted, g => Release(g, denyUnreferenced: false), IsExpected, logger);
 
         // A cgroup taken over in this call whose grant then failed holds no grant: give the runtime's program back.
         foreach (var cgroup in cgroups.Where(c => !HasReferences(c.RelativePath)))
@@ -210,45 +132,15 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private void ReleaseAll(List<DeviceGrant> grants, bool denyUnreferenced)
+    private protected override bool IsExpected(Exception error) => error is IOException or UnauthorizedAccessException or ArgumentException;
+
+    private protected override void Release(DeviceGrant grant, bool denyUnreferenced)
     {
-        var failures = new List<Exception>();
-        foreach (var grant in grants)
-        {
-            try
-            {
-                Release(grant, denyUnreferenced);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                failures.Add(error);
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new DeviceCgroupException(
-                $"denying {failures.Count} of {grants.Count} device grants failed: {string.Join("; ", failures.Select(f => f.Message))}",
-                failures.Count == 1 ? failures[0] : new AggregateException(failures));
-        }
-    }
-
-    private void Release(DeviceGrant grant, bool denyUnreferenced)
-    {
-        var references = _references.GetValueOrDefault(grant);
-        if (references > 1)
-        {
-            _references[grant] = references - 1;
-            logger.Released(grant.CgroupPath, grant.Device, references - 1);
-            return;
-        }
-
-        if (references == 0 && !denyUnreferenced)
+        if (!References.DropLast(grant, denyUnreferenced, logger))
         {
             return;
         }
 
-        _references.Remove(grant);
         if (_matcher.Find(grant.CgroupPath) is not { } cgroup)
         {
             // The kernel detached every program with the cgroup; only our pins are left.
@@ -305,7 +197,7 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         }
     }
 
-    private bool HasReferences(string relativePath) => _references.Keys.Any(g => g.CgroupPath == relativePath);
+    private bool HasReferences(string relativePath) => References.AnyIn(relativePath);
 
     /// <summary>One bpffs folder per cgroup, named by its relative path with <c>%</c> and <c>/</c> escaped so the name is reversible.</summary>
     private string PinFolder(string relativePath) =>

@@ -8,7 +8,7 @@ namespace SriovForwarder.Kernel.Namespaces;
 /// <c>file:///proc/thread-self/ns/net</c>, <c>file:///var/run/netns/&lt;name&gt;</c> and the same paths without the
 /// scheme. Anything else is rejected before use (upstream bug #24 turned such URLs into invalid handles).
 /// </remarks>
-public sealed class NetworkNamespace : SafeHandle
+public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
 {
     private const string HostPath = "/proc/self/ns/net";
     private const string ThreadPath = "/proc/thread-self/ns/net";
@@ -182,6 +182,11 @@ public sealed class NetworkNamespace : SafeHandle
 
         return null;
     }
+
+    /// <summary>The kernel handle behind <paramref name="handle"/>; netlink and setns need a real descriptor.</summary>
+    /// <exception cref="ArgumentException">The handle is a stand-in, not one this class opened.</exception>
+    public static NetworkNamespace Of(INetworkNamespace handle) => handle as NetworkNamespace
+        ?? throw new ArgumentException($"{handle} is not a kernel network namespace handle", nameof(handle));
 
     /// <summary>Whether both handles refer to the same namespace.</summary>
     public bool IsSameAs(NetworkNamespace other) => other.Inode == Inode && other.Device == Device;

@@ -25,7 +25,7 @@ public interface IRouteNetlink : IDisposable
     IReadOnlyList<LinkInfo> ListLinks();
 
     /// <summary>Moves a link into <paramref name="target"/>.</summary>
-    void MoveToNamespace(string name, NetworkNamespace target);
+    void MoveToNamespace(string name, INetworkNamespace target);
 
     /// <summary>Renames a link; set it down first (older kernels refuse while it is up).</summary>
     void Rename(string name, string newName);

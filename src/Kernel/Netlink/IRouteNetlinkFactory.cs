@@ -9,5 +9,5 @@ public interface IRouteNetlinkFactory
     IRouteNetlink OpenHost();
 
     /// <summary>A connection acting inside <paramref name="target"/>, opened without moving any caller thread.</summary>
-    IRouteNetlink OpenIn(NetworkNamespace target);
+    IRouteNetlink OpenIn(INetworkNamespace target);
 }

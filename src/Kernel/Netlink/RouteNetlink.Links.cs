@@ -53,13 +53,14 @@ public sealed partial class RouteNetlink
     /// There is deliberately no move-and-rename variant: the kernel applies IFLA_IFNAME after the move, so a
     /// name taken in the target fails with EEXIST only once the link already sits there under its old name.
     /// </remarks>
-    public void MoveToNamespace(string name, NetworkNamespace target)
+    public void MoveToNamespace(string name, INetworkNamespace target)
     {
         InterfaceName.Validate(name);
         ArgumentNullException.ThrowIfNull(target);
+        var kernel = NetworkNamespace.Of(target);
         lock (_gate)
         {
-            RtnlRequests.MoveToNamespace(_writer, Next(), name, target.FileDescriptor);
+            RtnlRequests.MoveToNamespace(_writer, Next(), name, kernel.FileDescriptor);
             Execute(new NetlinkOperation(RtmNewLink, "move", name, $"to netns {target}"));
         }
     }

@@ -9,5 +9,5 @@ public sealed class RouteNetlinkFactory : IRouteNetlinkFactory
     public IRouteNetlink OpenHost() => RouteNetlink.Open();
 
     /// <inheritdoc />
-    public IRouteNetlink OpenIn(NetworkNamespace target) => RouteNetlink.OpenIn(target);
+    public IRouteNetlink OpenIn(INetworkNamespace target) => RouteNetlink.OpenIn(NetworkNamespace.Of(target));
 }

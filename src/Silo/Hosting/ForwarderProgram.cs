@@ -3,6 +3,7 @@ using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
 

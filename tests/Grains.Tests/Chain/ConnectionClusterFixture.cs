@@ -8,6 +8,7 @@ using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain;
@@ -45,7 +46,7 @@ public sealed class ConnectionClusterFixture : IAsyncLifetime
             silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.Services.AddSingleton<IVfPool>(Pool);
             silo.Services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
-            silo.Services.AddSingleton<IDeviceCgroupGrants>(Cgroups);
+            silo.Services.AddSingleton<IDeviceCgroupController>(Cgroups);
             silo.Services.AddSingleton<INsmRegistryClient>(FakeRegistry.WithEndpoints("nse-1"));
             silo.Services.AddSingleton<INextHopClient>(NextHop);
             silo.Services.AddSingleton<IConnectionEventSink>(Events);

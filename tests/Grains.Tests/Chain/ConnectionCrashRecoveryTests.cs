@@ -38,10 +38,10 @@ public sealed class ConnectionCrashRecoveryTests(ConnectionClusterFixture fixtur
             Intent = ConnectionIntent.Request,
             LastRequest = NsmgrRequest().ToByteArray(),
             Vf = Holding(reservation, VfDriver.VfioPci),
-            Vfio = new VfioGrant
+            Vfio = new VfioGrantRecord
             {
                 CgroupDir = cgroup + "/*",
-                Planned = [new CgroupDeviceGrant { CgroupPath = cgroup + "/*", Major = 10, Minor = 196 }],
+                Planned = [new PersistedDeviceGrant { CgroupPath = cgroup + "/*", Major = 10, Minor = 196 }],
             },
             NextHopUrl = "unix:///nse-1.sock",
         });

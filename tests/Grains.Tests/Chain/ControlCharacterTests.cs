@@ -6,6 +6,7 @@ using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Outbound;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain;
@@ -120,7 +121,7 @@ public sealed class ControlCharacterTests
         services.AddSingleton<TimeProvider>(new FakeTimeProvider());
         services.AddSingleton<IVfPool>(pool);
         services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
-        services.AddSingleton<IDeviceCgroupGrants>(cgroups);
+        services.AddSingleton<IDeviceCgroupController>(cgroups);
         services.AddSingleton<INsmRegistryClient>(FakeRegistry.WithEndpoints("nse-1"));
         services.AddSingleton<INextHopClient>(nextHop);
         services.AddSingleton<IConnectionEventSink>(new RecordingSink());

@@ -107,7 +107,7 @@ internal sealed class FakeVfioDevices : IVfioDevices
 }
 
 /// <summary>Cgroup grants as a reference-counted set per (cgroup, device); one cgroup per pattern.</summary>
-internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
+internal sealed class FakeCgroupGrants : IDeviceCgroupController
 {
     public Dictionary<DeviceGrant, int> Held { get; } = [];
 
@@ -118,7 +118,20 @@ internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
     /// <summary>Cgroups the test removed (their pod went away).</summary>
     public HashSet<string> Removed { get; } = [];
 
+    public string CgroupRoot => "/sys/fs/cgroup/devices";
+
     public bool CgroupExists(string cgroupPath) => !Removed.Contains(cgroupPath);
+
+    public int GetReferenceCount(DeviceGrant grant) => Held.GetValueOrDefault(grant);
+
+    public IReadOnlyList<DeviceGrant> AllowAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices) =>
+        [.. devices.SelectMany(device => Allow(cgroupDir, device))];
+
+    public IReadOnlyList<DeviceGrant> Deny(string cgroupDir, DeviceNumber device) => throw new NotSupportedException("the chain denies persisted grants");
+
+    public IReadOnlyList<DeviceGrant> DenyAll(string cgroupDir, IReadOnlyList<DeviceNumber> devices) => throw new NotSupportedException("the chain denies persisted grants");
+
+    public void Deny(DeviceGrant grant) => DenyGrants([grant]);
 
     public IReadOnlyList<DeviceGrant> Allow(string cgroupPattern, DeviceNumber device)
     {
@@ -133,7 +146,7 @@ internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
         return [grant];
     }
 
-    public void Restore(IReadOnlyList<DeviceGrant> grants)
+    public void RestoreGrants(IEnumerable<DeviceGrant> grants)
     {
         foreach (var grant in grants)
         {
@@ -142,7 +155,7 @@ internal sealed class FakeCgroupGrants : IDeviceCgroupGrants
         }
     }
 
-    public void Deny(IReadOnlyList<DeviceGrant> grants)
+    public void DenyGrants(IEnumerable<DeviceGrant> grants)
     {
         foreach (var grant in grants)
         {

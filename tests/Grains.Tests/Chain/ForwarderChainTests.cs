@@ -4,6 +4,7 @@ using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Chain.Elements;
 using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain;
@@ -47,7 +48,7 @@ public sealed class ForwarderChainTests
         services.AddSingleton<TimeProvider>(new FakeTimeProvider());
         services.AddSingleton<IVfPool>(new FakeVfPool());
         services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
-        services.AddSingleton<IDeviceCgroupGrants>(new FakeCgroupGrants());
+        services.AddSingleton<IDeviceCgroupController>(new FakeCgroupGrants());
         services.AddSingleton<INsmRegistryClient>(new FakeRegistry());
         services.AddSingleton<INextHopClient>(new FakeNextHop());
         services.AddSingleton<IConnectionEventSink>(new RecordingSink());

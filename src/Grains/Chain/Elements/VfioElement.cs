@@ -15,7 +15,7 @@ namespace SriovForwarder.Grains.Chain.Elements;
 /// resourcepool because it needs the bound IOMMU group; it denies again on Close and when anything
 /// after it fails, and records its grants in the connection state so a Close after a restart still denies.
 /// </summary>
-public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrants cgroups, ILogger<VfioElement> logger) : IChainElement
+public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupController cgroups, ILogger<VfioElement> logger) : IChainElement
 {
     /// <inheritdoc />
     public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
@@ -30,7 +30,7 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
         if (context.State.Vfio is null)
         {
             var (container, group) = ReadDevices(vf.IommuGroup);
-            var planned = new VfioGrant { CgroupDir = cgroupDir!, Planned = [Planned(cgroupDir!, container), Planned(cgroupDir!, group)] };
+            var planned = new VfioGrantRecord { CgroupDir = cgroupDir!, Planned = [Planned(cgroupDir!, container), Planned(cgroupDir!, group)] };
             context.State.Vfio = planned;
             await context.CheckpointAsync();
             CrashPoint.Reach("vfio.intent-written");
@@ -81,21 +81,21 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
         }
     }
 
-    private static CgroupDeviceGrant Planned(string cgroupDir, DeviceNumber device) =>
+    private static PersistedDeviceGrant Planned(string cgroupDir, DeviceNumber device) =>
         new() { CgroupPath = cgroupDir, Major = device.Major, Minor = device.Minor };
 
-    private void Grant(VfioGrant grant, DeviceNumber container, DeviceNumber group)
+    private void Grant(VfioGrantRecord grant, DeviceNumber container, DeviceNumber group)
     {
         var cgroupDir = grant.CgroupDir;
         try
         {
-            grant.Grants.AddRange(cgroups.Allow(cgroupDir, container).Select(CgroupDeviceGrant.From));
-            grant.Grants.AddRange(cgroups.Allow(cgroupDir, group).Select(CgroupDeviceGrant.From));
+            grant.Grants.AddRange(cgroups.Allow(cgroupDir, container).Select(PersistedDeviceGrant.From));
+            grant.Grants.AddRange(cgroups.Allow(cgroupDir, group).Select(PersistedDeviceGrant.From));
             grant.Applied = true;
         }
         catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+            cgroups.DenyGrants([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
             throw new ForwarderException(ex is ArgumentException ? ForwarderErrorCode.InvalidArgument : ForwarderErrorCode.FailedPrecondition,
                 $"cannot allow VFIO devices in the client's cgroups \"{cgroupDir}\": {ex.Message}", ex);
         }
@@ -112,7 +112,7 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
         {
             if (grant.Applied)
             {
-                cgroups.Deny([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
+                cgroups.DenyGrants([.. grant.Grants.Select(g => g.ToDeviceGrant())]);
             }
             else
             {
@@ -131,7 +131,7 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
     // A crash came between the planned grant's record and the record of what was allowed: whatever part was allowed is
     // unknown, so each planned device is allowed once more and released, which denies it wherever no other connection
     // holds it and leaves the reference counts as they were.
-    private void DenyPlanned(VfioGrant grant)
+    private void DenyPlanned(VfioGrantRecord grant)
     {
         foreach (var planned in grant.Planned)
         {
@@ -145,11 +145,11 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupGrant
                 continue; // no cgroup matches any more: nothing of this device is left to deny
             }
 
-            cgroups.Deny(taken);
+            cgroups.DenyGrants(taken);
         }
     }
 
-    private static void SetNumbers(Mechanism mechanism, string majorKey, string minorKey, CgroupDeviceGrant? grant)
+    private static void SetNumbers(Mechanism mechanism, string majorKey, string minorKey, PersistedDeviceGrant? grant)
     {
         mechanism.Parameters[majorKey] = (grant?.Major ?? 0).ToString(CultureInfo.InvariantCulture);
         mechanism.Parameters[minorKey] = (grant?.Minor ?? 0).ToString(CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Chain.Elements.Kernel;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.VfEthernet;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
@@ -74,7 +75,7 @@ public sealed class EthernetContextElementTests
     }
 
     private EthernetContextElement Element() =>
-        new(new JournalSettings(_settings, _journal), new KernelNamespaces(), NullLogger<EthernetContextElement>.Instance);
+        new(new JournalSettings(_settings, _journal), new KernelNamespaces(new FakeNetworkNamespaces()), NullLogger<EthernetContextElement>.Instance);
 
     private static ChainContext ContextWithVf() => ChainTestData.Context(state: new ConnectionState
     {

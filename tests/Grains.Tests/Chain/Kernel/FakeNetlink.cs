@@ -8,8 +8,9 @@ using SriovForwarder.Kernel.Netlink.Model;
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 
 /// <summary>
-/// rtnetlink in memory for element tests: links by name per namespace ("host" or "client"), every change written to
-/// a shared journal; an operation named in <see cref="FailOn"/> throws like the kernel would (EBUSY).
+/// rtnetlink in memory for element tests: links by name per namespace ("host" for the host handle of
+/// <see cref="FakeNetworkNamespaces"/>, "client" for any other), every change written to a shared journal; an operation
+/// named in <see cref="FailOn"/> throws like the kernel would (EBUSY). A closed namespace handle cannot be used, as on the kernel.
 /// </summary>
 internal sealed class FakeNetlink : IRouteNetlinkFactory
 {
@@ -19,9 +20,18 @@ internal sealed class FakeNetlink : IRouteNetlinkFactory
 
     public HashSet<string> FailOn { get; } = [];
 
+    /// <summary>The link kind of virtual links (e.g. veth), by name; links not listed are hardware netdevs.</summary>
+    public Dictionary<string, string> Kinds { get; } = [];
+
     public IRouteNetlink OpenHost() => new Connection(this, "host");
 
-    public IRouteNetlink OpenIn(NetworkNamespace target) => new Connection(this, "client");
+    public IRouteNetlink OpenIn(INetworkNamespace target) => new Connection(this, NameOf(target));
+
+    private static string NameOf(INetworkNamespace target)
+    {
+        ObjectDisposedException.ThrowIf(target.IsClosed, target);
+        return target.Url == FakeNetworkNamespaces.HostUrl ? "host" : "client";
+    }
 
     private sealed class Connection(FakeNetlink fake, string ns) : IRouteNetlink
     {
@@ -32,21 +42,30 @@ internal sealed class FakeNetlink : IRouteNetlinkFactory
         public LinkInfo GetLink(int index) => throw new NotSupportedException();
 
         public LinkInfo? FindLink(string name) =>
-            fake.Links[ns].Contains(name) ? new LinkInfo(1, name, false, 1500, null, null, 0, null, []) : null;
+            fake.Links[ns].Contains(name) ? new LinkInfo(1, name, false, 1500, null, fake.Kinds.GetValueOrDefault(name), 0, null, []) : null;
 
         public IReadOnlyList<LinkInfo> ListLinks() => [.. fake.Links[ns].Select(n => FindLink(n)!)];
 
-        public void MoveToNamespace(string name, NetworkNamespace target)
+        public void MoveToNamespace(string name, INetworkNamespace target)
         {
-            Do($"move {name} from {ns}");
-            fake.Links[ns].Remove(name);
-            fake.Links[ns == "host" ? "client" : "host"].Add(name);
+            var to = NameOf(target);
+            Do($"move {name} from {ns} to {to}");
+            if (!fake.Links[ns].Remove(name))
+            {
+                throw new NetlinkException($"move {name}", ns, Errno.ENoDev);
+            }
+
+            fake.Links[to].Add(name);
         }
 
         public void Rename(string name, string newName)
         {
             Do($"rename {name} {newName} in {ns}");
-            fake.Links[ns].Remove(name);
+            if (!fake.Links[ns].Remove(name))
+            {
+                throw new NetlinkException($"rename {name}", ns, Errno.ENoDev);
+            }
+
             fake.Links[ns].Add(newName);
         }
 

@@ -10,8 +10,10 @@ using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
@@ -57,7 +59,7 @@ public sealed class KernelClusterFixture : IAsyncLifetime
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
-            silo.Services.AddSingleton<IDeviceCgroupGrants>(new FakeCgroupGrants());
+            silo.Services.AddSingleton<IDeviceCgroupController>(new FakeCgroupGrants());
             silo.Services.AddSingleton<INsmRegistryClient>(FakeRegistry.WithEndpoints("nse-1"));
             silo.Services.AddSingleton<INextHopClient>(NextHop);
             silo.Services.AddSingleton<IConnectionEventSink>(new RecordingSink());

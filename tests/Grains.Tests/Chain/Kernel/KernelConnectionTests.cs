@@ -11,6 +11,7 @@ using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
+using SriovForwarder.Kernel.Simulation;
 
 using SriovForwarder.Grains.Tests.Cluster;
 

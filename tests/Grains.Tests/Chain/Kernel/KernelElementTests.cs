@@ -8,64 +8,139 @@ using SriovForwarder.Grains.Interfaces.Chain;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 
-/// <summary>Inject and IP-context elements over in-memory netlink; the client namespace is a real one made by the test (root).</summary>
-[Trait("Requires", "root")]
-public sealed class KernelElementTests : IDisposable
+/// <summary>
+/// Inject and IP-context elements over in-memory netlink and namespaces, without root; the same elements run against
+/// real namespaces and veths in <see cref="KernelConnectionTests"/>.
+/// </summary>
+public sealed class KernelElementTests
 {
     private const string Vf = "enp1s2f3";
-    private readonly ClientNamespace _client = new();
+    private const string ClientUrl = "file:///var/run/netns/kmc-client";
+    private const ulong ClientInode = 4026532999;
+    private readonly FakeNetworkNamespaces _netns = new();
     private readonly FakeNetlink _netlink = new();
+    private KernelNamespaces _handles;
     private readonly List<string> _journal;
 
     public KernelElementTests()
     {
+        _netns.Add(ClientUrl, ClientInode);
         _netlink.Links["host"].Add(Vf);
         _journal = _netlink.Journal;
+        _handles = new KernelNamespaces(_netns);
     }
 
-    public void Dispose() => _client.Dispose();
-
     [Fact]
-    public async Task InjectRequest_AsRoot_MovesDownRenamesSetsMtuUpThenCallsNextAndRecordsIt()
+    public async Task InjectRequest_MovesDownRenamesSetsMtuUpThenCallsNextAndRecordsIt()
     {
         var context = ContextWithVf();
 
         await Inject().RequestAsync(Request(), context, new Next(_journal));
 
-        Assert.Equal([$"move {Vf} from host", $"down {Vf}", $"rename {Vf} nsm-1 in client", "mtu nsm-1 1400", "up nsm-1", "next:request"], _journal);
+        Assert.Equal([$"move {Vf} from host to client", $"down {Vf}", $"rename {Vf} nsm-1 in client", "mtu nsm-1 1400", "up nsm-1", "next:request"], _journal);
+        Assert.Equal(["nsm-1"], _netlink.Links["client"]);
+        Assert.DoesNotContain(Vf, _netlink.Links["host"]);
         var record = context.State.Kernel!;
-        Assert.Equal((_client.FileUrl, "nsm-1", Vf), (record.NamespaceUrl, record.InterfaceName, record.OriginalName));
-        Assert.NotEqual(0UL, record.NamespaceInode);
+        Assert.Equal((ClientUrl, ClientInode, "nsm-1", Vf), (record.NamespaceUrl, record.NamespaceInode, record.InterfaceName, record.OriginalName));
+        Assert.Equal(1, _handles.Count);
     }
 
     [Fact]
-    public async Task InjectRequest_NextFailsAsRoot_MovesTheVfBackUnderItsNameAndForgetsTheRecord()
+    public async Task InjectRequest_ClientNamespaceMissing_FailsNamingInodeUrlAndNothingMoves()
+    {
+        var context = ContextWithVf();
+        var request = Request();
+        request.MechanismPreferences[0].Parameters["inodeURL"] = "file:///var/run/netns/kmc-missing";
+        request.Connection.Mechanism = request.MechanismPreferences[0].Clone();
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => Inject().RequestAsync(request, context, new Next(_journal)));
+
+        Assert.Equal(ForwarderErrorCode.InvalidArgument, error.Code);
+        Assert.Equal("KERNEL mechanism parameter inodeURL: cannot open network namespace 'file:///var/run/netns/kmc-missing': file 'file:///var/run/netns/kmc-missing' does not exist", error.Message);
+        Assert.Empty(_journal);
+        Assert.Null(context.State.Kernel);
+    }
+
+    [Fact]
+    public async Task InjectRequest_NameTakenByAVirtualLinkInTheClient_FailsAndLeavesTheClientsLinkAlone()
+    {
+        _netlink.Links["client"].Add("nsm-1");
+        _netlink.Kinds["nsm-1"] = "veth";
+        var context = ContextWithVf();
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => Inject().RequestAsync(Request(), context, new Next(_journal)));
+
+        Assert.StartsWith($"KERNEL mechanism parameter name: interface nsm-1 already exists in the client namespace {ClientUrl} (a veth link", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_journal);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Null(context.State.Kernel);
+        Assert.All(_netns.Opened.Where(h => h.Url == ClientUrl), h => Assert.True(h.IsClosed));
+    }
+
+    [Fact]
+    public async Task InjectClose_MovesTheVfBackToTheHostUnderItsOriginalNameAndReleasesTheHandle()
+    {
+        var context = ContextWithVf();
+        await Inject().RequestAsync(Request(), context, new Next(_journal));
+        _journal.Clear();
+
+        await Inject().CloseAsync(new Connection(), context, new Next(_journal));
+
+        Assert.Equal(["down nsm-1", $"rename nsm-1 {Vf} in client", $"move {Vf} from client to host", "next:close"], _journal);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Empty(_netlink.Links["client"]);
+        Assert.Null(context.State.Kernel);
+        Assert.Equal(0, _handles.Count);
+        Assert.All(_netns.Opened.Where(h => h.Url == ClientUrl), h => Assert.True(h.IsClosed));
+    }
+
+    [Fact]
+    public async Task InjectClose_AfterRestartWithTheNamespaceNameDeleted_FindsTheNamespaceByInodeAndMovesTheVfBack()
+    {
+        var context = ContextWithVf();
+        await Inject().RequestAsync(Request(), context, new Next(_journal));
+        _handles.Dispose();
+        _handles = new KernelNamespaces(_netns);
+        _netns.Remove(ClientUrl);
+        _netns.Add("/proc/4242/ns/net", ClientInode);
+        _journal.Clear();
+
+        await Inject().CloseAsync(new Connection(), context, new Next(_journal));
+
+        Assert.Equal(["down nsm-1", $"rename nsm-1 {Vf} in client", $"move {Vf} from client to host", "next:close"], _journal);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+    }
+
+    [Fact]
+    public async Task InjectRequest_NextFails_MovesTheVfBackUnderItsNameAndForgetsTheRecord()
     {
         var context = ContextWithVf();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Inject().RequestAsync(Request(), context, new Next(_journal, fail: true)));
 
-        Assert.Equal(["down nsm-1", "rename nsm-1 enp1s2f3 in client", $"move {Vf} from client"], _journal[^3..]);
+        Assert.Equal(["down nsm-1", "rename nsm-1 enp1s2f3 in client", $"move {Vf} from client to host"], _journal[^3..]);
         Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Empty(_netlink.Links["client"]);
         Assert.Null(context.State.Kernel);
+        Assert.Equal(0, _handles.Count);
     }
 
     [Fact]
-    public async Task InjectRequest_RenameFailsAsRoot_FailsNamingTheStepAndMovesTheVfBackWithoutCallingNext()
+    public async Task InjectRequest_RenameFails_FailsNamingTheStepAndMovesTheVfBackWithoutCallingNext()
     {
         _netlink.FailOn.Add("rename");
         var context = ContextWithVf();
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() => Inject().RequestAsync(Request(), context, new Next(_journal)));
 
-        Assert.StartsWith($"failed to rename {Vf} to nsm-1 in {_client.FileUrl}: rename {Vf} nsm-1 in client in netns client failed: EBUSY", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"failed to rename {Vf} to nsm-1 in {ClientUrl}: rename {Vf} nsm-1 in client in netns client failed: EBUSY", error.Message, StringComparison.Ordinal);
+        Assert.Equal([$"move {Vf} from host to client", $"down {Vf}", $"down {Vf}", $"move {Vf} from client to host"], _journal);
         Assert.Contains(Vf, _netlink.Links["host"]);
-        Assert.DoesNotContain("next:request", _journal);
         Assert.Null(context.State.Kernel);
     }
 
     [Fact]
-    public async Task InjectClose_MoveBackFailsAsRoot_StillClosesTheRestOfTheChain()
+    public async Task InjectClose_MoveBackFails_StillClosesTheRestOfTheChain()
     {
         var context = ContextWithVf();
         await Inject().RequestAsync(Request(), context, new Next(_journal));
@@ -79,10 +154,10 @@ public sealed class KernelElementTests : IDisposable
     }
 
     [Fact]
-    public async Task IpContextRequest_AsRoot_AppliesAddressesRoutesPoliciesNeighboursAndMtuInUpstreamsOrder()
+    public async Task IpContextRequest_AppliesAddressesRoutesPoliciesNeighboursAndMtuInUpstreamsOrder()
     {
         var context = ContextWithVf();
-        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf };
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = ClientUrl, NamespaceInode = ClientInode, InterfaceName = "nsm-1", OriginalName = Vf };
         var answer = new ConnectionContext
         {
             MTU = 1450,
@@ -111,14 +186,16 @@ public sealed class KernelElementTests : IDisposable
             ],
             _journal);
         Assert.Equal([1], context.State.Kernel.PolicyTables);
-        Assert.Equal("0\t2147483647", Sysctl("net.ipv4.ping_group_range"));
+        Assert.Equal(["10.60.1.128/25", "10.70.0.0/16", "10.80.0.0/16", "10.99.0.1/32"], context.State.Kernel.RouteDestinations.Order());
+        Assert.Equal(["10.60.1.1"], context.State.Kernel.NeighbourAddresses);
+        Assert.Equal("0 2147483647", _netns.Sysctls[(ClientUrl, "net/ipv4/ping_group_range")]);
     }
 
     [Fact]
-    public async Task IpContextRequest_MalformedRouteAsRoot_ChangesNothingClosesTheRestAndNamesTheField()
+    public async Task IpContextRequest_MalformedRoute_ChangesNothingClosesTheRestAndNamesTheField()
     {
         var context = ContextWithVf();
-        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf };
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = ClientUrl, NamespaceInode = ClientInode, InterfaceName = "nsm-1", OriginalName = Vf };
         var answer = new ConnectionContext { IpContext = new IPContext { SrcIpAddrs = { "10.60.1.2/24" }, SrcRoutes = { new Route { Prefix = "10.70.0.0/16", NextHop = "10.60.1" } } } };
 
         var error = await Assert.ThrowsAsync<ForwarderException>(() => IpContext().RequestAsync(Request(), context, new Next(_journal, context: answer)));
@@ -126,13 +203,14 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal(ForwarderErrorCode.InvalidArgument, error.Code);
         Assert.Equal("ip_context.src_routes[0].nextHop '10.60.1' is not an IP address", error.Message);
         Assert.Equal(["next:request", "next:close"], _journal);
+        Assert.Empty(_netns.Sysctls);
     }
 
     [Fact]
-    public async Task IpContextClose_WithPolicyTablesAsRoot_ForgetsThemAndClosesTheRest()
+    public async Task IpContextClose_WithPolicyTables_ForgetsThemAndClosesTheRest()
     {
         var context = ContextWithVf();
-        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = _client.FileUrl, InterfaceName = "nsm-1", OriginalName = Vf, PolicyTables = [3] };
+        context.State.Kernel = new KernelInterfaceRecord { NamespaceUrl = ClientUrl, NamespaceInode = ClientInode, InterfaceName = "nsm-1", OriginalName = Vf, PolicyTables = [3] };
 
         await IpContext().CloseAsync(new Connection(), context, new Next(_journal));
 
@@ -140,11 +218,9 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal("next:close", _journal[^1]);
     }
 
-    private string Sysctl(string key) => ClientNamespace.Ip("netns", "exec", _client.Name, "sysctl", "-n", key).Trim();
+    private InjectElement Inject() => new(_netlink, _netns, _handles, NullLogger<InjectElement>.Instance);
 
-    private InjectElement Inject() => new(_netlink, new KernelNamespaces(), NullLogger<InjectElement>.Instance);
-
-    private IpContextElement IpContext() => new(_netlink, new KernelNamespaces(), TimeProvider.System, NullLogger<IpContextElement>.Instance);
+    private IpContextElement IpContext() => new(_netlink, _netns, _handles, TimeProvider.System, NullLogger<IpContextElement>.Instance);
 
     private static ChainContext ContextWithVf() => ChainTestData.Context(state: new ConnectionState
     {
@@ -154,7 +230,7 @@ public sealed class KernelElementTests : IDisposable
     private NetworkServiceRequest Request()
     {
         var mechanism = ChainTestData.Kernel();
-        mechanism.Parameters["inodeURL"] = _client.FileUrl;
+        mechanism.Parameters["inodeURL"] = ClientUrl;
         var request = ChainTestData.Request(mechanism);
         request.Connection.Mechanism = mechanism.Clone();
         request.Connection.Context = new ConnectionContext { MTU = 1400 };

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
-using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.VfEthernet;
 
 namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 

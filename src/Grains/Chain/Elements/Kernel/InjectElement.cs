@@ -15,9 +15,10 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// after it fails. Close moves it back to the host namespace under its original name and, unlike upstream (bug #17),
 /// continues closing the rest of the chain when that fails. What it did is recorded in the connection state.
 /// </summary>
-public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNamespaces namespaces, ILogger<InjectElement> logger) : IChainElement
+public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetworkNamespaces netns, KernelNamespaces namespaces, ILogger<InjectElement> logger)
+    : IChainElement
 {
-    private readonly Lazy<NetworkNamespace> _host = new(NetworkNamespace.OpenHost);
+    private readonly Lazy<INetworkNamespace> _host = new(netns.OpenHost);
 
     /// <inheritdoc />
     public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
@@ -34,7 +35,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNa
         var parameters = KernelParameters.Read(request.Connection.Mechanism);
         var mtu = (int)(request.Connection.Context?.MTU ?? 0);
 
-        var client = parameters.OpenNamespace();
+        var client = parameters.OpenNamespace(netns);
         var record = new KernelInterfaceRecord
         {
             NamespaceUrl = parameters.NamespaceUrl,
@@ -101,7 +102,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, KernelNa
         }
     }
 
-    private void MoveIn(NetworkNamespace client, KernelInterfaceRecord record, int mtu)
+    private void MoveIn(INetworkNamespace client, KernelInterfaceRecord record, int mtu)
     {
         var (name, original) = (record.InterfaceName, record.OriginalName);
         using var host = netlink.OpenHost();

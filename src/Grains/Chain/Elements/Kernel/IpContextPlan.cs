@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Grains.Interfaces.Chain;
+using SriovForwarder.Kernel.Netlink.Addressing;
 using SriovForwarder.Kernel.Netlink.Model;
 using Route = SriovForwarder.Kernel.Netlink.Model.Route;
 
@@ -14,17 +15,9 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// parsed before anything is applied so malformed input fails naming the field and value and changes nothing.
 /// Unlike upstream, unparsable addresses are refused rather than silently skipped.
 /// </summary>
-internal sealed record IpContextPlan(
-    IReadOnlyList<IpPrefix> Addresses,
-    IReadOnlyList<Route> Routes,
-    IReadOnlyList<IpContextPlan.Policy> Policies,
-    IReadOnlyList<(IPAddress Address, PhysicalAddress Mac)> Neighbours,
-    int Mtu)
+internal static class IpContextPlan
 {
-    /// <summary>One policy: its rule (without table) and its routes (without table).</summary>
-    public sealed record Policy(PolicyRule Rule, IReadOnlyList<Route> Routes);
-
-    public static IpContextPlan From(ConnectionContext? context)
+    public static IpConfiguration From(ConnectionContext? context)
     {
         var ip = context?.IpContext ?? new IPContext();
         var addresses = ip.SrcIpAddrs.Select((a, i) => Prefix(a, $"ip_context.src_ip_addrs[{i}]")).ToList();
@@ -44,7 +37,7 @@ internal sealed record IpContextPlan(
 
         var policies = ip.Policies.Select((p, i) => ToPolicy(p, $"ip_context.policies[{i}]")).ToList();
         var neighbours = ip.IpNeighbors.Select((n, i) => Neighbour(n, $"ip_context.ip_neighbors[{i}]")).ToList();
-        return new IpContextPlan(addresses, routes, policies, neighbours, (int)(context?.MTU ?? 0));
+        return new IpConfiguration(addresses, routes, policies, neighbours, (int)(context?.MTU ?? 0));
     }
 
     private static Route SourceRoute(Api.Nsm.ConnectionContext.Route route, List<IpPrefix> destinations, string field)
@@ -64,7 +57,7 @@ internal sealed record IpContextPlan(
         return new Route(prefix.Network) { Gateway = gateway, OnLink = gateway is not null };
     }
 
-    private static Policy ToPolicy(PolicyRoute policy, string field)
+    private static IpPolicy ToPolicy(PolicyRoute policy, string field)
     {
         IpPrefix? from = string.IsNullOrEmpty(policy.From) ? null : Prefix(policy.From, field + ".from");
         byte? proto = null;
@@ -86,7 +79,7 @@ internal sealed record IpContextPlan(
             DestinationPorts = Ports(policy.DstPort, field + ".dst_port"),
             SourcePorts = Ports(policy.SrcPort, field + ".src_port"),
         };
-        return new Policy(rule, routes);
+        return new IpPolicy(rule, routes);
     }
 
     private static Route ToPolicyRoute(Api.Nsm.ConnectionContext.Route route, string field)

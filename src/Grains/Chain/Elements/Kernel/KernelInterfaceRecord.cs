@@ -1,3 +1,5 @@
+using SriovForwarder.Kernel.Netlink.Addressing;
+
 namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// Close after a process restart can find the client namespace, the interface and the policy tables to undo.
 /// </summary>
 [GenerateSerializer, Alias("sriov.KernelInterfaceRecord")]
-public sealed class KernelInterfaceRecord
+public sealed class KernelInterfaceRecord : IAppliedIpConfiguration
 {
     /// <summary>The client namespace's URL as the mechanism gave it (a file URL or an absolute path).</summary>
     [Id(0)]

@@ -8,15 +8,15 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// because a namespace whose name was deleted stays alive (with our VF in it) as long as someone holds it open; after
 /// a restart the handle is reopened from the recorded URL.
 /// </summary>
-public sealed class KernelNamespaces : IDisposable
+public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, NetworkNamespace> _handles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, INetworkNamespace> _handles = new(StringComparer.Ordinal);
 
     /// <summary>The number of handles held (for tests and the dashboard).</summary>
     public int Count => _handles.Count;
 
     /// <summary>Keeps <paramref name="handle"/> for the connection, closing any earlier one.</summary>
-    public void Keep(string connectionId, NetworkNamespace handle)
+    public void Keep(string connectionId, INetworkNamespace handle)
     {
         if (_handles.TryGetValue(connectionId, out var old) && !ReferenceEquals(old, handle))
         {
@@ -32,14 +32,14 @@ public sealed class KernelNamespaces : IDisposable
     /// left a recorded <c>/proc/&lt;old pid&gt;/fd</c> path that no longer exists.
     /// </summary>
     /// <exception cref="NetworkNamespaceException">No URL opens the namespace the interface was moved into.</exception>
-    public NetworkNamespace Get(string connectionId, KernelInterfaceRecord record, string? callerUrl = null)
+    public INetworkNamespace Get(string connectionId, KernelInterfaceRecord record, string? callerUrl = null)
     {
         if (_handles.TryGetValue(connectionId, out var kept) && !kept.IsClosed)
         {
             return kept;
         }
 
-        NetworkNamespace reopened;
+        INetworkNamespace reopened;
         try
         {
             reopened = OpenSame(record.NamespaceUrl, record);
@@ -48,7 +48,7 @@ public sealed class KernelNamespaces : IDisposable
         {
             reopened = OpenSame(callerUrl, record);
         }
-        catch (NetworkNamespaceException) when (record.NamespaceInode != 0 && NetworkNamespace.FindByInode(record.NamespaceInode) is { } found)
+        catch (NetworkNamespaceException) when (record.NamespaceInode != 0 && netns.FindByInode(record.NamespaceInode) is { } found)
         {
             // Rolling back after a restart without a caller: the namespace came as a descriptor the old process held.
             reopened = found;
@@ -58,9 +58,9 @@ public sealed class KernelNamespaces : IDisposable
         return reopened;
     }
 
-    private static NetworkNamespace OpenSame(string url, KernelInterfaceRecord record)
+    private INetworkNamespace OpenSame(string url, KernelInterfaceRecord record)
     {
-        var opened = NetworkNamespace.Open(url);
+        var opened = netns.Open(url);
         if (record.NamespaceInode != 0 && opened.Inode != record.NamespaceInode)
         {
             var inode = opened.Inode;

@@ -29,11 +29,11 @@ internal sealed record KernelParameters(string Name, string NamespaceUrl)
     }
 
     /// <summary>Opens the client namespace (bug #24: anything but a file URL or path to a network namespace is refused).</summary>
-    public NetworkNamespace OpenNamespace()
+    public INetworkNamespace OpenNamespace(INetworkNamespaces netns)
     {
         try
         {
-            return NetworkNamespace.Open(NamespaceUrl);
+            return netns.Open(NamespaceUrl);
         }
         catch (NetworkNamespaceException ex)
         {

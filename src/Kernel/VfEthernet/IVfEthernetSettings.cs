@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
+using SriovForwarder.Kernel.Simulation;
 
-namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+namespace SriovForwarder.Kernel.VfEthernet;
 
 /// <summary>
 /// Sets a VF's administrative MAC and VLAN (upstream's ethernetcontext for VFs). On hardware this goes through the PF

@@ -3,8 +3,9 @@ using System.Net.NetworkInformation;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.VfEthernet;
 
-namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+namespace SriovForwarder.Kernel.Simulation;
 
 /// <summary>
 /// SIMULATION ONLY (docs/decisions/003-simulated-vf-ethernet-settings.md): the simulated node's PF is a veth without a

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Pci;
 
-namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+namespace SriovForwarder.Kernel.VfEthernet;
 
 /// <summary>
 /// The hardware path: <c>ip link set &lt;pf&gt; vf &lt;n&gt; mac|vlan</c> over rtnetlink on the PF netdev, found by

@@ -3,9 +3,10 @@ using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Chain;
 
-/// <summary>One persisted cgroup device grant: a cgroup path relative to the root and a character device.</summary>
+/// <summary>A kernel <see cref="DeviceGrant"/> as the connection state persists it: a cgroup path relative to the root and a character device.</summary>
+/// <remarks>The alias keeps its earlier name, so state files written before the rename still load.</remarks>
 [GenerateSerializer, Alias("sriov.CgroupDeviceGrant")]
-public sealed class CgroupDeviceGrant
+public sealed class PersistedDeviceGrant
 {
     /// <summary>The cgroup path relative to the devices root.</summary>
     [Id(0)]
@@ -20,7 +21,7 @@ public sealed class CgroupDeviceGrant
     public uint Minor { get; set; }
 
     /// <summary>From the kernel layer's grant.</summary>
-    public static CgroupDeviceGrant From(DeviceGrant grant) =>
+    public static PersistedDeviceGrant From(DeviceGrant grant) =>
         new() { CgroupPath = grant.CgroupPath, Major = grant.Device.Major, Minor = grant.Device.Minor };
 
     /// <summary>To the kernel layer's grant.</summary>

@@ -1,6 +1,6 @@
 using SriovForwarder.Kernel.Namespaces;
 
-namespace SriovForwarder.Grains.Chain.Elements.Kernel;
+namespace SriovForwarder.Kernel.VfEthernet;
 
 /// <summary>The VF whose ethernet settings are changed: its PF and number, and where its netdev is right now.</summary>
 /// <param name="PfAddress">The PF's PCI address.</param>
@@ -8,4 +8,4 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// <param name="VfAddress">The VF's PCI address.</param>
 /// <param name="Namespace">The namespace the VF netdev is in, or null for the host namespace.</param>
 /// <param name="InterfaceName">The VF netdev's current name, or null when it has none (VFIO).</param>
-public sealed record VfEthernetTarget(string PfAddress, int VfNumber, string VfAddress, NetworkNamespace? Namespace, string? InterfaceName);
+public sealed record VfEthernetTarget(string PfAddress, int VfNumber, string VfAddress, INetworkNamespace? Namespace, string? InterfaceName);
