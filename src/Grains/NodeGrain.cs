@@ -68,7 +68,7 @@ public sealed partial class NodeGrain(
         VfSelection selection;
         try
         {
-            selection = _allocator.Pool.Select(request.TokenId, request.ConnectionId, request.Driver.ToDriverType());
+            selection = _allocator.Pool.Select(request.TokenId, request.ConnectionId, request.Driver);
         }
         catch (AllocationException ex)
         {

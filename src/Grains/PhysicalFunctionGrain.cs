@@ -89,7 +89,7 @@ public sealed partial class PhysicalFunctionGrain(
         return driver == VfDriver.VfioPci ? DriverBinding.VfioPci : owner.VfKernelDriver;
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Information,
         Message = "Bound IOMMU group {IommuGroup} of PF {PfAddress} ({Functions} functions) to {Driver} in {ElapsedMs:F1} ms")]
     private static partial void LogGroupBound(ILogger logger, int iommuGroup, string pfAddress, int functions, VfDriver driver, double elapsedMs);
 }

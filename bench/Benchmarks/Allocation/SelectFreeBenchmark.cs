@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Benchmarks.Allocation;
 
@@ -46,7 +47,7 @@ public class SelectFreeBenchmark
         var sd1 = ids.Where(token => token.Name == "sd1/intel").Select(token => token.Id).ToArray();
         for (var i = 0; i < VfCount / 2; i++)
         {
-            _pool.Select(sd1[i], $"held-{i}", i % 2 == 0 ? DriverType.Kernel : DriverType.VfioPci);
+            _pool.Select(sd1[i], $"held-{i}", i % 2 == 0 ? VfDriver.Kernel : VfDriver.VfioPci);
         }
 
         _token = tokens.Snapshot().Last(token => token.Name == "sd2/intel" && token.State == TokenState.Free).Id;
@@ -63,7 +64,7 @@ public class SelectFreeBenchmark
             CloseWindow();
         }
 
-        var selection = _pool.Select(_token, "bench-connection", DriverType.Kernel);
+        var selection = _pool.Select(_token, "bench-connection", VfDriver.Kernel);
         return _pool.Free(selection.VfAddress);
     }
 

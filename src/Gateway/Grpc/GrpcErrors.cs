@@ -9,13 +9,16 @@ namespace SriovForwarder.Gateway.Grpc;
 public static class GrpcErrors
 {
     /// <summary>The status for a failed grain call.</summary>
+    /// <remarks>
+    /// Allocation failures arrive already mapped: the chain's resource-pool element turns them into a
+    /// <see cref="ForwarderException"/> (<c>Grains/Chain/Elements/NodeErrors</c>), so this maps only forwarder errors and
+    /// the failures of the grain call itself.
+    /// </remarks>
     public static RpcException ToRpcException(Exception error) => error switch
     {
         RpcException rpc => rpc,
         ForwarderException f => new RpcException(new Status(ToStatusCode(f.Code), f.Message)),
         NodeUnavailableException n => new RpcException(new Status(StatusCode.Unavailable, n.Message)),
-        VfAllocationException v => new RpcException(new Status(
-            v.Reason == VfAllocationFailure.NoFreeVf ? StatusCode.ResourceExhausted : StatusCode.FailedPrecondition, v.Message)),
         TimeoutException t => new RpcException(new Status(StatusCode.DeadlineExceeded, $"the connection did not complete in time: {t.Message}")),
         OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled")),
         SiloUnavailableException s => new RpcException(new Status(StatusCode.Unavailable, s.Message)),

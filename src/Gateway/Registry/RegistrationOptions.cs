@@ -1,16 +1,24 @@
+using SriovForwarder.Api.Nsm;
+
 namespace SriovForwarder.Gateway.Registry;
 
 /// <summary>What this forwarder registers with the NSM registry, and how often it retries and refreshes.</summary>
 public sealed class RegistrationOptions
 {
+    /// <summary>The default <see cref="NetworkServiceName"/>: upstream's code default, the service NSMgr looks forwarders up under.</summary>
+    public const string DefaultNetworkServiceName = "forwarder";
+
+    /// <summary>The default <see cref="Lifetime"/>: upstream's code default (its README says 24 h).</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>The registry (NSMgr) URL, <c>NSM_CONNECT_TO</c>: <c>unix:///path</c> or <c>tcp://host:port</c>.</summary>
-    public string ConnectTo { get; set; } = "unix:///var/lib/networkservicemesh/nsm.io.sock";
+    public string ConnectTo { get; set; } = NsmDefaults.ConnectTo;
 
     /// <summary>The endpoint name, <c>NSM_NAME</c>.</summary>
     public string Name { get; set; } = "sriov-forwarder";
 
     /// <summary>The network service registered under, <c>NSM_NSNAME</c>.</summary>
-    public string NetworkServiceName { get; set; } = "forwarder";
+    public string NetworkServiceName { get; set; } = DefaultNetworkServiceName;
 
     /// <summary>The labels registered under <see cref="NetworkServiceName"/>, <c>NSM_LABELS</c>.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -25,7 +33,7 @@ public sealed class RegistrationOptions
     public bool PassSocketDescriptor { get; set; } = true;
 
     /// <summary>How far ahead the requested expiration lies, <c>NSM_MAX_TOKEN_LIFETIME</c>. Default 10 min.</summary>
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan Lifetime { get; set; } = DefaultLifetime;
 
     /// <summary>How long one connection attempt to the registry may take. Default 1 s.</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces.Models;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>One IOMMU group inside <see cref="ResourcePool"/>: the driver it is dedicated to and its VFs across PFs.</summary>
@@ -5,7 +7,7 @@ internal sealed class PoolGroup(int number)
 {
     public int Number { get; } = number;
 
-    public DriverType Driver { get; set; }
+    public VfDriver Driver { get; set; }
 
     public int InUse { get; set; }
 

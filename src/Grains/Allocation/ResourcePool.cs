@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces.Models;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>VF selection and reservation with upstream's ranking and one driver per IOMMU group (not thread-safe: the node grain serialises calls).</summary>
@@ -40,16 +42,16 @@ public sealed class ResourcePool
     /// Selects a VF for the token and connection and dedicates its IOMMU group to the driver (upstream's §5.3.1):
     /// the same token, connection and driver again return the held VF; another driver releases it and selects anew.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The driver type is <see cref="DriverType.NoDriver"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The driver type is <see cref="VfDriver.NoDriver"/>.</exception>
     /// <exception cref="AllocationException">
     /// Unknown, closed or in-use token; <c>token &lt;id&gt; is already in use by connection &lt;other&gt;</c>;
     /// <c>no free VF for the driver type: &lt;type&gt; (resource &lt;name&gt;)</c>. Nothing changed.
     /// </exception>
-    public VfSelection Select(string tokenId, string connectionId, DriverType driverType)
+    public VfSelection Select(string tokenId, string connectionId, VfDriver driverType)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(connectionId);
-        if (driverType is not (DriverType.Kernel or DriverType.VfioPci))
+        if (driverType is not (VfDriver.Kernel or VfDriver.VfioPci))
         {
             throw new ArgumentOutOfRangeException(nameof(driverType), driverType, "a VF can be selected for kernel or vfio-pci only");
         }
@@ -88,11 +90,11 @@ public sealed class ResourcePool
     /// the VF must be free, offered to the token's name and its group on no-driver or the same driver.
     /// </summary>
     /// <exception cref="AllocationException">The token or VF is unknown or not available; nothing changed.</exception>
-    public VfSelection Reserve(string tokenId, string connectionId, DriverType driverType, string vfAddress)
+    public VfSelection Reserve(string tokenId, string connectionId, VfDriver driverType, string vfAddress)
     {
         ArgumentNullException.ThrowIfNull(tokenId);
         ArgumentNullException.ThrowIfNull(connectionId);
-        if (driverType is not (DriverType.Kernel or DriverType.VfioPci))
+        if (driverType is not (VfDriver.Kernel or VfDriver.VfioPci))
         {
             throw new ArgumentOutOfRangeException(nameof(driverType), driverType, "a VF can be reserved for kernel or vfio-pci only");
         }
@@ -129,7 +131,7 @@ public sealed class ResourcePool
             throw new AllocationException(AllocationError.NoFreeVf, $"VF {vf.Address} is not offered to {name}");
         }
 
-        if (vf.Group.Driver != DriverType.NoDriver && vf.Group.Driver != driverType)
+        if (vf.Group.Driver != VfDriver.NoDriver && vf.Group.Driver != driverType)
         {
             throw new AllocationException(
                 AllocationError.NoFreeVf,
@@ -233,7 +235,7 @@ public sealed class ResourcePool
         return ToSelection(held, held.Group.Driver, isRefresh: true, released: null);
     }
 
-    private VfSelection Reselect(PoolVf held, string tokenId, string connectionId, DriverType driverType)
+    private VfSelection Reselect(PoolVf held, string tokenId, string connectionId, VfDriver driverType)
     {
         var name = Tokens.Find(tokenId);
         var wasInUse = Tokens.GetState(tokenId) == TokenState.InUse;
@@ -267,13 +269,13 @@ public sealed class ResourcePool
         return ToSelection(best, driverType, isRefresh: false, released: ReferenceEquals(best, held) ? null : held.Address);
     }
 
-    private PoolVf FindBest(string name, DriverType driverType) =>
+    private PoolVf FindBest(string name, VfDriver driverType) =>
         (_index.NameIndices.TryGetValue(name, out var nameIndex) ? _index.FindBest(nameIndex, driverType) : null)
         ?? throw new AllocationException(
             AllocationError.NoFreeVf,
             $"no free VF for the driver type: {driverType.ToUpstreamString()} (resource {name})");
 
-    private void Hold(PoolVf vf, string tokenId, string connectionId, DriverType driverType)
+    private void Hold(PoolVf vf, string tokenId, string connectionId, VfDriver driverType)
     {
         _index.Hold(vf, tokenId, connectionId, driverType);
         _byToken.Add(tokenId, vf);
@@ -292,7 +294,7 @@ public sealed class ResourcePool
             ? vf
             : throw new AllocationException(AllocationError.VfNotFound, $"VF doesn't exist: {vfAddress}");
 
-    private static VfSelection ToSelection(PoolVf vf, DriverType driverType, bool isRefresh, string? released) =>
+    private static VfSelection ToSelection(PoolVf vf, VfDriver driverType, bool isRefresh, string? released) =>
         new(vf.Address, vf.Pf.Address, vf.VfNumber, vf.Group.Number, driverType, vf.TokenId!, vf.ConnectionId!, isRefresh, released);
 
     private static bool TryGet(Dictionary<string, PoolVf> map, string key, out VfSelection selection)

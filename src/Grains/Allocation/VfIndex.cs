@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces.Models;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>The indexes behind VF selection: which VF upstream's ranking picks, found without scanning or sorting VFs.</summary>
@@ -49,7 +51,7 @@ internal sealed class VfIndex
 
                 pf.Vfs[local] = poolVf;
                 group.Vfs.Add(poolVf);
-                pf.FreeByDriver[(int)DriverType.NoDriver].Add(local);
+                pf.FreeByDriver[(int)VfDriver.NoDriver].Add(local);
             }
         }
 
@@ -84,11 +86,11 @@ internal sealed class VfIndex
     public Dictionary<string, int> NameIndices { get; }
 
     /// <summary>Upstream's best free VF for the name and driver, or null.</summary>
-    public PoolVf? FindBest(int nameIndex, DriverType driver) =>
+    public PoolVf? FindBest(int nameIndex, VfDriver driver) =>
         FirstOf(_heaps[(nameIndex * DriverCount) + (int)driver], driver)
-        ?? FirstOf(_heaps[(nameIndex * DriverCount) + (int)DriverType.NoDriver], DriverType.NoDriver);
+        ?? FirstOf(_heaps[(nameIndex * DriverCount) + (int)VfDriver.NoDriver], VfDriver.NoDriver);
 
-    public void Hold(PoolVf vf, string tokenId, string connectionId, DriverType driver)
+    public void Hold(PoolVf vf, string tokenId, string connectionId, VfDriver driver)
     {
         var pf = vf.Pf;
         var group = vf.Group;
@@ -118,7 +120,7 @@ internal sealed class VfIndex
         var released = group.InUse == 0;
         if (released)
         {
-            SetDriver(group, DriverType.NoDriver);
+            SetDriver(group, VfDriver.NoDriver);
         }
 
         UpdateHeaps(pf);
@@ -142,21 +144,21 @@ internal sealed class VfIndex
                     var expected = vf.TokenId is null && (int)vf.Group.Driver == driver;
                     if (pf.FreeByDriver[driver].Contains(vf.LocalIndex) != expected)
                     {
-                        throw new InvalidOperationException($"VF {vf.Address} is misfiled in the free index of {(DriverType)driver}");
+                        throw new InvalidOperationException($"VF {vf.Address} is misfiled in the free index of {(VfDriver)driver}");
                     }
                 }
             }
 
             for (var driver = 0; driver < DriverCount; driver++)
             {
-                CheckHeapEntries(pf, (DriverType)driver);
+                CheckHeapEntries(pf, (VfDriver)driver);
             }
         }
 
         foreach (var group in Groups.Values)
         {
             var inUse = group.Vfs.Count(vf => vf.TokenId is not null);
-            if (inUse != group.InUse || (inUse == 0) != (group.Driver == DriverType.NoDriver))
+            if (inUse != group.InUse || (inUse == 0) != (group.Driver == VfDriver.NoDriver))
             {
                 throw new InvalidOperationException(
                     $"IOMMU group {group.Number} counts {group.InUse} in use ({inUse} held) with driver {group.Driver.ToUpstreamString()}");
@@ -172,13 +174,13 @@ internal sealed class VfIndex
     private static long KeyOf(PoolPf pf, int firstLocal) =>
         ((long)(int.MaxValue - pf.FreeCount) << 32) | (uint)pf.Vfs[firstLocal].Rank;
 
-    private PoolVf? FirstOf(PfHeap heap, DriverType driver)
+    private PoolVf? FirstOf(PfHeap heap, VfDriver driver)
     {
         var top = heap.Top;
         return top < 0 ? null : Pfs[top].Vfs[Pfs[top].FreeByDriver[(int)driver].First()];
     }
 
-    private void CheckHeapEntries(PoolPf pf, DriverType driver)
+    private void CheckHeapEntries(PoolPf pf, VfDriver driver)
     {
         var first = pf.FreeByDriver[(int)driver].First();
         foreach (var name in pf.NameIndices)
@@ -191,7 +193,7 @@ internal sealed class VfIndex
         }
     }
 
-    private void SetDriver(PoolGroup group, DriverType driver)
+    private void SetDriver(PoolGroup group, VfDriver driver)
     {
         var old = (int)group.Driver;
         group.Driver = driver;

@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces.Models;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>The VF a token holds for a connection, as <see cref="ResourcePool.Select"/> returns it.</summary>
@@ -15,7 +17,7 @@ public readonly record struct VfSelection(
     string PfAddress,
     int VfNumber,
     int IommuGroup,
-    DriverType DriverType,
+    VfDriver DriverType,
     string TokenId,
     string ConnectionId,
     bool IsRefresh,

@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces.Models;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>Snapshot of one VF and its holder (null token and connection when free).</summary>
@@ -6,6 +8,6 @@ public sealed record VirtualFunctionUsage(
     string PfAddress,
     int VfNumber,
     int IommuGroup,
-    DriverType DriverType,
+    VfDriver DriverType,
     string? TokenId,
     string? ConnectionId);

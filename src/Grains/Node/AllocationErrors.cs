@@ -15,18 +15,4 @@ internal static class AllocationErrors
             AllocationError.NoFreeVf => VfAllocationFailure.NoFreeVf,
             _ => VfAllocationFailure.InvalidRequest,
         }, ex.Message);
-
-    public static DriverType ToDriverType(this Interfaces.Models.VfDriver driver) => driver switch
-    {
-        Interfaces.Models.VfDriver.Kernel => DriverType.Kernel,
-        Interfaces.Models.VfDriver.VfioPci => DriverType.VfioPci,
-        _ => DriverType.NoDriver,
-    };
-
-    public static Interfaces.Models.VfDriver ToVfDriver(this DriverType driver) => driver switch
-    {
-        DriverType.Kernel => Interfaces.Models.VfDriver.Kernel,
-        DriverType.VfioPci => Interfaces.Models.VfDriver.VfioPci,
-        _ => Interfaces.Models.VfDriver.NoDriver,
-    };
 }

@@ -75,7 +75,7 @@ public sealed class NodeAllocator
         {
             try
             {
-                Pool.Reserve(record.TokenId, record.ConnectionId, record.Driver.ToDriverType(), record.VfAddress);
+                Pool.Reserve(record.TokenId, record.ConnectionId, record.Driver, record.VfAddress);
             }
             catch (AllocationException ex)
             {
@@ -107,7 +107,7 @@ public sealed class NodeAllocator
                 group.Count(t => t.State == TokenState.InUse),
                 group.Count(t => t.State == TokenState.Closed)))
             .ToList();
-        var groups = pool.IommuGroups.ToDictionary(group => group.Group, group => group.DriverType.ToVfDriver());
+        var groups = pool.IommuGroups.ToDictionary(group => group.Group, group => group.DriverType);
         return (pfs, resources, groups);
     }
 }

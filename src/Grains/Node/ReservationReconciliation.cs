@@ -47,7 +47,7 @@ public static class ReservationReconciliation
 
             try
             {
-                var selection = allocator.Pool.Reserve(owner.TokenId, owner.ConnectionId, owner.Driver.ToDriverType(), owner.VfAddress);
+                var selection = allocator.Pool.Reserve(owner.TokenId, owner.ConnectionId, owner.Driver, owner.VfAddress);
                 state.Reservations.Add(ReservationRecord.Of(selection, allocator.Tokens.Find(owner.TokenId), owner.Driver, now));
                 adopted.Add(owner);
             }

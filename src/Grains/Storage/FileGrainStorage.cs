@@ -174,6 +174,6 @@ public sealed partial class FileGrainStorage(
         }
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Trace, Message = "Wrote state of {GrainId} version {Version} to {Path}")]
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Trace, Message = "Wrote state of {GrainId} version {Version} to {Path}")]
     private static partial void LogWritten(ILogger logger, string grainId, long version, string path);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SriovForwarder.Kernel.Bpf;
 
 namespace SriovForwarder.Kernel.Cgroups;
@@ -17,12 +18,8 @@ public static class DeviceCgroupServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options
-            .Validate(o => Path.IsPathFullyQualified(o.CgroupRoot ?? ""), "CgroupRoot (NSM_CGROUP_PATH) must be an absolute path")
-            .Validate(o => Path.IsPathFullyQualified(o.Cgroup2Root ?? ""), "Cgroup2Root (NSM_CGROUP2_PATH) must be an absolute path")
-            .Validate(o => Path.IsPathFullyQualified(o.BpfPinRoot ?? ""), "BpfPinRoot (NSM_BPF_PIN_PATH) must be an absolute path")
-            .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "ReconcileInterval must be positive")
-            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeviceCgroupOptions>, DeviceCgroupOptionsValidator>());
+        options.ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBpf, BpfSyscalls>();
         services.TryAddSingleton<DeviceCgroupController>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace SriovForwarder.Kernel.Vfio;
 
@@ -15,9 +16,8 @@ public static class VfioServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options
-            .Validate(o => Path.IsPathFullyQualified(o.VfioPath ?? ""), "VfioPath (NSM_VFIO_PATH) must be an absolute path")
-            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VfioOptions>, VfioOptionsValidator>());
+        options.ValidateOnStart();
         services.TryAddSingleton<IVfioDevices, VfioDevices>();
         return services;
     }

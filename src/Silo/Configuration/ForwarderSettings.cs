@@ -1,35 +1,43 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SriovForwarder.Gateway.DevicePlugin;
+using SriovForwarder.Grains.Outbound;
+using SriovForwarder.Gateway.Registry;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Silo.Configuration;
 
 /// <summary>The process configuration, read from environment variables by <see cref="ForwarderSettingsReader"/>.</summary>
 /// <remarks>
-/// Defaults are upstream's code defaults (not its README's). <see cref="ForwarderSettingsVariables.All"/> lists the
+/// Defaults are upstream's code defaults (not its README's). A setting that feeds an options class takes its default from
+/// that class (<c>VfioOptions.DefaultVfioPath</c>, ...), so each default is written once. <see cref="ForwarderSettingsVariables.All"/> lists the
 /// variable behind each property; the help text and the reader both use that table.
 /// </remarks>
 public sealed record ForwarderSettings
 {
     /// <summary>Upstream's default NSMgr socket.</summary>
-    public static readonly Uri DefaultConnectTo = new("unix:///var/lib/networkservicemesh/nsm.io.sock");
+    public static readonly Uri DefaultConnectTo = new(NextHopOptions.DefaultConnectTo);
 
     /// <summary><c>NSM_NAME</c>: name of this forwarder as an NSE (registry entry, path segment). Default <c>sriov-forwarder</c>.</summary>
-    public string Name { get; init; } = "sriov-forwarder";
+    public string Name { get; init; } = ForwarderChainOptions.DefaultName;
 
     /// <summary><c>NSM_LABELS</c>: labels registered under the network service. Default <c>p2p:true</c>.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal) { ["p2p"] = "true" };
 
     /// <summary><c>NSM_NSNAME</c>: network service the forwarder registers under. Default <c>forwarder</c> (upstream's code; its README's <c>sriovns</c> would hide the forwarder from NSMgr).</summary>
-    public string NetworkServiceName { get; init; } = "forwarder";
+    public string NetworkServiceName { get; init; } = RegistrationOptions.DefaultNetworkServiceName;
 
     /// <summary><c>NSM_CONNECT_TO</c>: NSMgr URL (<c>unix:///path</c> or <c>tcp://host:port</c>). Default <c>unix:///var/lib/networkservicemesh/nsm.io.sock</c>.</summary>
     public Uri ConnectTo { get; init; } = DefaultConnectTo;
 
     /// <summary><c>NSM_DIAL_TIMEOUT</c>: timeout for dialing the next hop. Default 50 ms.</summary>
-    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan DialTimeout { get; init; } = NextHopOptions.DefaultDialTimeout;
 
     /// <summary><c>NSM_MAX_TOKEN_LIFETIME</c>: upper bound of generated token expiry. Default 10 min (upstream's code; its README says 24h).</summary>
-    public TimeSpan MaxTokenLifetime { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxTokenLifetime { get; init; } = RegistrationOptions.DefaultLifetime;
 
     /// <summary><c>NSM_REGISTRY_CLIENT_POLICIES</c>: OPA policy files or masks applied to the registration.</summary>
     public IReadOnlyList<string> RegistryClientPolicies { get; init; } =
@@ -39,34 +47,34 @@ public sealed record ForwarderSettings
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>NSM_RESOURCE_POLL_TIMEOUT</c>: pod-resources poll period of each device plugin. Default 30 s.</summary>
-    public TimeSpan ResourcePollTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ResourcePollTimeout { get; init; } = KubeletDevicePluginOptions.DefaultResourcePollTimeout;
 
     /// <summary><c>NSM_DEVICE_PLUGIN_PATH</c>: kubelet device-plugin directory. Default <c>/var/lib/kubelet/device-plugins/</c>.</summary>
-    public string DevicePluginPath { get; init; } = "/var/lib/kubelet/device-plugins/";
+    public string DevicePluginPath { get; init; } = KubeletDevicePluginOptions.DefaultDevicePluginPath;
 
     /// <summary><c>NSM_POD_RESOURCES_PATH</c>: kubelet pod-resources directory. Default <c>/var/lib/kubelet/pod-resources/</c>.</summary>
-    public string PodResourcesPath { get; init; } = "/var/lib/kubelet/pod-resources/";
+    public string PodResourcesPath { get; init; } = KubeletDevicePluginOptions.DefaultPodResourcesPath;
 
     /// <summary><c>NSM_SRIOV_CONFIG_FILE</c>: the YAML PF configuration. Default <c>pci.config</c> (relative to the working directory).</summary>
     public string SriovConfigFile { get; init; } = "pci.config";
 
     /// <summary><c>NSM_PCI_DEVICES_PATH</c>: sysfs PCI devices directory. Default <c>/sys/bus/pci/devices</c>.</summary>
-    public string PciDevicesPath { get; init; } = "/sys/bus/pci/devices";
+    public string PciDevicesPath { get; init; } = PciOptions.DefaultDevicesPath;
 
     /// <summary><c>NSM_PCI_DRIVERS_PATH</c>: sysfs PCI drivers directory. Default <c>/sys/bus/pci/drivers</c>.</summary>
-    public string PciDriversPath { get; init; } = "/sys/bus/pci/drivers";
+    public string PciDriversPath { get; init; } = PciOptions.DefaultDriversPath;
 
     /// <summary><c>NSM_CGROUP_PATH</c>: the host's cgroup-v1 devices hierarchy. Default <c>/host/sys/fs/cgroup/devices</c>.</summary>
-    public string CgroupPath { get; init; } = "/host/sys/fs/cgroup/devices";
+    public string CgroupPath { get; init; } = DeviceCgroupOptions.DefaultCgroupRoot;
 
     /// <summary><c>NSM_CGROUP2_PATH</c>: the host's cgroup v2 hierarchy, or its parent on hybrid nodes. Default <c>/host/sys/fs/cgroup</c>.</summary>
-    public string Cgroup2Path { get; init; } = "/host/sys/fs/cgroup";
+    public string Cgroup2Path { get; init; } = DeviceCgroupOptions.DefaultCgroup2Root;
 
     /// <summary><c>NSM_BPF_PIN_PATH</c>: bpffs folder for the pins of cgroup v2 device grants. Default <c>/sys/fs/bpf/nsm-sriov-forwarder</c>.</summary>
-    public string BpfPinPath { get; init; } = "/sys/fs/bpf/nsm-sriov-forwarder";
+    public string BpfPinPath { get; init; } = DeviceCgroupOptions.DefaultBpfPinRoot;
 
     /// <summary><c>NSM_VFIO_PATH</c>: the host's <c>/dev/vfio</c> as mounted here. Default <c>/host/dev/vfio</c>.</summary>
-    public string VfioPath { get; init; } = "/host/dev/vfio";
+    public string VfioPath { get; init; } = VfioOptions.DefaultVfioPath;
 
     /// <summary><c>NSM_LOG_LEVEL</c>: initial log level. Default <c>INFO</c> (Information).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
@@ -125,7 +133,7 @@ public sealed record ForwarderSettings
     public HostPort? DashboardListenOn { get; init; } = new("127.0.0.1", 8080);
 
     /// <summary><c>NSM_DRIVER_BIND_TIMEOUT</c>: how long to wait for a driver to bind a PCI function. Default 1 s.</summary>
-    public TimeSpan DriverBindTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DriverBindTimeout { get; init; } = PciOptions.DefaultBindTimeout;
 
     /// <summary>Every variable with its value in environment syntax; the Redis connection string is masked since it may hold a password.</summary>
     public override string ToString() =>

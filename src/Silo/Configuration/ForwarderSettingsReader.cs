@@ -29,6 +29,8 @@ public static class ForwarderSettingsReader
         }
 
         settings = CheckTogether(settings, environment, problems);
+        // What the options classes refuse (a relative NSM_VFIO_PATH, a zero NSM_DIAL_TIMEOUT) joins the same report.
+        problems.AddRange(ForwarderOptionsValidation.Problems(settings));
         return new ForwarderSettingsReadResult(problems.Count == 0 ? settings : null, problems);
     }
 

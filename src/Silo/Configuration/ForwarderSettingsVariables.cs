@@ -1,47 +1,55 @@
+using SriovForwarder.Gateway.DevicePlugin;
+using SriovForwarder.Grains.Outbound;
+using SriovForwarder.Gateway.Registry;
+using SriovForwarder.Grains.Chain;
+using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Vfio;
 using static SriovForwarder.Silo.Configuration.SettingKinds;
 
 namespace SriovForwarder.Silo.Configuration;
 
 /// <summary>The table of every environment variable the process reads; the reader and the help text both use it.</summary>
+/// <remarks>A default that an options class owns is taken from it, not written again here.</remarks>
 public static class ForwarderSettingsVariables
 {
     /// <summary>Every variable, in the order the help lists them (upstream's first, then ours).</summary>
     public static IReadOnlyList<SettingDescriptor> All { get; } =
     [
-        Text("NSM_NAME", "sriov-forwarder", "Name of this forwarder as an NSE: registry entry, path segment, telemetry service name",
+        Text("NSM_NAME", ForwarderChainOptions.DefaultName, "Name of this forwarder as an NSE: registry entry, path segment, telemetry service name",
             (s, v) => s with { Name = v }, s => s.Name, required: true),
         Map("NSM_LABELS", "p2p:true", "Labels registered under the network service; NSMgr matches them when choosing a forwarder",
             (s, v) => s with { Labels = v }, s => s.Labels),
-        Text("NSM_NSNAME", "forwarder", "Network service the forwarder registers under (NSMgr looks for 'forwarder')",
+        Text("NSM_NSNAME", RegistrationOptions.DefaultNetworkServiceName, "Network service the forwarder registers under (NSMgr looks for 'forwarder')",
             (s, v) => s with { NetworkServiceName = v }, s => s.NetworkServiceName, required: true),
-        ConnectUrl("NSM_CONNECT_TO", "unix:///var/lib/networkservicemesh/nsm.io.sock", "NSMgr URL for registration and registry look-ups",
+        ConnectUrl("NSM_CONNECT_TO", NextHopOptions.DefaultConnectTo, "NSMgr URL for registration and registry look-ups",
             (s, v) => s with { ConnectTo = v }, s => s.ConnectTo),
-        Duration("NSM_DIAL_TIMEOUT", "50ms", "Timeout for dialing the next hop",
+        Duration("NSM_DIAL_TIMEOUT", GoDuration.FormatShort(NextHopOptions.DefaultDialTimeout), "Timeout for dialing the next hop",
             (s, v) => s with { DialTimeout = v }, s => s.DialTimeout),
-        Duration("NSM_MAX_TOKEN_LIFETIME", "10m", "Upper bound of the expiry of tokens this forwarder generates",
+        Duration("NSM_MAX_TOKEN_LIFETIME", GoDuration.FormatShort(RegistrationOptions.DefaultLifetime), "Upper bound of the expiry of tokens this forwarder generates",
             (s, v) => s with { MaxTokenLifetime = v }, s => s.MaxTokenLifetime),
         List("NSM_REGISTRY_CLIENT_POLICIES", "etc/nsm/opa/common/.*.rego,etc/nsm/opa/registry/.*.rego,etc/nsm/opa/client/.*.rego",
             "OPA policy files or masks applied to the forwarder's own registration",
             (s, v) => s with { RegistryClientPolicies = v }, s => s.RegistryClientPolicies),
-        Duration("NSM_RESOURCE_POLL_TIMEOUT", "30s", "Pod-resources poll period of each device plugin",
+        Duration("NSM_RESOURCE_POLL_TIMEOUT", GoDuration.FormatShort(KubeletDevicePluginOptions.DefaultResourcePollTimeout), "Pod-resources poll period of each device plugin",
             (s, v) => s with { ResourcePollTimeout = v }, s => s.ResourcePollTimeout),
-        Text("NSM_DEVICE_PLUGIN_PATH", "/var/lib/kubelet/device-plugins/", "Folder of kubelet's device-plugin socket and of the plugin sockets",
+        Text("NSM_DEVICE_PLUGIN_PATH", KubeletDevicePluginOptions.DefaultDevicePluginPath, "Folder of kubelet's device-plugin socket and of the plugin sockets",
             (s, v) => s with { DevicePluginPath = v }, s => s.DevicePluginPath, required: true),
-        Text("NSM_POD_RESOURCES_PATH", "/var/lib/kubelet/pod-resources/", "Folder of kubelet's pod-resources socket",
+        Text("NSM_POD_RESOURCES_PATH", KubeletDevicePluginOptions.DefaultPodResourcesPath, "Folder of kubelet's pod-resources socket",
             (s, v) => s with { PodResourcesPath = v }, s => s.PodResourcesPath, required: true),
         Text("NSM_SRIOV_CONFIG_FILE", "pci.config", "YAML file of the physical functions to use (relative to the working directory)",
             (s, v) => s with { SriovConfigFile = v }, s => s.SriovConfigFile, required: true),
-        Text("NSM_PCI_DEVICES_PATH", "/sys/bus/pci/devices", "sysfs PCI devices folder",
+        Text("NSM_PCI_DEVICES_PATH", PciOptions.DefaultDevicesPath, "sysfs PCI devices folder",
             (s, v) => s with { PciDevicesPath = v }, s => s.PciDevicesPath, required: true),
-        Text("NSM_PCI_DRIVERS_PATH", "/sys/bus/pci/drivers", "sysfs PCI drivers folder",
+        Text("NSM_PCI_DRIVERS_PATH", PciOptions.DefaultDriversPath, "sysfs PCI drivers folder",
             (s, v) => s with { PciDriversPath = v }, s => s.PciDriversPath, required: true),
-        Text("NSM_CGROUP_PATH", "/host/sys/fs/cgroup/devices", "Where the host's cgroup-v1 devices hierarchy is mounted (VFIO grants on v1 and hybrid nodes)",
+        Text("NSM_CGROUP_PATH", DeviceCgroupOptions.DefaultCgroupRoot, "Where the host's cgroup-v1 devices hierarchy is mounted (VFIO grants on v1 and hybrid nodes)",
             (s, v) => s with { CgroupPath = v }, s => s.CgroupPath, required: true),
-        Text("NSM_CGROUP2_PATH", "/host/sys/fs/cgroup", "Where the host's cgroup v2 hierarchy is mounted (or its parent, with it at unified/); VFIO grants there swap in an eBPF device program. Hybrid nodes use v1 where the pod's cgroups exist under NSM_CGROUP_PATH, else v2",
+        Text("NSM_CGROUP2_PATH", DeviceCgroupOptions.DefaultCgroup2Root, "Where the host's cgroup v2 hierarchy is mounted (or its parent, with it at unified/); VFIO grants there swap in an eBPF device program. Hybrid nodes use v1 where the pod's cgroups exist under NSM_CGROUP_PATH, else v2",
             (s, v) => s with { Cgroup2Path = v }, s => s.Cgroup2Path, required: true),
-        Text("NSM_BPF_PIN_PATH", "/sys/fs/bpf/nsm-sriov-forwarder", "Folder in a bpffs where cgroup v2 device grants are pinned so they outlive a restart",
+        Text("NSM_BPF_PIN_PATH", DeviceCgroupOptions.DefaultBpfPinRoot, "Folder in a bpffs where cgroup v2 device grants are pinned so they outlive a restart",
             (s, v) => s with { BpfPinPath = v }, s => s.BpfPinPath, required: true),
-        Text("NSM_VFIO_PATH", "/host/dev/vfio", "Where the host's /dev/vfio is mounted",
+        Text("NSM_VFIO_PATH", VfioOptions.DefaultVfioPath, "Where the host's /dev/vfio is mounted",
             (s, v) => s with { VfioPath = v }, s => s.VfioPath, required: true),
         LogLevelSetting("NSM_LOG_LEVEL", "INFO", "Initial log level",
             (s, v) => s with { LogLevel = v }, s => s.LogLevel),
@@ -79,7 +87,7 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { AdvertisedIp = v }, s => s.AdvertisedIp),
         Address("NSM_DASHBOARD_LISTEN_ON", "127.0.0.1:8080", "Orleans Dashboard address (http://<address>/dashboard)",
             (s, v) => s with { DashboardListenOn = v }, s => s.DashboardListenOn, emptyIsOff: true),
-        Duration("NSM_DRIVER_BIND_TIMEOUT", "1s", "How long to wait for a driver to bind a PCI function",
+        Duration("NSM_DRIVER_BIND_TIMEOUT", GoDuration.FormatShort(PciOptions.DefaultBindTimeout), "How long to wait for a driver to bind a PCI function",
             (s, v) => s with { DriverBindTimeout = v }, s => s.DriverBindTimeout),
         Duration("NSM_RECONCILE_INTERVAL", "30s", "Period of the reconcile-and-reclaim pass, 0 = at start only: undo what a crash cut short, close connections whose client is gone, release reservations without an owner",
             (s, v) => s with { ReconcileInterval = v }, s => s.ReconcileInterval),

@@ -67,6 +67,14 @@ public static class GoDuration
         return true;
     }
 
+    /// <summary>Like <see cref="Format"/> without trailing zero units (<c>10m</c>, not <c>10m0s</c>), as a person writes a default in the help.</summary>
+    public static string FormatShort(TimeSpan value)
+    {
+        var text = Format(value);
+        text = text.EndsWith("m0s", StringComparison.Ordinal) ? text[..^2] : text;
+        return text.EndsWith("h0m", StringComparison.Ordinal) ? text[..^2] : text;
+    }
+
     /// <summary>Formats <paramref name="value"/> the way Go's <c>Duration.String</c> does (e.g. <c>1m30s</c>, <c>50ms</c>).</summary>
     public static string Format(TimeSpan value)
     {

@@ -8,11 +8,5 @@ public static class DevicePluginWiring
 {
     /// <summary>Adds the device plugin as a hosted service; call after the silo is added so it starts once the silo runs.</summary>
     public static IServiceCollection AddDevicePlugin(this IServiceCollection services, ForwarderSettings settings) =>
-        services.AddKubeletDevicePlugin(o =>
-        {
-            o.NodeName = settings.NodeName;
-            o.DevicePluginPath = settings.DevicePluginPath;
-            o.PodResourcesPath = settings.PodResourcesPath;
-            o.ResourcePollTimeout = settings.ResourcePollTimeout;
-        });
+        services.AddKubeletDevicePlugin(o => ForwarderOptionsBinding.Bind(o, settings));
 }

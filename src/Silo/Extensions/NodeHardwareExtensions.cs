@@ -11,13 +11,7 @@ public static class NodeHardwareExtensions
     public static IServiceCollection AddNodeHardware(this IServiceCollection services, ForwarderSettings settings, Grains.Configuration.SriovConfig config)
     {
         services.AddSingleton(TimeProvider.System);
-        services.Configure<PciOptions>(o =>
-        {
-            o.DevicesPath = settings.PciDevicesPath;
-            o.DriversPath = settings.PciDriversPath;
-            o.VfioPath = settings.VfioPath;
-            o.BindTimeout = settings.DriverBindTimeout;
-        });
+        services.Configure<PciOptions>(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddSingleton<IPciDevices, SysfsPciDevices>();
         services.AddSingleton(config);
         services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();

@@ -19,28 +19,11 @@ public static class NsmEndpointWiring
     /// <summary>Registers the chain, its kernel pieces and the gRPC services.</summary>
     public static IServiceCollection AddNsmForwarding(this IServiceCollection services, ForwarderSettings settings)
     {
-        services.AddForwarderChain(o =>
-        {
-            o.Name = settings.Name;
-            o.NodeName = settings.NodeName;
-        });
-        services.AddNsmOutbound(o =>
-        {
-            o.ConnectTo = settings.ConnectTo.ToString();
-            o.DialTimeout = settings.DialTimeout;
-        });
-        services.AddNsmEndpoint(o =>
-        {
-            o.Name = settings.Name;
-            o.NodeName = settings.NodeName;
-        });
-        services.AddVfioDevices(o => o.VfioPath = settings.VfioPath);
-        services.AddDeviceCgroupController(o =>
-        {
-            o.CgroupRoot = settings.CgroupPath;
-            o.Cgroup2Root = settings.Cgroup2Path;
-            o.BpfPinRoot = settings.BpfPinPath;
-        });
+        services.AddForwarderChain(o => ForwarderOptionsBinding.Bind(o, settings));
+        services.AddNsmOutbound(o => ForwarderOptionsBinding.Bind(o, settings));
+        services.AddNsmEndpoint(o => ForwarderOptionsBinding.Bind(o, settings));
+        services.AddVfioDevices(o => ForwarderOptionsBinding.Bind(o, settings));
+        services.AddDeviceCgroupController(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddGrpc();
         services.AddFdPassingUnixTransport();
         return services;

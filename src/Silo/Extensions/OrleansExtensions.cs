@@ -44,7 +44,7 @@ public static class OrleansExtensions
 
             silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = settings.NodeName });
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.AddNodeFileStorage(Path.Combine(settings.StatePath, "grains"));
+            silo.AddNodeFileStorage(ForwarderOptionsBinding.GrainStoragePath(settings));
             silo.Configure<SiloOptions>(o => o.SiloName = $"{settings.NodeName}");
             if (settings.DashboardListenOn is not null)
             {

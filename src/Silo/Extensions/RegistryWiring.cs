@@ -10,16 +10,7 @@ public static class RegistryWiring
     public static IServiceCollection AddNsmRegistration(this IServiceCollection services, ForwarderSettings settings, string socketPath)
     {
         services.AddNsmHealth();
-        services.AddNsmRegistration(o =>
-        {
-            o.ConnectTo = settings.ConnectTo.ToString();
-            o.Name = settings.Name;
-            o.NetworkServiceName = settings.NetworkServiceName;
-            o.Labels = settings.Labels;
-            // FD passing (inode:// URLs) is not implemented: NSMgr must be able to open this path itself.
-            o.Url = "unix://" + socketPath;
-            o.Lifetime = settings.MaxTokenLifetime;
-        });
+        services.AddNsmRegistration(o => ForwarderOptionsBinding.Bind(o, settings, socketPath));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using CsCheck;
 using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Tests.Allocation;
 
@@ -66,12 +67,12 @@ public sealed class AllocationPropertyTests
                 pool.Free(vf);
                 break;
             default:
-                Select(tokens, pool, id, $"conn-{op.B}", op.C == 0 ? DriverType.Kernel : DriverType.VfioPci, before);
+                Select(tokens, pool, id, $"conn-{op.B}", op.C == 0 ? VfDriver.Kernel : VfDriver.VfioPci, before);
                 break;
         }
     }
 
-    private static void Select(TokenPool tokens, ResourcePool pool, string id, string connection, DriverType driver, ResourcePoolSnapshot before)
+    private static void Select(TokenPool tokens, ResourcePool pool, string id, string connection, VfDriver driver, ResourcePoolSnapshot before)
     {
         var held = pool.TryGetByToken(id, out var previous) ? previous : (VfSelection?)null;
         var isNew = held is null && tokens.Contains(id);
@@ -122,7 +123,7 @@ public sealed class AllocationPropertyTests
         {
             var drivers = holders.Where(vf => vf.IommuGroup == group.Group).Select(vf => vf.DriverType).Distinct().ToList();
             Assert.True(drivers.Count <= 1, $"IOMMU group {group.Group} serves {drivers.Count} drivers");
-            Assert.Equal(group.InUse == 0, group.DriverType == DriverType.NoDriver);
+            Assert.Equal(group.InUse == 0, group.DriverType == VfDriver.NoDriver);
         }
 
         // Every token in use holds exactly one VF (tests never call Use directly).

@@ -1,4 +1,5 @@
 using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Tests.Allocation;
 
@@ -6,7 +7,7 @@ namespace SriovForwarder.Grains.Tests.Allocation;
 internal static class NaiveSelection
 {
     /// <summary>The VF upstream would pick, or null; <paramref name="releasing"/> is a VF treated as freed first (a driver change).</summary>
-    public static string? Expected(ResourcePoolSnapshot snapshot, string tokenName, DriverType wanted, string? releasing)
+    public static string? Expected(ResourcePoolSnapshot snapshot, string tokenName, VfDriver wanted, string? releasing)
     {
         var held = snapshot.VirtualFunctions.Where(vf => vf.TokenId is not null && vf.Address != releasing).ToList();
         var groupDriver = held.GroupBy(vf => vf.IommuGroup).ToDictionary(group => group.Key, group => group.First().DriverType);
@@ -17,8 +18,8 @@ internal static class NaiveSelection
 
         return snapshot.VirtualFunctions
             .Where(vf => (vf.TokenId is null || vf.Address == releasing) && names[vf.PfAddress].Contains(tokenName))
-            .Select(vf => (vf, driver: groupDriver.GetValueOrDefault(vf.IommuGroup, DriverType.NoDriver)))
-            .Where(candidate => candidate.driver == DriverType.NoDriver || candidate.driver == wanted)
+            .Select(vf => (vf, driver: groupDriver.GetValueOrDefault(vf.IommuGroup, VfDriver.NoDriver)))
+            .Where(candidate => candidate.driver == VfDriver.NoDriver || candidate.driver == wanted)
             .OrderBy(candidate => candidate.driver == wanted ? 0 : 1)
             .ThenByDescending(candidate => freeCount[candidate.vf.PfAddress])
             .ThenBy(candidate => candidate.vf.Address, StringComparer.Ordinal)

@@ -1,4 +1,5 @@
 using SriovForwarder.Grains.Allocation;
+using SriovForwarder.Grains.Interfaces.Models;
 using static SriovForwarder.Grains.Tests.Allocation.UpstreamFixtures;
 
 namespace SriovForwarder.Grains.Tests.Allocation;
@@ -11,8 +12,8 @@ public sealed class ResourcePoolTests
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd1/intel")[0];
 
-        var first = pool.Select(token, "conn-1", DriverType.VfioPci);
-        var second = pool.Select(token, "conn-1", DriverType.VfioPci);
+        var first = pool.Select(token, "conn-1", VfDriver.VfioPci);
+        var second = pool.Select(token, "conn-1", VfDriver.VfioPci);
 
         Assert.Equal("0000:01:00.1", first.VfAddress);
         Assert.False(first.IsRefresh);
@@ -28,16 +29,16 @@ public sealed class ResourcePoolTests
         var t1 = IdsOf(tokens, "sd1/intel")[0];
         var sd2Intel = IdsOf(tokens, "sd2/intel");
 
-        Assert.Equal("0000:01:00.1", pool.Select(t1, "c1", DriverType.VfioPci).VfAddress);
-        Assert.Equal("0000:02:00.2", pool.Select(sd2Intel[0], "c2", DriverType.Kernel).VfAddress);
-        var changed = pool.Select(sd2Intel[0], "c2", DriverType.VfioPci);
+        Assert.Equal("0000:01:00.1", pool.Select(t1, "c1", VfDriver.VfioPci).VfAddress);
+        Assert.Equal("0000:02:00.2", pool.Select(sd2Intel[0], "c2", VfDriver.Kernel).VfAddress);
+        var changed = pool.Select(sd2Intel[0], "c2", VfDriver.VfioPci);
         Assert.Equal("0000:03:00.1", changed.VfAddress);
         Assert.Equal("0000:02:00.2", changed.ReleasedVfAddress);
-        Assert.Equal("0000:02:00.2", pool.Select(sd2Intel[1], "c3", DriverType.Kernel).VfAddress);
+        Assert.Equal("0000:02:00.2", pool.Select(sd2Intel[1], "c3", VfDriver.Kernel).VfAddress);
 
         var groups = pool.Snapshot().IommuGroups.ToDictionary(group => group.Group, group => group.DriverType);
-        Assert.Equal(DriverType.VfioPci, groups[1]);
-        Assert.Equal(DriverType.Kernel, groups[2]);
+        Assert.Equal(VfDriver.VfioPci, groups[1]);
+        Assert.Equal(VfDriver.Kernel, groups[2]);
         pool.CheckInvariants();
     }
 
@@ -46,7 +47,7 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
 
-        Assert.Equal("0000:02:00.1", pool.Select(IdsOf(tokens, "sd2/10G")[0], "c", DriverType.VfioPci).VfAddress);
+        Assert.Equal("0000:02:00.1", pool.Select(IdsOf(tokens, "sd2/10G")[0], "c", VfDriver.VfioPci).VfAddress);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
 
-        var selection = pool.Select(IdsOf(tokens, "sd2/intel")[0], "c", DriverType.VfioPci);
+        var selection = pool.Select(IdsOf(tokens, "sd2/intel")[0], "c", VfDriver.VfioPci);
 
         Assert.Equal("0000:03:00.1", selection.VfAddress);
         Assert.Equal("0000:03:00.0", selection.PfAddress);
@@ -68,9 +69,9 @@ public sealed class ResourcePoolTests
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd1/intel")[0];
 
-        var first = pool.Select(token, "c", DriverType.VfioPci);
+        var first = pool.Select(token, "c", VfDriver.VfioPci);
         var released = pool.Free(first.VfAddress);
-        var second = pool.Select(token, "c", DriverType.VfioPci);
+        var second = pool.Select(token, "c", VfDriver.VfioPci);
 
         Assert.Equal("0000:01:00.1", first.VfAddress);
         Assert.True(released.GroupReleased);
@@ -82,10 +83,10 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd2/intel")[0];
-        pool.Select(token, "conn-a", DriverType.Kernel);
+        pool.Select(token, "conn-a", VfDriver.Kernel);
         var before = pool.Snapshot();
 
-        var error = Assert.Throws<AllocationException>(() => pool.Select(token, "conn-b", DriverType.Kernel));
+        var error = Assert.Throws<AllocationException>(() => pool.Select(token, "conn-b", VfDriver.Kernel));
 
         Assert.Equal($"token {token} is already in use by connection conn-a", error.Message);
         Assert.Equal(AllocationError.TokenHeldByOtherConnection, error.Error);
@@ -100,9 +101,9 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var ids = IdsOf(tokens, "sd2/intel");
-        var held = pool.Select(ids[0], "conn-a", DriverType.Kernel);
+        var held = pool.Select(ids[0], "conn-a", VfDriver.Kernel);
 
-        var error = Assert.Throws<AllocationException>(() => pool.Select(ids[1], "conn-a", DriverType.Kernel));
+        var error = Assert.Throws<AllocationException>(() => pool.Select(ids[1], "conn-a", VfDriver.Kernel));
 
         Assert.Equal($"connection conn-a already holds VF {held.VfAddress} through token {ids[0]}", error.Message);
         Assert.Equal(TokenState.Free, tokens.GetState(ids[1]));
@@ -112,10 +113,10 @@ public sealed class ResourcePoolTests
     public void Select_NoFreeVfForDriver_FailsNamingDriverAndResource()
     {
         var (tokens, pool) = NewResourcePool();
-        pool.Select(IdsOf(tokens, "sd1/intel")[0], "c1", DriverType.VfioPci);
+        pool.Select(IdsOf(tokens, "sd1/intel")[0], "c1", VfDriver.VfioPci);
 
         // PF 01's only VF is taken, so sd1/10G has nothing left (the VF check comes before the token's state, as upstream).
-        var error = Assert.Throws<AllocationException>(() => pool.Select(IdsOf(tokens, "sd1/10G")[0], "c2", DriverType.VfioPci));
+        var error = Assert.Throws<AllocationException>(() => pool.Select(IdsOf(tokens, "sd1/10G")[0], "c2", VfDriver.VfioPci));
 
         Assert.Equal("no free VF for the driver type: vfio-pci (resource sd1/10G)", error.Message);
         Assert.Equal(AllocationError.NoFreeVf, error.Error);
@@ -126,11 +127,11 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var sd2Intel = IdsOf(tokens, "sd2/intel");
-        pool.Select(sd2Intel[0], "c1", DriverType.VfioPci);
-        pool.Select(IdsOf(tokens, "sd2/10G")[1], "c2", DriverType.Kernel);
+        pool.Select(sd2Intel[0], "c1", VfDriver.VfioPci);
+        pool.Select(IdsOf(tokens, "sd2/10G")[1], "c2", VfDriver.Kernel);
 
         // 02:00.2 (group 2) is held and all other sd2 VFs are in group 1, dedicated to vfio-pci.
-        var error = Assert.Throws<AllocationException>(() => pool.Select(sd2Intel[1], "c3", DriverType.Kernel));
+        var error = Assert.Throws<AllocationException>(() => pool.Select(sd2Intel[1], "c3", VfDriver.Kernel));
 
         Assert.Equal("no free VF for the driver type: kernel (resource sd2/intel)", error.Message);
     }
@@ -145,14 +146,14 @@ public sealed class ResourcePoolTests
         var tokens = new TokenPool(config);
         var pool = new ResourcePool(config, tokens);
         var ids = IdsOf(tokens, "sd/a");
-        pool.Select(ids[0], "c1", DriverType.Kernel);
-        pool.Select(ids[1], "c2", DriverType.Kernel);
-        pool.Select(ids[2], "c3", DriverType.VfioPci);
+        pool.Select(ids[0], "c1", VfDriver.Kernel);
+        pool.Select(ids[1], "c2", VfDriver.Kernel);
+        pool.Select(ids[2], "c3", VfDriver.VfioPci);
 
         // ids[0] leaves 01:00.1, but group 1 stays on kernel for ids[1] and 01:00.3 is taken: nothing for vfio-pci.
         var before = (pool.Snapshot(), tokens.Snapshot(), tokens.Version);
 
-        Assert.Throws<AllocationException>(() => pool.Select(ids[0], "c1", DriverType.VfioPci));
+        Assert.Throws<AllocationException>(() => pool.Select(ids[0], "c1", VfDriver.VfioPci));
 
         var after = pool.Snapshot();
         Assert.Equal(before.Item1.VirtualFunctions, after.VirtualFunctions);
@@ -167,7 +168,7 @@ public sealed class ResourcePoolTests
     {
         var (_, pool) = NewResourcePool();
 
-        var error = Assert.Throws<AllocationException>(() => pool.Select("sriov-nope", "c", DriverType.Kernel));
+        var error = Assert.Throws<AllocationException>(() => pool.Select("sriov-nope", "c", VfDriver.Kernel));
 
         Assert.Equal("token doesn't exist: sriov-nope", error.Message);
     }
@@ -181,11 +182,11 @@ public sealed class ResourcePoolTests
         };
         var tokens = new TokenPool(config);
         var pool = new ResourcePool(config, tokens);
-        pool.Select(IdsOf(tokens, "sd/x")[0], "c1", DriverType.Kernel);
+        pool.Select(IdsOf(tokens, "sd/x")[0], "c1", VfDriver.Kernel);
         var closed = IdsOf(tokens, "sd/y")[0];
         var before = (pool.Snapshot().VirtualFunctions, tokens.Snapshot());
 
-        var error = Assert.Throws<AllocationException>(() => pool.Select(closed, "c2", DriverType.Kernel));
+        var error = Assert.Throws<AllocationException>(() => pool.Select(closed, "c2", VfDriver.Kernel));
 
         Assert.Equal($"token is closed: sd/y:{closed}", error.Message);
         Assert.Equal(before.VirtualFunctions, pool.Snapshot().VirtualFunctions);
@@ -198,7 +199,7 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Select(IdsOf(tokens, "sd1/intel")[0], "c", DriverType.NoDriver));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Select(IdsOf(tokens, "sd1/intel")[0], "c", VfDriver.NoDriver));
     }
 
     [Fact]
@@ -220,15 +221,15 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var sd2Intel = IdsOf(tokens, "sd2/intel");
-        var a = pool.Select(sd2Intel[0], "c1", DriverType.VfioPci);
-        var b = pool.Select(sd2Intel[1], "c2", DriverType.VfioPci);
+        var a = pool.Select(sd2Intel[0], "c1", VfDriver.VfioPci);
+        var b = pool.Select(sd2Intel[1], "c2", VfDriver.VfioPci);
 
         var released = pool.Free(a.VfAddress);
 
         Assert.Equal(1, a.IommuGroup);
         Assert.Equal(1, b.IommuGroup);
         Assert.False(released.GroupReleased);
-        Assert.Equal(DriverType.VfioPci, pool.Snapshot().IommuGroups.Single(group => group.Group == 1).DriverType);
+        Assert.Equal(VfDriver.VfioPci, pool.Snapshot().IommuGroups.Single(group => group.Group == 1).DriverType);
         Assert.Equal(TokenState.Allocated, tokens.GetState(sd2Intel[0]));
         pool.CheckInvariants();
     }
@@ -238,7 +239,7 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd2/intel")[0];
-        var selection = pool.Select(token, "c", DriverType.Kernel);
+        var selection = pool.Select(token, "c", VfDriver.Kernel);
         tokens.Allocate(token);
 
         var released = pool.Free(selection.VfAddress);
@@ -254,11 +255,11 @@ public sealed class ResourcePoolTests
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd2/intel")[0];
 
-        var selection = pool.Reserve(token, "c", DriverType.Kernel, "0000:03:00.3");
+        var selection = pool.Reserve(token, "c", VfDriver.Kernel, "0000:03:00.3");
 
         Assert.Equal("0000:03:00.3", selection.VfAddress);
         Assert.Equal(TokenState.InUse, tokens.GetState(token));
-        Assert.Equal(DriverType.Kernel, pool.Snapshot().IommuGroups.Single(group => group.Group == 1).DriverType);
+        Assert.Equal(VfDriver.Kernel, pool.Snapshot().IommuGroups.Single(group => group.Group == 1).DriverType);
         pool.CheckInvariants();
     }
 
@@ -268,7 +269,7 @@ public sealed class ResourcePoolTests
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd1/intel")[0];
 
-        var error = Assert.Throws<AllocationException>(() => pool.Reserve(token, "c", DriverType.Kernel, "0000:03:00.3"));
+        var error = Assert.Throws<AllocationException>(() => pool.Reserve(token, "c", VfDriver.Kernel, "0000:03:00.3"));
 
         Assert.Equal("VF 0000:03:00.3 is not offered to sd1/intel", error.Message);
         Assert.Equal(0, pool.InUse);
@@ -280,7 +281,7 @@ public sealed class ResourcePoolTests
     {
         var (tokens, pool) = NewResourcePool();
         var token = IdsOf(tokens, "sd2/intel")[0];
-        pool.Select(token, "conn-x", DriverType.Kernel);
+        pool.Select(token, "conn-x", VfDriver.Kernel);
 
         var snapshot = pool.Snapshot();
 
@@ -288,8 +289,8 @@ public sealed class ResourcePoolTests
             [("0000:01:00.0", 1, 1, 0), ("0000:02:00.0", 2, 2, 0), ("0000:03:00.0", 3, 2, 1)],
             snapshot.PhysicalFunctions.Select(pf => (pf.Address, pf.Total, pf.Free, pf.InUse)));
         var vf = snapshot.VirtualFunctions.Single(vf => vf.TokenId is not null);
-        Assert.Equal(("0000:03:00.1", token, "conn-x", DriverType.Kernel), (vf.Address, vf.TokenId, vf.ConnectionId, vf.DriverType));
-        Assert.Equal([(1, DriverType.Kernel, 1), (2, DriverType.NoDriver, 0)], snapshot.IommuGroups.Select(g => (g.Group, g.DriverType, g.InUse)));
+        Assert.Equal(("0000:03:00.1", token, "conn-x", VfDriver.Kernel), (vf.Address, vf.TokenId, vf.ConnectionId, vf.DriverType));
+        Assert.Equal([(1, VfDriver.Kernel, 1), (2, VfDriver.NoDriver, 0)], snapshot.IommuGroups.Select(g => (g.Group, g.DriverType, g.InUse)));
     }
 
     [Fact]
@@ -299,7 +300,7 @@ public sealed class ResourcePoolTests
         var seen = new List<int>();
         tokens.Changed += () => seen.Add(pool.InUse);
 
-        var selection = pool.Select(IdsOf(tokens, "sd2/intel")[0], "c", DriverType.Kernel);
+        var selection = pool.Select(IdsOf(tokens, "sd2/intel")[0], "c", VfDriver.Kernel);
         pool.Free(selection.VfAddress);
 
         Assert.Equal([1, 0], seen);

@@ -111,6 +111,6 @@ public sealed partial class ConnectElement(INextHopClient client, ILogger<Connec
         }
     }
 
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing the previous next hop at {Url} failed: {Reason}")]
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: closing the previous next hop at {Url} failed: {Reason}")]
     private static partial void LogOldHopCloseFailed(ILogger logger, string connectionId, string url, string reason);
 }

@@ -1,4 +1,3 @@
-using SriovForwarder.Grains.Allocation;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Interfaces.Models;
@@ -6,6 +5,11 @@ using SriovForwarder.Grains.Interfaces.Models;
 namespace SriovForwarder.Grains.Chain.Elements;
 
 /// <summary>Turns a node grain's reservation failure into a <see cref="ForwarderException"/> with the matching code.</summary>
+/// <remarks>
+/// The one place an allocation failure becomes a forwarder error code: the allocation core's own errors never reach
+/// here (the node grain turns them into <see cref="VfAllocationException"/> in <c>Node/AllocationErrors</c>), and the
+/// NSM edge maps only the resulting <see cref="ForwarderException"/>.
+/// </remarks>
 internal static class NodeErrors
 {
     public static ForwarderException ToForwarderException(Exception error, string token, VfDriver driver)
@@ -15,9 +19,6 @@ internal static class NodeErrors
             VfAllocationException { Reason: VfAllocationFailure.NoFreeVf } => ForwarderErrorCode.ResourceExhausted,
             VfAllocationException { Reason: VfAllocationFailure.UnknownToken or VfAllocationFailure.InvalidRequest } => ForwarderErrorCode.InvalidArgument,
             VfAllocationException => ForwarderErrorCode.FailedPrecondition,
-            AllocationException { Error: AllocationError.NoFreeVf } => ForwarderErrorCode.ResourceExhausted,
-            AllocationException { Error: AllocationError.TokenNotFound } => ForwarderErrorCode.InvalidArgument,
-            AllocationException => ForwarderErrorCode.FailedPrecondition,
             NodeUnavailableException => ForwarderErrorCode.Unavailable,
             _ => ForwarderErrorCode.Internal,
         };
