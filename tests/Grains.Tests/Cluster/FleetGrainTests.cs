@@ -39,9 +39,8 @@ public sealed class FleetGrainTests : IAsyncLifetime
         var node0 = await NodeAsync(0);
         var busy = node0 with { Resources = [new ResourceSummary(Resource, 8, 1, 2, 5, 0)] };
 
-        await Fleet.ReportAsync(busy);
+        var listed = await ReportAsync(busy);
 
-        var listed = Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == SimulatedNodeSilos.NodeName(0));
         Assert.Equal(new ResourceSummary(Resource, 8, 1, 2, 5, 0), Assert.Single(listed.Snapshot!.Resources));
     }
 
@@ -49,7 +48,7 @@ public sealed class FleetGrainTests : IAsyncLifetime
     public async Task FindNodes_PerResource_ListsOnlyLiveNodesWithEnoughFreeTokens()
     {
         var node0 = await NodeAsync(0);
-        await Fleet.ReportAsync(node0 with { Resources = [new ResourceSummary(Resource, 8, 2, 0, 6, 0)] });
+        await ReportAsync(node0 with { Resources = [new ResourceSummary(Resource, 8, 2, 0, 6, 0)] });
 
         Assert.Equal([SimulatedNodeSilos.NodeName(0), SimulatedNodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 2));
         Assert.Equal([SimulatedNodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 3));
@@ -75,8 +74,35 @@ public sealed class FleetGrainTests : IAsyncLifetime
         Assert.Equal([SimulatedNodeSilos.NodeName(1 - stopped)], await Fleet.FindNodesAsync(Resource, 1));
     }
 
-    // Through the fleet: it activates the node grains, whose own activation reports reach the fleet's queue before its
-    // answer does, so a report the test sends afterwards is the last one the fleet hears.
-    private async Task<NodeSnapshot> NodeAsync(int index) =>
-        Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == SimulatedNodeSilos.NodeName(index)).Snapshot!;
+    // ReportAsync is one-way: the client may route it and the next call through different gateways, so the next read
+    // can overtake it. Reads until the fleet lists the reported snapshot, for a bounded number of reads.
+    private async Task<FleetNode> ReportAsync(NodeSnapshot snapshot)
+    {
+        await Fleet.ReportAsync(snapshot);
+        for (var read = 0; read < 100; read++)
+        {
+            var listed = Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == snapshot.Node);
+            if (listed.Snapshot?.Resources.SequenceEqual(snapshot.Resources) == true)
+            {
+                return listed;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"the fleet never listed the snapshot reported for {snapshot.Node}");
+    }
+
+    // Activates the node grains first, so their own activation reports (one-way, and the only reports while nothing
+    // changes) reach the fleet rounds before the report a test sends afterwards, which is then the last one it hears.
+    private async Task<NodeSnapshot> NodeAsync(int index)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(i)).GetSnapshotAsync();
+        }
+
+        await Fleet.GetNodesAsync();
+        return Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == SimulatedNodeSilos.NodeName(index)).Snapshot!;
+    }
 }
