@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -33,6 +34,7 @@ public class KubeletRestartBenchmark
     private readonly List<double> _toAllMs = [];
     private SimulatedSriovNode _node = null!;
     private InProcessTestCluster _cluster = null!;
+    private ServiceProvider _services = null!;
     private DevicePluginManager _manager = null!;
     private StandInKubeletRegistration? _kubelet;
     private string _stateRoot = null!;
@@ -49,7 +51,7 @@ public class KubeletRestartBenchmark
         Report("bind of kubelet.sock -> first Register", _toFirstMs);
         Report("bind of kubelet.sock -> every resource registered", _toAllMs);
         _manager.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _manager.Dispose();
+        _services.Dispose();
         _kubelet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -78,7 +80,7 @@ public class KubeletRestartBenchmark
     [Benchmark]
     public async Task RestartUntilRegistered()
     {
-        _kubelet = await StandInKubeletRegistration.StartAsync(Path.Combine(_pluginFolder, KubeletDevicePlugin.KubeletSocketName), _recorder);
+        _kubelet = await StandInKubeletRegistration.StartAsync(Path.Combine(_pluginFolder, KubeletSocketFile.Name), _recorder);
         await _recorder.AllRegistered.WaitAsync(TimeSpan.FromSeconds(30));
         var bound = _recorder.BoundAt;
         _toFirstMs.Add(Stopwatch.GetElapsedTime(bound, _recorder.Arrivals.Values.Min()).TotalMilliseconds);
@@ -126,18 +128,20 @@ public class KubeletRestartBenchmark
         _resources = (await grains.GetGrain<INodeGrain>(Node).GetResourceNamesAsync()).Count;
 
         _recorder.Reset(_resources);
-        _kubelet = await StandInKubeletRegistration.StartAsync(Path.Combine(_pluginFolder, KubeletDevicePlugin.KubeletSocketName), _recorder);
-        _manager = new DevicePluginManager(
-            grains,
-            Options.Create(new KubeletDevicePluginOptions
+        _kubelet = await StandInKubeletRegistration.StartAsync(Path.Combine(_pluginFolder, KubeletSocketFile.Name), _recorder);
+        _services = new ServiceCollection()
+            .AddSingleton(grains)
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddLogging()
+            .AddKubeletDevicePlugin(o =>
             {
-                NodeName = Node,
-                DevicePluginPath = _pluginFolder,
-                PodResourcesPath = Path.Combine(_stateRoot, "pr"),
-                ResourcePollTimeout = TimeSpan.FromHours(1),
-            }),
-            TimeProvider.System,
-            NullLoggerFactory.Instance);
+                o.NodeName = Node;
+                o.DevicePluginPath = _pluginFolder;
+                o.PodResourcesPath = Path.Combine(_stateRoot, "pr");
+                o.ResourcePollTimeout = TimeSpan.FromHours(1);
+            })
+            .BuildServiceProvider();
+        _manager = _services.GetRequiredService<DevicePluginManager>();
         await _manager.StartAsync(CancellationToken.None);
         await _recorder.AllRegistered.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -70,7 +70,7 @@ public class ListAndWatchLatencyBenchmark
     public async Task<ListAndWatchResponse> ReserveUntilUpdateReceived()
     {
         await _grain.ReserveAsync(new ReserveRequest("bench-connection", _token, VfDriver.Kernel));
-        var update = await NextAsync(r => r.Devices.Any(d => d.Health == KubeletDevicePlugin.Unhealthy));
+        var update = await NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy));
         _closedSeen = true;
         return update;
     }
@@ -82,14 +82,14 @@ public class ListAndWatchLatencyBenchmark
         if (!_closedSeen && _grain.GetReservationAsync("bench-connection").GetAwaiter().GetResult() is not null)
         {
             // The stream only sends changed lists: read the closed one before releasing, or it may be skipped.
-            NextAsync(r => r.Devices.Any(d => d.Health == KubeletDevicePlugin.Unhealthy)).GetAwaiter().GetResult();
+            NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy)).GetAwaiter().GetResult();
         }
 
         _closedSeen = true;
         if (_grain.ReleaseAsync("bench-connection").GetAwaiter().GetResult())
         {
             // Drain to the reopened list so the next measured iteration starts from a quiet stream.
-            NextAsync(r => r.Devices.All(d => d.Health == KubeletDevicePlugin.Healthy)).GetAwaiter().GetResult();
+            NextAsync(r => r.Devices.All(d => d.Health == DeviceHealth.Healthy)).GetAwaiter().GetResult();
         }
     }
 

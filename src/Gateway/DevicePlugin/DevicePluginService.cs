@@ -76,7 +76,7 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
         foreach (var container in request.ContainerRequests)
         {
             var answer = new ContainerAllocateResponse();
-            answer.Envs.Add(KubeletDevicePlugin.TokensEnvName(plugin.ResourceName), string.Join(",", container.DevicesIds));
+            answer.Envs.Add(TokensEnvironmentVariable.For(plugin.ResourceName), string.Join(",", container.DevicesIds));
             response.ContainerResponses.Add(answer);
         }
 
@@ -124,7 +124,7 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
         var response = new ListAndWatchResponse();
         foreach (var token in devices.Devices)
         {
-            var device = new Device { ID = token.Id, Health = token.Healthy ? KubeletDevicePlugin.Healthy : KubeletDevicePlugin.Unhealthy };
+            var device = new Device { ID = token.Id, Health = token.Healthy ? DeviceHealth.Healthy : DeviceHealth.Unhealthy };
             if (token.NumaNode >= 0)
             {
                 device.Topology = new TopologyInfo { Nodes = { new NUMANode { ID = token.NumaNode } } };

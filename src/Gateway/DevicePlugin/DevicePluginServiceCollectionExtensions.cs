@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace SriovForwarder.Gateway.DevicePlugin;
 
@@ -6,12 +7,20 @@ namespace SriovForwarder.Gateway.DevicePlugin;
 public static class DevicePluginServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="DevicePluginManager"/> as a hosted service; register it after the Orleans silo so it starts
-    /// once the silo runs. Needs <see cref="IGrainFactory"/> and <see cref="TimeProvider"/> in the container.
+    /// Adds <see cref="DevicePluginManager"/> and its parts (one instance each) as a hosted service; register it after
+    /// the Orleans silo so it starts once the silo runs. Needs <see cref="IGrainFactory"/> and logging in the container;
+    /// uses <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered.
     /// </summary>
     public static IServiceCollection AddKubeletDevicePlugin(this IServiceCollection services, Action<KubeletDevicePluginOptions> configure)
     {
         services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenChangeSignal>();
+        services.AddSingleton<AllocatedTokenTracker>();
+        services.AddSingleton<NodeTokenSubscription>();
+        services.AddSingleton<PodResourcesPolling>();
+        services.AddSingleton<ResourcePluginServers>();
+        services.AddSingleton<KubeletRegistrar>();
         services.AddSingleton<DevicePluginManager>();
         services.AddHostedService(sp => sp.GetRequiredService<DevicePluginManager>());
         return services;

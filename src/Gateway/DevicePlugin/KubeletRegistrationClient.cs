@@ -7,10 +7,13 @@ namespace SriovForwarder.Gateway.DevicePlugin;
 /// <summary>Calls kubelet's <c>v1beta1.Registration/Register</c> on <c>kubelet.sock</c>, with a deadline.</summary>
 public sealed class KubeletRegistrationClient(string kubeletSocketPath, TimeSpan timeout)
 {
+    /// <summary>The device-plugin API version sent in <c>Register</c>.</summary>
+    public const string ApiVersion = "v1beta1";
+
     /// <summary>The request kubelet is sent for one plugin socket.</summary>
     public static RegisterRequest Request(string endpoint, string resourceName) => new()
     {
-        Version = KubeletDevicePlugin.Version,
+        Version = ApiVersion,
         Endpoint = endpoint,
         ResourceName = resourceName,
         Options = DevicePluginService.Options,

@@ -60,7 +60,7 @@ public sealed class KubeletSocketWatcher(string folder) : IDisposable
 
     private void OnChange(string? name, bool created)
     {
-        if (created && name == KubeletDevicePlugin.KubeletSocketName)
+        if (created && name == KubeletSocketFile.Name)
         {
             Interlocked.Increment(ref _kubeletCreations);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace SriovForwarder.Gateway.Registry;
@@ -10,6 +11,7 @@ public static class RegistrationExtensions
     public static IServiceCollection AddNsmRegistration(this IServiceCollection services, Action<RegistrationOptions> configure)
     {
         services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RegistrationService>());
         return services;

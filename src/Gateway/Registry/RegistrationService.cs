@@ -14,9 +14,11 @@ namespace SriovForwarder.Gateway.Registry;
 /// registration at 2/3 of its remaining lifetime, retries with backoff while the registry is unreachable, and
 /// unregisters on graceful shutdown (upstream never does: its bug #21). The loop stops and the Unregister starts at the
 /// host's first stopping step, so they run alongside the rest of the shutdown and never retry against a socket that
-/// Kestrel has already removed.
+/// Kestrel has already removed. Expirations and pauses follow <see cref="TimeProvider"/>; gRPC deadlines stay on the
+/// system clock, which is the one gRPC measures them against.
 /// </summary>
-public sealed class RegistrationService(IOptions<RegistrationOptions> options, ILogger<RegistrationService> logger) : BackgroundService, IHostedLifecycleService
+public sealed class RegistrationService(IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger)
+    : BackgroundService, IHostedLifecycleService
 {
     private readonly RegistrationOptions _options = options.Value;
     private readonly FdSendingQueue _sendQueue = new();
@@ -78,14 +80,15 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var request = RegistrationRequest.Build(_options, DateTimeOffset.UtcNow);
-            TimeSpan wait;
+            var request = RegistrationRequest.Build(_options, time.GetUtcNow());
+            Task pause;
             try
             {
                 PassSocket(request);
                 var returned = await client.RegisterAsync(
                     request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
-                wait = RegistrationRequest.RefreshDelay(request, returned, DateTimeOffset.UtcNow);
+                var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
+                pause = PauseAsync(wait, stoppingToken);
                 var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
                 if (wasRegistered && !failing)
                 {
@@ -108,6 +111,7 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
             catch (RpcException ex)
             {
                 attempt++;
+                pause = PauseAsync(retryDelay, stoppingToken);
                 if (!failing)
                 {
                     RegistrationLog.Unreachable(logger, _options.ConnectTo, _options.Name, ex.Status.Detail, _options.MaxRetryDelay);
@@ -118,13 +122,12 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
                     RegistrationLog.AttemptFailed(logger, attempt, _options.Name, ex.Status.Detail);
                 }
 
-                wait = retryDelay;
                 retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
             }
 
             try
             {
-                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
+                await pause.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -132,6 +135,10 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, I
             }
         }
     }
+
+    // Started before the registration or failure is logged or announced, so that whoever hears of it (a test advancing
+    // a fake clock) finds the pause already counting.
+    private Task PauseAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.Delay(wait, time, cancellationToken);
 
     private Task BeginStop(CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SriovForwarder.Gateway.DevicePlugin;
 using SriovForwarder.Gateway.Tests.Transport;
 
@@ -12,23 +12,26 @@ namespace SriovForwarder.Gateway.Tests.DevicePlugin;
 public sealed class StandInKubelet : IAsyncDisposable
 {
     private readonly TempSocketFolder _folder = new();
+    private readonly ServiceProvider _services;
 
     private StandInKubelet(DevicePluginClusterFixture cluster, TimeSpan pollPeriod)
     {
         Sockets = new StandInKubeletSockets(_folder.Path);
         Loggers = LoggerFactory.Create(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Debug));
-        Manager = new DevicePluginManager(
-            cluster.Grains,
-            Options.Create(new KubeletDevicePluginOptions
+        _services = new ServiceCollection()
+            .AddSingleton(cluster.Grains)
+            .AddSingleton(Loggers)
+            .AddLogging()
+            .AddKubeletDevicePlugin(o =>
             {
-                NodeName = DevicePluginClusterFixture.Node,
-                DevicePluginPath = DevicePluginPath,
-                PodResourcesPath = PodResourcesPath,
-                ResourcePollTimeout = pollPeriod,
-                KubeletCallTimeout = TimeSpan.FromSeconds(2),
-            }),
-            TimeProvider.System,
-            Loggers);
+                o.NodeName = DevicePluginClusterFixture.Node;
+                o.DevicePluginPath = DevicePluginPath;
+                o.PodResourcesPath = PodResourcesPath;
+                o.ResourcePollTimeout = pollPeriod;
+                o.KubeletCallTimeout = TimeSpan.FromSeconds(2);
+            })
+            .BuildServiceProvider();
+        Manager = _services.GetRequiredService<DevicePluginManager>();
     }
 
     public StandInKubeletSockets Sockets { get; }
@@ -107,7 +110,7 @@ public sealed class StandInKubelet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Manager.StopAsync(CancellationToken.None);
-        Manager.Dispose();
+        await _services.DisposeAsync();
         await Sockets.DisposeAsync();
         Loggers.Dispose();
         _folder.Dispose();

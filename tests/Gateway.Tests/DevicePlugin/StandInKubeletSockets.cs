@@ -35,7 +35,7 @@ public sealed class StandInKubeletSockets : IAsyncDisposable
     public async Task StartRegistrationAsync()
     {
         _registrationServer = await UnixSocketGrpcServer.StartAsync(
-            Path.Combine(DevicePluginPath, KubeletDevicePlugin.KubeletSocketName),
+            Path.Combine(DevicePluginPath, KubeletSocketFile.Name),
             s => s.AddSingleton(Registration),
             a => a.MapGrpcService<StandInRegistration>());
     }
@@ -43,7 +43,7 @@ public sealed class StandInKubeletSockets : IAsyncDisposable
     public async Task StartPodResourcesAsync()
     {
         _podResourcesServer = await UnixSocketGrpcServer.StartAsync(
-            Path.Combine(PodResourcesPath, KubeletDevicePlugin.KubeletSocketName),
+            Path.Combine(PodResourcesPath, KubeletSocketFile.Name),
             s => s.AddSingleton(PodResources),
             a =>
             {

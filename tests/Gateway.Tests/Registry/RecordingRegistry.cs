@@ -16,9 +16,12 @@ public sealed class RecordingRegistry : NetworkServiceEndpointRegistry.NetworkSe
     /// <summary>When set, the registry shortens the expiration to now + this, as NSMgr does with its token lifetime.</summary>
     public TimeSpan? GrantedLifetime { get; set; }
 
+    /// <summary>The registry's clock: the arrival times and granted expirations follow it.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public override Task<NetworkServiceEndpoint> Register(NetworkServiceEndpoint request, ServerCallContext context)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Time.GetUtcNow();
         var returned = request.Clone();
         if (GrantedLifetime is { } lifetime)
         {

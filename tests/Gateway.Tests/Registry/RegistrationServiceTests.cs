@@ -2,19 +2,26 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Gateway.Tests.Registry;
 
-/// <summary>The background registration against a stand-in registry on a real unix socket.</summary>
+/// <summary>
+/// The background registration against a stand-in registry on a real unix socket. Service and registry share a fake
+/// clock: expirations, refreshes and retry pauses happen when the test advances it, never on their own.
+/// </summary>
 public sealed class RegistrationServiceTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly string _folder = Directory.CreateTempSubdirectory("sriov-registry-").FullName;
-    private readonly RecordingRegistry _registry = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly RecordingRegistry _registry;
     private readonly RecordingLogger<RegistrationService> _logger = new();
+
+    public RegistrationServiceTests() => _registry = new RecordingRegistry { Time = _time };
 
     private string RegistrySocket => Path.Combine(_folder, "nsm.io.sock");
 
@@ -25,37 +32,41 @@ public sealed class RegistrationServiceTests : IDisposable
     {
         await using var server = await StartRegistryAsync();
         var service = CreateService();
-        var before = DateTimeOffset.UtcNow;
 
         await service.StartAsync(CancellationToken.None);
         var (endpoint, _, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => _logger.Count(2100) == 1, "the registration to be logged");
+        await _logger.WaitForAsync(2100);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", endpoint.Name);
         Assert.Equal(["forwarder"], endpoint.NetworkServiceNames);
         Assert.Equal("true", endpoint.NetworkServiceLabels["forwarder"].Labels["p2p"]);
         Assert.Equal("unix:///run/fwd/listen_on.io.sock", endpoint.Url);
-        Assert.InRange(endpoint.ExpirationTime.ToDateTimeOffset(), before.AddMinutes(10), DateTimeOffset.UtcNow.AddMinutes(10));
+        Assert.Equal(_time.GetUtcNow().AddMinutes(10), endpoint.ExpirationTime.ToDateTimeOffset());
         Assert.Equal(1, _logger.Count(2100));
     }
 
     [Fact]
-    public async Task Refresh_RegistryGrantsAShortLifetime_RegistersAgainBeforeItEnds()
+    public async Task Refresh_RegistryGrantsAShortLifetime_RegistersAgainAtTwoThirdsOfIt()
     {
         _registry.GrantedLifetime = TimeSpan.FromSeconds(3);
         await using var server = await StartRegistryAsync();
         var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
-        var (_, _, firstReturned) = await ReadAsync(_registry.Registrations);
+        var (_, firstAt, firstReturned) = await ReadAsync(_registry.Registrations);
+        await _logger.WaitForAsync(2100);
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(_registry.Registrations.Reader.TryRead(out _), "refreshed before 2/3 of the granted lifetime");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         var (second, secondAt, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => _logger.Count(2101) >= 1, "the refresh to be logged");
+        await _logger.WaitForAsync(2101);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", second.Name);
-        Assert.True(secondAt < firstReturned.ExpirationTime.ToDateTimeOffset(),
-            $"the refresh at {secondAt:O} came after the granted expiration {firstReturned.ExpirationTime}");
+        Assert.Equal(firstAt.AddSeconds(2), secondAt);
+        Assert.True(secondAt < firstReturned.ExpirationTime.ToDateTimeOffset());
+        Assert.Equal(secondAt.AddMinutes(10), second.ExpirationTime.ToDateTimeOffset());
         // Only the first registration is news; refreshes log at Debug under their own id.
         Assert.Equal(1, _logger.Count(2100));
     }
@@ -66,11 +77,21 @@ public sealed class RegistrationServiceTests : IDisposable
         var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2103) >= 2, "two failed retries");
+        await _logger.WaitForAsync(2102);
+        // The pause doubles from FirstRetryDelay (50 ms) up to MaxRetryDelay (200 ms); no retry comes early.
+        foreach (var (pause, retries) in new[] { (50, 1), (100, 2), (200, 3) })
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(pause - 1));
+            Assert.Equal(retries - 1, _logger.Count(2103));
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await _logger.WaitForAsync(2103, retries);
+        }
+
         Assert.False(service.IsRegistered);
         await using var server = await StartRegistryAsync();
-        var (endpoint, _, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => service.IsRegistered, "the service to note the registration");
+        var endpoint = await RetryUntilRegisteredAsync();
+        await _logger.WaitForAsync(2100);
+        Assert.True(service.IsRegistered);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", endpoint.Name);
@@ -86,7 +107,7 @@ public sealed class RegistrationServiceTests : IDisposable
         var service = CreateService();
         await service.StartAsync(CancellationToken.None);
         await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => service.IsRegistered, "the registration");
+        await _logger.WaitForAsync(2100);
 
         await service.StopAsync(CancellationToken.None);
         var unregistered = await ReadAsync(_registry.Unregistrations);
@@ -102,7 +123,7 @@ public sealed class RegistrationServiceTests : IDisposable
     {
         var service = CreateService();
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2102) == 1, "the unreachable warning");
+        await _logger.WaitForAsync(2102);
 
         await service.StopAsync(CancellationToken.None);
 
@@ -117,7 +138,7 @@ public sealed class RegistrationServiceTests : IDisposable
         {
             await service.StartAsync(CancellationToken.None);
             await ReadAsync(_registry.Registrations);
-            await WaitUntilAsync(() => service.IsRegistered, "the registration");
+            await _logger.WaitForAsync(2100);
         }
 
         await service.StopAsync(CancellationToken.None);
@@ -128,10 +149,10 @@ public sealed class RegistrationServiceTests : IDisposable
     [Fact]
     public async Task Start_MalformedRegistryUrl_LogsTheUrlAndKeepsTheHostAlive()
     {
-        var service = new RegistrationService(Options.Create(Options_("nsmgr:5000")), _logger);
+        var service = new RegistrationService(Options.Create(Options_("nsmgr:5000")), _time, _logger);
 
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2106) == 1, "the configuration error");
+        await _logger.WaitForAsync(2106);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Contains(_logger.Lines, l => l.EventId == 2106 && l.Message.Contains("nsmgr:5000", StringComparison.Ordinal));
@@ -151,7 +172,7 @@ public sealed class RegistrationServiceTests : IDisposable
         MaxRetryDelay = TimeSpan.FromMilliseconds(200),
     };
 
-    private RegistrationService CreateService() => new(Options.Create(Options_()), _logger);
+    private RegistrationService CreateService() => new(Options.Create(Options_()), _time, _logger);
 
     private Task<UnixSocketGrpcServer> StartRegistryAsync() =>
         UnixSocketGrpcServer.StartAsync(RegistrySocket, s => s.AddSingleton(_registry), e => e.MapGrpcService<RecordingRegistry>());
@@ -162,17 +183,26 @@ public sealed class RegistrationServiceTests : IDisposable
         return await channel.Reader.ReadAsync(timeout.Token);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    // The channel may still refuse the first attempts after the registry came up (gRPC's own reconnect backoff runs on
+    // the real clock), so each failed attempt is answered by one more retry pause.
+    private async Task<Api.Nsm.Registry.NetworkServiceEndpoint> RetryUntilRegisteredAsync()
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
+        using var done = new CancellationTokenSource();
+        var registered = _registry.Registrations.Reader.ReadAsync().AsTask();
+        for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (DateTime.UtcNow > deadline)
+            var failed = _logger.Count(2103);
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            var next = await Task.WhenAny(registered, _logger.WaitForAsync(2103, failed + 1, done.Token));
+            if (next == registered)
             {
-                throw new TimeoutException($"gave up waiting for {what}");
+                await done.CancelAsync();
+                return (await registered).Endpoint;
             }
 
-            await Task.Delay(20);
+            await next;
         }
+
+        throw new TimeoutException("the registry came up but the service never registered");
     }
 }

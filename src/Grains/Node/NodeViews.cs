@@ -1,0 +1,44 @@
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
+
+namespace SriovForwarder.Grains.Node;
+
+/// <summary>The read-only pictures a node grain hands out: its snapshot (dashboard, fleet) and one resource's devices (ListAndWatch).</summary>
+public static class NodeViews
+{
+    /// <summary>The node's capacity, tokens and reservations now.</summary>
+    public static NodeSnapshot Snapshot(string node, NodeAllocator allocator, NodeAllocationState state, DateTimeOffset activatedAt, string silo)
+    {
+        ArgumentNullException.ThrowIfNull(allocator);
+        ArgumentNullException.ThrowIfNull(state);
+        var (pfs, resources, groups) = allocator.Summarise();
+        var reservations = state.Reservations.Select(r => r.ToReservation()).ToList();
+        return new NodeSnapshot(node, pfs, resources, reservations, groups, activatedAt, silo);
+    }
+
+    /// <summary>The tokens of <paramref name="resourceName"/> with their health and NUMA node, at <paramref name="version"/>.</summary>
+    /// <exception cref="VfAllocationException">The node offers no such resource.</exception>
+    public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version)
+    {
+        ArgumentNullException.ThrowIfNull(allocator);
+        if (!allocator.Tokens.Tokens().TryGetValue(resourceName, out var tokens))
+        {
+            throw new VfAllocationException(VfAllocationFailure.InvalidRequest, $"node {node} offers no resource named {resourceName}");
+        }
+
+        var numa = NumaNodeOf(allocator, resourceName);
+        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value, numa)).ToList();
+        return new ResourceDevices(resourceName, devices, version);
+    }
+
+    // One NUMA node when every PF offering the resource sits on it; -1 (unknown) otherwise.
+    private static int NumaNodeOf(NodeAllocator allocator, string resourceName)
+    {
+        var nodes = allocator.Inventory.PhysicalFunctions
+            .Where(pf => pf.ResourceNames.Contains(resourceName, StringComparer.Ordinal))
+            .Select(pf => pf.NumaNode)
+            .Distinct()
+            .ToList();
+        return nodes.Count == 1 ? nodes[0] : -1;
+    }
+}
