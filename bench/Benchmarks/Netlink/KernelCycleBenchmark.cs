@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using SriovForwarder.TestSupport.Namespaces;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
@@ -86,25 +87,7 @@ public class KernelCycleBenchmark
         Ip("-n", ns, "link", "set", _vf, "netns", Environment.ProcessId.ToString());
     }
 
-    private static void Ip(params string[] args)
-    {
-        if (TryIp(args) is { } error)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {error}");
-        }
-    }
+    private static void Ip(params string[] args) => IpCommand.Run(args);
 
-    private static string? TryIp(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : error.Trim();
-    }
+    private static void TryIp(params string[] args) => IpCommand.TryRun(args);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using SriovForwarder.TestSupport.Namespaces;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 
@@ -55,21 +56,5 @@ public class LinkStepBenchmark
         return _mtu;
     }
 
-    private static void Ip(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {error.Trim()}");
-        }
-    }
+    private static void Ip(params string[] args) => IpCommand.Run(args);
 }

@@ -28,7 +28,7 @@ public sealed class RegistrationServiceTests : IDisposable
 
         await service.StartAsync(CancellationToken.None);
         var (endpoint, _, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => _logger.Count(2100) == 1, "the registration to be logged");
+        await Eventually.TrueAsync(() => _logger.Count(2100) == 1, "the registration to be logged", Patience);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", endpoint.Name);
@@ -49,7 +49,7 @@ public sealed class RegistrationServiceTests : IDisposable
         await service.StartAsync(CancellationToken.None);
         var (_, _, firstReturned) = await ReadAsync(_registry.Registrations);
         var (second, secondAt, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => _logger.Count(2101) >= 1, "the refresh to be logged");
+        await Eventually.TrueAsync(() => _logger.Count(2101) >= 1, "the refresh to be logged", Patience);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", second.Name);
@@ -65,11 +65,11 @@ public sealed class RegistrationServiceTests : IDisposable
         var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2103) >= 2, "two failed retries");
+        await Eventually.TrueAsync(() => _logger.Count(2103) >= 2, "two failed retries", Patience);
         Assert.False(service.IsRegistered);
         await using var server = await StartRegistryAsync();
         var (endpoint, _, _) = await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => service.IsRegistered, "the service to note the registration");
+        await Eventually.TrueAsync(() => service.IsRegistered, "the service to note the registration", Patience);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Equal("fwd-test", endpoint.Name);
@@ -85,7 +85,7 @@ public sealed class RegistrationServiceTests : IDisposable
         var service = CreateService();
         await service.StartAsync(CancellationToken.None);
         await ReadAsync(_registry.Registrations);
-        await WaitUntilAsync(() => service.IsRegistered, "the registration");
+        await Eventually.TrueAsync(() => service.IsRegistered, "the registration", Patience);
 
         await service.StopAsync(CancellationToken.None);
         var unregistered = await ReadAsync(_registry.Unregistrations);
@@ -101,7 +101,7 @@ public sealed class RegistrationServiceTests : IDisposable
     {
         var service = CreateService();
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2102) == 1, "the unreachable warning");
+        await Eventually.TrueAsync(() => _logger.Count(2102) == 1, "the unreachable warning", Patience);
 
         await service.StopAsync(CancellationToken.None);
 
@@ -116,7 +116,7 @@ public sealed class RegistrationServiceTests : IDisposable
         {
             await service.StartAsync(CancellationToken.None);
             await ReadAsync(_registry.Registrations);
-            await WaitUntilAsync(() => service.IsRegistered, "the registration");
+            await Eventually.TrueAsync(() => service.IsRegistered, "the registration", Patience);
         }
 
         await service.StopAsync(CancellationToken.None);
@@ -130,7 +130,7 @@ public sealed class RegistrationServiceTests : IDisposable
         var service = new RegistrationService(Options.Create(Options_("nsmgr:5000")), _logger);
 
         await service.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _logger.Count(2106) == 1, "the configuration error");
+        await Eventually.TrueAsync(() => _logger.Count(2106) == 1, "the configuration error", Patience);
         await service.StopAsync(CancellationToken.None);
 
         Assert.Contains(_logger.Lines, l => l.EventId == 2106 && l.Message.Contains("nsmgr:5000", StringComparison.Ordinal));
@@ -159,19 +159,5 @@ public sealed class RegistrationServiceTests : IDisposable
     {
         using var timeout = new CancellationTokenSource(Patience);
         return await channel.Reader.ReadAsync(timeout.Token);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"gave up waiting for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         _client.Dispose();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_NeighboursWithoutEthernetContextAsRoot_SetsTheNeighbourEntryOnTheInterface()
     {
         // The MAC change of the ethernet context comes after the neighbours (upstream's order) and flushes them on a
@@ -59,7 +59,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.Contains(ip.EnumerateArray(), n => n.GetProperty("dst").GetString() == "10.60.1.1" && n.GetProperty("lladdr").GetString() == "0a:55:44:33:22:11");
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_KernelAsRoot_InterfaceIsInTheClientNamespaceWithNameMacVlanMtuAddressesAndRoutes()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -102,7 +102,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         { "file:///etc/hostname", "is not a namespace file" },
     };
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [MemberData(nameof(BadNamespaceUrls))]
     public async Task Request_BadNetnsUrlAsRoot_FailsNamingInodeUrlAndNothingMoves(string url, string reason)
     {
@@ -118,7 +118,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [InlineData("nsm-name-too-long", "parameters[name] \"nsm-name-too-long\" is not a valid Linux interface name (at most 15 characters")]
     [InlineData("bad/name", "parameters[name] \"bad/name\" is not a valid Linux interface name")]
     [InlineData("", "KERNEL mechanism parameter name: invalid interface name '': the name is empty")]
@@ -134,10 +134,10 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_NameTakenInClientNamespaceAsRoot_FailsAndLeavesTheClientsInterfaceAlone()
     {
-        ClientNamespace.Ip("-n", _client.Name, "link", "add", InterfaceName, "type", "veth", "peer", "name", "nsm-k1-peer");
+        IpCommand.Run("-n", _client.Name, "link", "add", InterfaceName, "type", "veth", "peer", "name", "nsm-k1-peer");
         var before = HostVfNetdevs();
 
         var error = await Assert.ThrowsAsync<ForwarderException>(async () => await Grain.RequestAsync(await KernelRequestAsync()));
@@ -148,7 +148,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [InlineData("address", "ip_context.src_ip_addrs[0] '10.60.1.300/24' is not an IP address or prefix")]
     [InlineData("route", "ip_context.src_routes[0].prefix '10.70.0.0/99' is not an IP address or prefix")]
     [InlineData("neighbour", "invalid neighbor MAC address: ip_context.ip_neighbors[0].hardware_address '0a:55'")]
@@ -177,7 +177,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_CallerGivesUpWhileTheNextHopHangsAsRoot_MovesTheVfBackAndFreesIt()
     {
         fixture.NextHop.Hanging[_id] = true;
@@ -199,7 +199,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.Null(await Grain.GetAsync());
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Close_ClientNamespaceNameDeletedAsRoot_StillReturnsTheNetdevAndFreesTheVf()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -212,7 +212,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Close_AfterSiloRestartAsRoot_RestoresTheHostNamespaceAndFreesTheVf()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -228,7 +228,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_RefreshWithAChangedIpContextAsRoot_AppliesTheDifferenceAndCloseRemovesEveryPolicy()
     {
         var first = KernelNextHop.DefaultContext();
@@ -274,7 +274,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_RefreshWithAMalformedIpContextAsRoot_FailsNamingTheFieldAndKeepsTheConnection()
     {
         var established = await Grain.RequestAsync(await KernelRequestAsync());
@@ -299,7 +299,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         return [.. inside.ListRules(AddressFamily.InterNetwork).Where(r => r.Table is > 0 and < 253)];
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_MechanismChangesFromKernelToVfioAsRoot_MovesTheVfOutOfTheClientNamespace()
     {
         var first = await Grain.RequestAsync(await KernelRequestAsync());
@@ -318,7 +318,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_VfioWithEthernetContextAsRoot_ProgramsVfMacAndVlanAndClearsThemOnClose()
     {
         var request = await KernelRequestAsync();

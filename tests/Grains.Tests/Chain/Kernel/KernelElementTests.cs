@@ -25,7 +25,7 @@ public sealed class KernelElementTests : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task InjectRequest_AsRoot_MovesDownRenamesSetsMtuUpThenCallsNextAndRecordsIt()
     {
         var context = ContextWithVf();
@@ -38,7 +38,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.NotEqual(0UL, record.NamespaceInode);
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task InjectRequest_NextFailsAsRoot_MovesTheVfBackUnderItsNameAndForgetsTheRecord()
     {
         var context = ContextWithVf();
@@ -50,7 +50,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Null(context.State.Kernel);
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task InjectRequest_RenameFailsAsRoot_FailsNamingTheStepAndMovesTheVfBackWithoutCallingNext()
     {
         _netlink.FailOn.Add("rename");
@@ -64,7 +64,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Null(context.State.Kernel);
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task InjectClose_MoveBackFailsAsRoot_StillClosesTheRestOfTheChain()
     {
         var context = ContextWithVf();
@@ -78,7 +78,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Null(context.State.Kernel);
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task IpContextRequest_AsRoot_AppliesAddressesRoutesPoliciesNeighboursAndMtuInUpstreamsOrder()
     {
         var context = ContextWithVf();
@@ -114,7 +114,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal("0\t2147483647", Sysctl("net.ipv4.ping_group_range"));
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task IpContextRequest_MalformedRouteAsRoot_ChangesNothingClosesTheRestAndNamesTheField()
     {
         var context = ContextWithVf();
@@ -128,7 +128,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal(["next:request", "next:close"], _journal);
     }
 
-    [Fact]
+    [RootFact("makes the client network namespace with ip netns add")]
     public async Task IpContextClose_WithPolicyTablesAsRoot_ForgetsThemAndClosesTheRest()
     {
         var context = ContextWithVf();
@@ -140,7 +140,7 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal("next:close", _journal[^1]);
     }
 
-    private string Sysctl(string key) => ClientNamespace.Ip("netns", "exec", _client.Name, "sysctl", "-n", key).Trim();
+    private string Sysctl(string key) => IpCommand.Run("netns", "exec", _client.Name, "sysctl", "-n", key).Trim();
 
     private InjectElement Inject() => new(_netlink, new KernelNamespaces(), NullLogger<InjectElement>.Instance);
 
