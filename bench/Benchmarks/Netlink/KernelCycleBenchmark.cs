@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using SriovForwarder.TestSupport.Namespaces;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
@@ -87,7 +86,7 @@ public class KernelCycleBenchmark
         Ip("-n", ns, "link", "set", _vf, "netns", Environment.ProcessId.ToString());
     }
 
-    private static void Ip(params string[] args) => IpCommand.Run(args);
+    private static void Ip(params string[] args) => TestSupport.Namespaces.IpCommand.Run(args);
 
-    private static void TryIp(params string[] args) => IpCommand.TryRun(args);
+    private static void TryIp(params string[] args) => TestSupport.Namespaces.IpCommand.TryRun(args);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using SriovForwarder.TestSupport.Namespaces;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 
@@ -56,5 +55,5 @@ public class LinkStepBenchmark
         return _mtu;
     }
 
-    private static void Ip(params string[] args) => IpCommand.Run(args);
+    private static void Ip(params string[] args) => TestSupport.Namespaces.IpCommand.Run(args);
 }

@@ -65,7 +65,7 @@ public sealed class RestartEndToEndTests : IDisposable
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
         var connectTo = $"unix://{nsmgr.RegistrySocket}";
-        using var clientNamespace = new Grains.Tests.Chain.Kernel.ClientNamespace();
+        using var clientNamespace = new ClientNamespace();
         nsmgr.Nse.Contexts["restart-k"] = KernelEndToEndTests.IpContext();
         string inodeUrl;
         using (var ns = NetworkNamespace.Open(clientNamespace.Path))

@@ -5,7 +5,6 @@ using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.Vfio;
-using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 
