@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace SriovForwarder.EndToEnd.Tests;
@@ -21,21 +20,12 @@ public static class KeptSimulatedNode
         var tag = JsonDocument.Parse(File.ReadAllText(state)).RootElement.GetProperty("Tag").GetString();
         foreach (var netns in Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", $"sriovsim-{tag}-*") : [])
         {
-            Ip("netns", "del", Path.GetFileName(netns));
+            _ = IpCommand.TryRun("netns", "del", Path.GetFileName(netns));
         }
 
         foreach (var link in Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith("sv" + tag, StringComparison.Ordinal)))
         {
-            Ip("link", "del", "dev", link!);
+            _ = IpCommand.TryRun("link", "del", "dev", link!);
         }
-    }
-
-    private static void Ip(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
     }
 }

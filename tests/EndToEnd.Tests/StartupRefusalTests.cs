@@ -41,7 +41,7 @@ public sealed class StartupRefusalTests : IDisposable
         Assert.Contains("is a file, not a folder", line, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RootFact("mounts a read-only tmpfs for the state path")]
     [Trait("Requires", "root")]
     public async Task StatePath_OnAReadOnlyFileSystem_ExitsWithCode1NamingIt()
     {
@@ -153,7 +153,7 @@ public sealed class StartupRefusalTests : IDisposable
         AssertRefused(exitCode, output, "0000:01:00.0", "NSM_PCI_DEVICES_PATH", devices);
     }
 
-    [Fact]
+    [RootFact("keeps a simulated node with real veths in its own network namespace")]
     [Trait("Requires", "root")]
     public async Task KeptSimulatedNode_RunByALiveForwarder_IsRefusedAfterAWaitNamingItsPid()
     {
@@ -166,7 +166,7 @@ public sealed class StartupRefusalTests : IDisposable
         Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
-    [Fact]
+    [RootFact("keeps a simulated node with real veths in its own network namespace")]
     [Trait("Requires", "root")]
     public async Task KeptSimulatedNode_WhosePreviousProcessIsStillExiting_IsWaitedForAndStarts()
     {

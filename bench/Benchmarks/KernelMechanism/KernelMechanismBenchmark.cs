@@ -198,25 +198,7 @@ public class KernelMechanismBenchmark
         await grain.CloseAsync(connection);
     }
 
-    private static void Ip(params string[] args)
-    {
-        if (TryIp(args) is { } error)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {error}");
-        }
-    }
+    private static void Ip(params string[] args) => TestSupport.Namespaces.IpCommand.Run(args);
 
-    private static string? TryIp(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : error.Trim();
-    }
+    private static void TryIp(params string[] args) => TestSupport.Namespaces.IpCommand.TryRun(args);
 }

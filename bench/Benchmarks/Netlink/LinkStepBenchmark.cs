@@ -55,21 +55,5 @@ public class LinkStepBenchmark
         return _mtu;
     }
 
-    private static void Ip(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', args)} failed: {error.Trim()}");
-        }
-    }
+    private static void Ip(params string[] args) => TestSupport.Namespaces.IpCommand.Run(args);
 }

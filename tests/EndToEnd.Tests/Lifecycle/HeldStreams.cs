@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using SriovForwarder.Api.Nsm.Connection;
-using SriovForwarder.Gateway.Tests.DevicePlugin;
 using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Lifecycle;

@@ -18,7 +18,7 @@ public sealed class LogLevelSignalEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node")]
     public async Task Sigusr1ThenSigusr2_AtInfo_DebugLinesOnlyBetweenAndProcessServesThroughout()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
 using SriovForwarder.EndToEnd.Tests.Nsm;
-using SriovForwarder.Gateway.Tests.DevicePlugin;
 using Xunit.Abstractions;
 
 namespace SriovForwarder.EndToEnd.Tests.Lifecycle;
@@ -21,7 +20,7 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Sigterm_KubeletAndNsmgrHoldingStreams_ExitsZeroWithinTwoSecondsAndUnregisters()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
@@ -46,7 +45,7 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal((StatusCode.Unavailable, "the forwarder is shutting down"), (monitorEnd.StatusCode, monitorEnd.Detail));
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Sigterm_AfterKubeletRestartWithStreamsHeldOnOldSockets_ReRegistersThenExitsZeroWithinTwoSeconds()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
@@ -76,7 +75,7 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
         Assert.All(await streams.WatchEndsAsync(), s => Assert.Equal(StatusCode.Unavailable, s.StatusCode));
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Sigterm_NsmListenOnUnset_TemporaryListenFolderRemoved()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);

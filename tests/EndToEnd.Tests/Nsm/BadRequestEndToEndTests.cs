@@ -49,7 +49,7 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
             StatusCode.InvalidArgument, "connection.id holds a control character (U+0000"),
     ];
 
-    [Theory]
+    [RootTheory("runs the forwarder as root on a simulated node with real veths")]
     [MemberData(nameof(Cases))]
     public async Task Request_BadInput_FailsNamingTheProblemAndLeavesNothingBehind(BadRequestCase badCase)
     {
@@ -80,7 +80,7 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
         Assert.Equal(nseRequests, fixture.Nsmgr.Nse.Requests.Count);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Request_TokenHeldByAnotherConnection_FailsNamingTheTokenAndKeepsTheFirstConnection()
     {
         fixture.Harness.AddContainerCgroup("pod-owner", "c1");
@@ -101,7 +101,7 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
         Assert.Empty(intruder.Writes());
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Request_NextHopHangs_FailsDeadlineExceededAtTheCallersDeadlineAndFreesTheVfAtOnce()
     {
         var cgroup = fixture.Harness.AddContainerCgroup("pod-slow", "c1");
@@ -120,8 +120,8 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
             // The NSE was given the caller's deadline (not the forwarder's 15 s call timeout) and its call was cancelled;
             // the VF is back within seconds of the deadline, long before the NSE would answer.
             Assert.InRange(Assert.Single(fixture.Nsmgr.Nse.Deadlines, d => d.Key == "slow").Value, deadline.AddSeconds(-1), deadline.AddSeconds(1));
-            await WaitUntilAsync(async () => (await fixture.Node.Node.GetSnapshotAsync()).Reservations.Count == before.Reservations.Count, TimeSpan.FromSeconds(5));
-            await WaitUntilAsync(() => Task.FromResult(fixture.Nsmgr.Nse.Cancelled.Contains("slow")), TimeSpan.FromSeconds(5));
+            await Eventually.TrueAsync(async () => (await fixture.Node.Node.GetSnapshotAsync()).Reservations.Count == before.Reservations.Count, "the forwarder to release the VF of the timed-out request", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+            await Eventually.TrueAsync(() => fixture.Nsmgr.Nse.Cancelled.Contains("slow"), "the NSE to see the slow request cancelled", TimeSpan.FromSeconds(5));
         }
         finally
         {
@@ -139,7 +139,7 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
         await fixture.Client.CloseAsync(again);
     }
 
-    [Theory]
+    [RootTheory("runs the forwarder as root on a simulated node with real veths")]
     [InlineData(StatusCode.PermissionDenied)]
     [InlineData(StatusCode.ResourceExhausted)]
     [InlineData(StatusCode.NotFound)]
@@ -205,19 +205,5 @@ public sealed class BadRequestEndToEndTests(NsmForwarderFixture fixture) : IClas
     {
         request.Connection.Path = new SriovForwarder.Api.Nsm.Connection.Path { Index = 5, PathSegments = { new PathSegment { Name = "nsc", Id = "x" } } };
         return request;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the forwarder still holds the VF of the timed-out request");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using SriovForwarder.Api.Nsm.Connection;
-using SriovForwarder.Grains.Tests.Chain.Kernel;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -15,7 +14,7 @@ public sealed class ClientGoneEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root and makes client network namespaces")]
     public async Task Reconcile_KernelClientNamespaceDeletedAndVfioPodCgroupRemoved_ClosesBothVfsBackTokensFree()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);

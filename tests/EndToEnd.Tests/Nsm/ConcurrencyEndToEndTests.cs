@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Networkservice;
 
-using SriovForwarder.Kernel.Tests.Cgroups;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -13,7 +12,7 @@ public sealed class ConcurrencyEndToEndTests(NsmForwarderFixture fixture) : ICla
     private const int Clients = 16;
     private const int Rounds = 4;
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task ManyClients_RequestRefreshClose_NoVfHeldTwiceNoLeakTokenPoolConsistent()
     {
         var cgroup = fixture.Harness.AddContainerCgroup("pod-race", "c1");

@@ -3,8 +3,6 @@ using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Kernel.Transport;
-using SriovForwarder.Grains.Tests.Chain.Kernel;
-using SriovForwarder.Kernel.Tests.Cgroups;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -39,7 +37,7 @@ public sealed class CrashEndToEndTests : IDisposable
         _harness.Dispose();
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task SigkillAtNamedPointsAndRandomTimes_RetryAndCloseEverything_NothingHeldNothingLeft()
     {
         var kills = int.Parse(Environment.GetEnvironmentVariable("SRIOV_CRASH_TEST_KILLS") ?? "50", CultureInfo.InvariantCulture);
@@ -193,9 +191,9 @@ public sealed class CrashEndToEndTests : IDisposable
     private List<string> VfNetdevsOfTheNode()
     {
         var prefix = "sv" + _harness.NodeTag;
-        var simulated = ClientNamespace.Ip("netns", "list").Split('\n')
+        var simulated = IpCommand.Run("netns", "list").Split('\n')
             .Select(l => l.Split(' ')[0]).First(n => n.StartsWith("sriovsim-" + _harness.NodeTag, StringComparison.Ordinal));
-        return [.. KernelEndToEndTests.HostLinks().Concat(ClientNamespace.Ip("-n", simulated, "-o", "link", "show").Split('\n')
+        return [.. KernelEndToEndTests.HostLinks().Concat(IpCommand.Run("-n", simulated, "-o", "link", "show").Split('\n')
                 .Select(l => l.Split(':', StringSplitOptions.TrimEntries).ElementAtOrDefault(1)?.Split('@')[0] ?? string.Empty))
             .Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, $"^{prefix}p[0-9]+v[0-9]+$"))
             .Distinct()];

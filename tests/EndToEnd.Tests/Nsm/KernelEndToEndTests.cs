@@ -8,7 +8,6 @@ using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Tests.Chain.Kernel;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
@@ -43,7 +42,7 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
         EthernetContext = new EthernetContext { SrcMac = "0a:e2:e0:00:00:02", DstMac = "0a:e2:e0:00:00:01", VlanTag = 205 },
     };
 
-    [Fact]
+    [RootFact("runs the forwarder as root: real veths moved into client network namespaces")]
     public async Task RequestThenClose_KernelWithIpContext_InterfaceConfiguredInTheClientThenBackInTheHostAndVfFree()
     {
         var id = "kernel-" + Guid.NewGuid().ToString("N")[..8];
@@ -88,7 +87,7 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
         Assert.Contains(fixture.Nsmgr.Nse.Closes, c => c.Labels.GetValueOrDefault("test") == id);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root: real veths moved into client network namespaces")]
     public async Task Request_KernelIntoAMissingNamespace_InvalidArgumentNamingTheUrlAndNothingHeldOrMoved()
     {
         var token = await fixture.FreeTokenAsync();
@@ -105,7 +104,7 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
         Assert.Superset(before.ToHashSet(), NodeLinksInHost().ToHashSet());
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root: real veths moved into client network namespaces")]
     public async Task RequestThenClose_NamespacePassedAsDescriptorLikeNsmgr_InterfaceLandsThereAndNoDescriptorIsKept()
     {
         var id = "kernel-fd-" + Guid.NewGuid().ToString("N")[..8];
@@ -136,7 +135,7 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
         Assert.DoesNotContain(OpenDescriptorTargets(fixture.Forwarder.Id), t => t == $"net:[{inode}]");
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root: real veths moved into client network namespaces")]
     public async Task Request_InodeUrlWithoutItsDescriptor_FailsAtTheDeadlineAndHoldsNothing()
     {
         var token = await fixture.FreeTokenAsync();

@@ -1,6 +1,5 @@
 using System.Globalization;
 
-using SriovForwarder.Kernel.Tests.Cgroups;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 

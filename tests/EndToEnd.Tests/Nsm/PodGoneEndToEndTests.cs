@@ -1,5 +1,4 @@
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
-using SriovForwarder.Gateway.Tests.DevicePlugin;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -14,7 +13,7 @@ public sealed class PodGoneEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root and makes client network namespaces")]
     public async Task PodResources_PodHoldingAConnectionsTokenGoes_ConnectionClosedVfAndTokenFree()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);

@@ -13,7 +13,7 @@ public sealed class RegistrationEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node")]
     public async Task Start_RegistersRefreshesAnswersHealthAndUnregistersOnSigterm()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
@@ -52,7 +52,7 @@ public sealed class RegistrationEndToEndTests : IDisposable
         Assert.Contains("Unregistered " + NsmForwarderHarness.ForwarderName, forwarder.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node")]
     public async Task Start_RegistryDown_ServesAnywayAndRegistersOnceItComesUp()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder, registryUp: false);

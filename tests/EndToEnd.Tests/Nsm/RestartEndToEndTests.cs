@@ -4,7 +4,6 @@ using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
 using SriovForwarder.Kernel.Namespaces;
 
-using SriovForwarder.Kernel.Tests.Cgroups;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -16,7 +15,7 @@ public sealed class RestartEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root: vfio nodes and driver binds on the simulated node")]
     public async Task SigkillAndRestart_RefreshKeepsEachVfNoVfHandedOutTwiceAndCloseFreesThem()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
@@ -61,12 +60,12 @@ public sealed class RestartEndToEndTests : IDisposable
         Assert.Equal(FakeDevicesCgroup.ContainerDefaults.Order(), cgroupB.ReadList().Order());
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root: vfio nodes and driver binds on the simulated node")]
     public async Task SigkillAndRestart_KernelConnectionWithPassedNamespace_RefreshRenumbersAndCloseRestoresTheHostNamespace()
     {
         await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
         var connectTo = $"unix://{nsmgr.RegistrySocket}";
-        using var clientNamespace = new Grains.Tests.Chain.Kernel.ClientNamespace();
+        using var clientNamespace = new ClientNamespace();
         nsmgr.Nse.Contexts["restart-k"] = KernelEndToEndTests.IpContext();
         string inodeUrl;
         using (var ns = NetworkNamespace.Open(clientNamespace.Path))

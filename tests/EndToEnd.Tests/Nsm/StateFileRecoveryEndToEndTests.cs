@@ -18,7 +18,7 @@ public sealed class StateFileRecoveryEndToEndTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task TokenIdsFileMovedAside_Restart_MakesNewTokenIdsAndClosesTheConnectionsHoldingVfsThroughOldOnes()
     {
         await using var run = await RestartWithoutAsync("tokenids");
@@ -29,7 +29,7 @@ public sealed class StateFileRecoveryEndToEndTests : IDisposable
         Assert.Contains($"connection {ConnectionId} records a VF that cannot be reserved again", run.Forwarder.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task AllocationsFileMovedAside_Restart_ReservesTheConnectionsVfAgainFromItsOwnRecordAndKeepsTheTokenIds()
     {
         await using var run = await RestartWithoutAsync("allocations");
@@ -41,7 +41,7 @@ public sealed class StateFileRecoveryEndToEndTests : IDisposable
         Assert.Contains($"Reserved VF {vf} again for connection {ConnectionId}", run.Forwarder.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task ConnectionFileMovedAside_Restart_ReleasesItsOrphanReservationAndARequestWithItsIdSetsItUpAgain()
     {
         await using var run = await RestartWithoutAsync("connection");

@@ -3,7 +3,6 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Bpf;
-using SriovForwarder.Kernel.Tests.Bpf;
 using Path = System.IO.Path;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;

@@ -8,7 +8,7 @@ namespace SriovForwarder.EndToEnd.Tests.Nsm;
 [Trait("Requires", "root")]
 public sealed class VfioEndToEndTests(NsmForwarderFixture fixture) : IClassFixture<NsmForwarderFixture>
 {
-    [Fact]
+    [RootFact("runs the forwarder as root: mknod'ed vfio nodes and driver binds on the simulated node")]
     public async Task RequestThenClose_Vfio_GrantsTheDevicesRevokesThemFreesTheVfAndClosesTheNextHop()
     {
         var cgroup = fixture.Harness.AddContainerCgroup("pod-vfio", "c1");
@@ -49,7 +49,7 @@ public sealed class VfioEndToEndTests(NsmForwarderFixture fixture) : IClassFixtu
         Assert.NotEmpty(again.Mechanism.Parameters["pciAddress"]);
     }
 
-    [Fact]
+    [RootFact("runs the forwarder as root: mknod'ed vfio nodes and driver binds on the simulated node")]
     public async Task RequestThenClose_LocalNseAnsweredByInodeLikeNsmgr_DialsItThroughThePassedSocketDescriptor()
     {
         fixture.Harness.AddContainerCgroup("pod-local-nse", "c1");

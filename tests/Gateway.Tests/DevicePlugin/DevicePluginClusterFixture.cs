@@ -1,15 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Hosting;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
 
 namespace SriovForwarder.Gateway.Tests.DevicePlugin;
 
@@ -25,41 +15,21 @@ public sealed class DevicePluginClusterFixture : IAsyncLifetime
     public const string TenG = "service.domain.1/10G";
     public const int TokensPerResource = 8;
 
-    private readonly string _statePath = Directory.CreateTempSubdirectory("dp-state-").FullName;
-    private SimulatedSriovNode _node = null!;
+    private NodeSilos _silos = null!;
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster => _silos.Cluster;
 
     public IGrainFactory Grains => Cluster.Client;
 
     public INodeGrain NodeGrain => Grains.GetGrain<INodeGrain>(Node);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _silos = await NodeSilos.StartAsync(new NodeSilosOptions
     {
-        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=2,vfs=4,capabilities=intel+10G,domains=service.domain.1"), new SimulatedNodeOptions { RealNetdevs = false });
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddNodeFileStorage(_statePath);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.Services.AddSingleton(new LocalNode(Node));
-            silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
-            silo.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            silo.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
-            silo.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
+        Nodes = [Node],
+        SimulatedNode = "pfs=2,vfs=4,capabilities=intel+10G,domains=service.domain.1",
+    });
 
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await _node.DisposeAsync();
-        Directory.Delete(_statePath, recursive: true);
-    }
+    public async Task DisposeAsync() => await _silos.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -50,7 +50,7 @@ public sealed class KubeletRestartTests(DevicePluginClusterFixture cluster, ITes
     public async Task Start_WithoutKubelet_LogsOnceKeepsWaitingAndRegistersWhenKubeletAppears()
     {
         await using var kubelet = await StandInKubelet.StartAsync(cluster, withKubelet: false);
-        await WaitUntilAsync(() => kubelet.Log.Count(5001) > 0);
+        await Eventually.TrueAsync(() => kubelet.Log.Count(5001) > 0, "a registration to be logged");
         // Several socket checks pass without a kubelet (250 ms apart): they must not repeat the line.
         await Task.Delay(TimeSpan.FromSeconds(1));
 
@@ -72,25 +72,16 @@ public sealed class KubeletRestartTests(DevicePluginClusterFixture cluster, ITes
         await kubelet.StartRegistrationAsync();
 
         var refused = await kubelet.NextRegistrationAsync(Intel);
-        await WaitUntilAsync(() => kubelet.Log.Has(5003, "plugin version not supported"));
+        await Eventually.TrueAsync(() => kubelet.Log.Has(5003, "plugin version not supported"), "the refused registration to be logged");
         kubelet.Registration.Refuse = null;
         // The manager retries every socket check (250 ms) and registers the resources one after the other, so
         // refused calls made before the switch can still be queued: wait for the first accepted one of each.
         var accepted = await kubelet.AcceptedRegistrationsAsync(Intel, TenG);
         // The manager logs the registration once kubelet's answer is back, just after the stand-in recorded it.
-        await WaitUntilAsync(() => accepted.All(r => kubelet.Log.Has(5002, r.Request.Endpoint)));
+        await Eventually.TrueAsync(() => accepted.All(r => kubelet.Log.Has(5002, r.Request.Endpoint)), "every accepted registration to be logged");
 
         Assert.Null(refused.Options);
         Assert.True(kubelet.Log.Has(5003, "InvalidArgument"));
         Assert.All(accepted, r => Assert.NotNull(r.Options));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

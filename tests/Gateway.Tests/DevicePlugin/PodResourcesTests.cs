@@ -168,10 +168,10 @@ public sealed class PodResourcesTests(DevicePluginClusterFixture cluster)
         await using var kubelet = await StandInKubelet.StartAsync(cluster, withPodResources: false, pollPeriod: TimeSpan.FromMilliseconds(50));
         kubelet.PodResources.SetPod("pod-d", TenG, ids);
         await kubelet.StartPodResourcesAsync();
-        await WaitUntilAsync(async () => await AllocatedAsync(TenG) == before + 2);
+        await Eventually.TrueAsync(async () => await AllocatedAsync(TenG) == before + 2, "two more allocated devices");
 
         kubelet.PodResources.RemovePod("pod-d");
-        await WaitUntilAsync(async () => await AllocatedAsync(TenG) == before);
+        await Eventually.TrueAsync(async () => await AllocatedAsync(TenG) == before, "the allocations released");
 
         Assert.All(ids, id => Assert.False(kubelet.Manager.Tracker.Contains(id)));
     }
@@ -232,13 +232,4 @@ public sealed class PodResourcesTests(DevicePluginClusterFixture cluster)
 
     private async Task<int> AllocatedAsync(string resource) =>
         (await cluster.NodeGrain.GetSnapshotAsync()).Resources.Single(r => r.Name == resource).Allocated;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 }

@@ -1,19 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.TestingHost;
 using SriovForwarder.Api.Nsm.Registry;
 using NetworkServiceEndpoint = SriovForwarder.Api.Nsm.Registry.NetworkServiceEndpoint;
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
-using SriovForwarder.Grains.Chain;
-using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Outbound;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
+using SriovForwarder.Grains.Chain;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Vfio;
 
@@ -29,7 +23,7 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
     public const string Name = "forwarder-e2e";
 
     private readonly TempSocketFolder _folder = new();
-    private InProcessTestCluster _cluster = null!;
+    private NodeSilos _cluster = null!;
     private UnixSocketGrpcServer _registryServer = null!;
     private UnixSocketGrpcServer _nseServer = null!;
     private UnixSocketGrpcServer _forwarder = null!;
@@ -38,7 +32,7 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
 
     public string ForwarderSocket => _forwarder.SocketPath;
 
-    public IGrainFactory Grains => _cluster.Client;
+    public IGrainFactory Grains => _cluster.Grains;
 
     public async Task InitializeAsync()
     {
@@ -47,24 +41,21 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
         _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
         registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
 
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await NodeSilos.StartAsync(new NodeSilosOptions
         {
-            silo.AddNodeFileStorage(Path.Combine(_folder.Path, "state"));
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.Services.AddSingleton(new LocalNode(Node));
-            silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
+            Nodes = [Node],
+            ConfigureSilo = silo =>
+        {
             silo.Services.AddVfioDevices(o => o.VfioPath = Path.Combine(_folder.Path, "vfio"));
             silo.Services.AddDeviceCgroupController(o => o.CgroupRoot = Path.Combine(_folder.Path, "cgroup"));
             silo.Services.AddNsmOutbound(o => o.ConnectTo = "unix://" + _registryServer.SocketPath);
             silo.Services.AddForwarderChain(o => (o.Name, o.NodeName) = (Name, Node));
+        },
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
 
         _forwarder = await UnixSocketGrpcServer.StartAsync(_folder.Socket("fwd.sock"), s =>
         {
-            s.AddSingleton<IGrainFactory>(_cluster.Client);
+            s.AddSingleton<IGrainFactory>(_cluster.Grains);
             s.AddNsmEndpoint(o => (o.Name, o.NodeName) = (Name, Node));
         }, a => a.MapNsmEndpoint());
     }

@@ -21,7 +21,7 @@ public sealed class NextHopClientTests : IAsyncLifetime
     [Fact]
     public async Task Request_StandInEndpointOnUnixSocket_ReturnsItsAnswerAndCloseReachesIt()
     {
-        var endpoint = new StandInEndpoint();
+        var endpoint = new StandInEndpoint { Name = "stand-in" };
         await using var server = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"),
             s => s.AddSingleton(endpoint), app => app.MapGrpcService<StandInEndpoint>());
         using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));

@@ -30,7 +30,7 @@ public sealed class NextHopFailureEndToEndTests(ForwarderEndToEndFixture fixture
         Assert.True(elapsed < TimeSpan.FromSeconds(4), $"the caller waited {elapsed.TotalSeconds:0.0} s for a 1.5 s deadline");
         // The next hop got the caller's deadline, not the fixed call timeout, and its call was cancelled, not left hanging.
         Assert.InRange(fixture.Nse.Deadlines[id], deadline.AddSeconds(-1), deadline.AddSeconds(1));
-        await WaitUntilAsync(() => fixture.Nse.Cancelled.Contains(id), TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => fixture.Nse.Cancelled.Contains(id), "the NSE to see the request cancelled", TimeSpan.FromSeconds(5));
         var grain = fixture.Grains.GetGrain<IConnectionGrain>(NodeKeys.For(ForwarderEndToEndFixture.Node, id));
         Assert.Null(await grain.GetAsync());
         Assert.DoesNotContain(fixture.Nse.Closes, c => c.Id == id);
@@ -99,16 +99,5 @@ public sealed class NextHopFailureEndToEndTests(ForwarderEndToEndFixture fixture
         }
 
         return request;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition() && clock.Elapsed < patience)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), $"not seen within {patience.TotalSeconds} s");
     }
 }

@@ -1,14 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Hosting;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using SriovForwarder.Grains.Chain;
-using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Outbound;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Cgroups;
+using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain;
@@ -19,9 +15,9 @@ public sealed class ConnectionClusterFixture : IAsyncLifetime
     public const string Node = "node-a";
     public const string ForwarderName = "forwarder";
 
-    private readonly string _statePath = Directory.CreateTempSubdirectory("chain-state-").FullName;
+    private NodeSilos _silos = null!;
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster => _silos.Cluster;
 
     internal FakeVfPool Pool { get; } = new(vfs: 64);
 
@@ -37,13 +33,11 @@ public sealed class ConnectionClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions
         {
-            silo.AddNodeFileStorage(_statePath);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.Services.AddSingleton(new LocalNode(Node));
-            silo.Services.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
+            Nodes = [Node],
+            ConfigureSilo = silo =>
+        {
             silo.Services.AddSingleton<IVfPool>(Pool);
             silo.Services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
             silo.Services.AddSingleton<IDeviceCgroupController>(Cgroups);
@@ -56,16 +50,11 @@ public sealed class ConnectionClusterFixture : IAsyncLifetime
                 o.Name = ForwarderName;
                 o.NodeName = Node;
             });
+        },
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        Directory.Delete(_statePath, recursive: true);
-    }
+    public async Task DisposeAsync() => await _silos.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -49,7 +49,7 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
         request.Connection.Labels["nse"] = "hang";
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
-        await WaitUntilAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id));
+        await Eventually.TrueAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id), "the connection to release its VF and the next hop call to be cancelled", TimeSpan.FromSeconds(5));
 
         Assert.Null(await Grain.GetAsync());
         var grants = fixture.Cgroups.Log.ToList().Where(l => l.Contains(_id, StringComparison.Ordinal)).ToList();
@@ -65,7 +65,7 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
         request.Connection.Labels["nse"] = "hang-raw";
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
-        await WaitUntilAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id));
+        await Eventually.TrueAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id), "the rollback to release the VF and cancel the next hop");
 
         Assert.Null(await Grain.GetAsync());
         var grants = fixture.Cgroups.Log.ToList().Where(l => l.Contains(_id, StringComparison.Ordinal)).ToList();
@@ -99,15 +99,5 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
         };
         request.MechanismPreferences.Add(ChainTestData.Vfio(_token, $"kubepods/{_id}/*"));
         return request;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition(), "the connection still holds its VF or the next hop call was not cancelled");
     }
 }

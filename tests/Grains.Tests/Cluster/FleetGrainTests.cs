@@ -8,12 +8,12 @@ namespace SriovForwarder.Grains.Tests.Cluster;
 public sealed class FleetGrainTests : IAsyncLifetime
 {
     private const string Resource = "service.domain.1/intel";
-    private SimulatedNodeSilos _silos = null!;
+    private NodeSilos _silos = null!;
 
     private IFleetGrain Fleet => _silos.Grains.GetGrain<IFleetGrain>(IFleetGrain.Key);
 
     public async Task InitializeAsync() =>
-        _silos = await SimulatedNodeSilos.StartAsync(2, "pfs=2,vfs=4,capabilities=intel,domains=service.domain.1");
+        _silos = await NodeSilos.StartAsync(2, "pfs=2,vfs=4,capabilities=intel,domains=service.domain.1");
 
     public async Task DisposeAsync() => await _silos.DisposeAsync();
 
@@ -22,7 +22,7 @@ public sealed class FleetGrainTests : IAsyncLifetime
     {
         var nodes = await Fleet.GetNodesAsync();
 
-        Assert.Equal([SimulatedNodeSilos.NodeName(0), SimulatedNodeSilos.NodeName(1)], nodes.Select(n => n.Node));
+        Assert.Equal([NodeSilos.NodeName(0), NodeSilos.NodeName(1)], nodes.Select(n => n.Node));
         for (var i = 0; i < 2; i++)
         {
             Assert.True(nodes[i].Live);
@@ -50,8 +50,8 @@ public sealed class FleetGrainTests : IAsyncLifetime
         var node0 = await NodeAsync(0);
         await ReportAsync(node0 with { Resources = [new ResourceSummary(Resource, 8, 2, 0, 6, 0)] });
 
-        Assert.Equal([SimulatedNodeSilos.NodeName(0), SimulatedNodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 2));
-        Assert.Equal([SimulatedNodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 3));
+        Assert.Equal([NodeSilos.NodeName(0), NodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 2));
+        Assert.Equal([NodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 3));
         Assert.Empty(await Fleet.FindNodesAsync(Resource, 9));
         Assert.Empty(await Fleet.FindNodesAsync("service.domain.9/intel", 1));
     }
@@ -67,11 +67,11 @@ public sealed class FleetGrainTests : IAsyncLifetime
         await _silos.Cluster.StopSiloAsync(_silos.Silo(stopped));
 
         var nodes = await Fleet.GetNodesAsync();
-        var gone = Assert.Single(nodes, n => n.Node == SimulatedNodeSilos.NodeName(stopped));
+        var gone = Assert.Single(nodes, n => n.Node == NodeSilos.NodeName(stopped));
         Assert.False(gone.Live);
         Assert.NotNull(gone.Snapshot);
-        Assert.True(Assert.Single(nodes, n => n.Node == SimulatedNodeSilos.NodeName(1 - stopped)).Live);
-        Assert.Equal([SimulatedNodeSilos.NodeName(1 - stopped)], await Fleet.FindNodesAsync(Resource, 1));
+        Assert.True(Assert.Single(nodes, n => n.Node == NodeSilos.NodeName(1 - stopped)).Live);
+        Assert.Equal([NodeSilos.NodeName(1 - stopped)], await Fleet.FindNodesAsync(Resource, 1));
     }
 
     // ReportAsync is one-way: the client may route it and the next call through different gateways, so the next read
@@ -79,18 +79,11 @@ public sealed class FleetGrainTests : IAsyncLifetime
     private async Task<FleetNode> ReportAsync(NodeSnapshot snapshot)
     {
         await Fleet.ReportAsync(snapshot);
-        for (var read = 0; read < 100; read++)
-        {
-            var listed = Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == snapshot.Node);
-            if (listed.Snapshot?.Resources.SequenceEqual(snapshot.Resources) == true)
-            {
-                return listed;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"the fleet never listed the snapshot reported for {snapshot.Node}");
+        return await Eventually.ValueAsync(
+            async () => Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == snapshot.Node),
+            listed => listed.Snapshot?.Resources.SequenceEqual(snapshot.Resources) == true,
+            TimeSpan.FromSeconds(2),
+            TimeSpan.FromMilliseconds(20));
     }
 
     // Activates the node grains first, so their own activation reports (one-way, and the only reports while nothing
@@ -99,10 +92,10 @@ public sealed class FleetGrainTests : IAsyncLifetime
     {
         for (var i = 0; i < 2; i++)
         {
-            await _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(i)).GetSnapshotAsync();
+            await _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(i)).GetSnapshotAsync();
         }
 
         await Fleet.GetNodesAsync();
-        return Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == SimulatedNodeSilos.NodeName(index)).Snapshot!;
+        return Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == NodeSilos.NodeName(index)).Snapshot!;
     }
 }

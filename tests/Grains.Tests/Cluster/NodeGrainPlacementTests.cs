@@ -6,9 +6,9 @@ namespace SriovForwarder.Grains.Tests.Cluster;
 /// <summary>Node-bound grains run only on their node's silo, and their reservations survive a silo restart.</summary>
 public sealed class NodeGrainPlacementTests : IAsyncLifetime
 {
-    private SimulatedNodeSilos _silos = null!;
+    private NodeSilos _silos = null!;
 
-    public async Task InitializeAsync() => _silos = await SimulatedNodeSilos.StartAsync(2);
+    public async Task InitializeAsync() => _silos = await NodeSilos.StartAsync(2);
 
     public async Task DisposeAsync() => await _silos.DisposeAsync();
 
@@ -17,7 +17,7 @@ public sealed class NodeGrainPlacementTests : IAsyncLifetime
     {
         for (var i = 0; i < 2; i++)
         {
-            var snapshot = await _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(i)).GetSnapshotAsync();
+            var snapshot = await _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(i)).GetSnapshotAsync();
 
             Assert.Equal(_silos.Silo(i).SiloAddress.ToString(), snapshot.Silo);
             Assert.Equal(_silos.Node(i).PhysicalFunctionAddresses, snapshot.PhysicalFunctions.Select(pf => pf.Address));
@@ -29,7 +29,7 @@ public sealed class NodeGrainPlacementTests : IAsyncLifetime
     public async Task PhysicalFunctionGrain_KeyedByNode_ActivatesOnThatNodesSilo()
     {
         var node = _silos.Node(1);
-        var key = NodeKeys.For(SimulatedNodeSilos.NodeName(1), node.PhysicalFunctionAddresses[0]);
+        var key = NodeKeys.For(NodeSilos.NodeName(1), node.PhysicalFunctionAddresses[0]);
 
         var snapshot = await _silos.Grains.GetGrain<IPhysicalFunctionGrain>(key).GetSnapshotAsync();
 
@@ -44,7 +44,7 @@ public sealed class NodeGrainPlacementTests : IAsyncLifetime
         await _silos.Cluster.StopSiloAsync(_silos.Silo(1));
 
         var error = await Assert.ThrowsAsync<NodeUnavailableException>(
-            () => _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(1)).GetSnapshotAsync());
+            () => _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(1)).GetSnapshotAsync());
 
         Assert.Contains("node 'node-1' has no live sriov-forwarder silo", error.Message, StringComparison.Ordinal);
         var unknown = await Assert.ThrowsAsync<NodeUnavailableException>(
@@ -55,7 +55,7 @@ public sealed class NodeGrainPlacementTests : IAsyncLifetime
     [Fact]
     public async Task NodeGrain_AfterSiloRestart_RestoresReservationsFromTheNodesStorage()
     {
-        var node = _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(1));
+        var node = _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(1));
         var resource = (await node.GetResourceNamesAsync())[0];
         var tokens = (await node.GetDevicesAsync(resource)).Devices.Select(d => d.Id).ToList();
         var kept = await node.ReserveAsync(new ReserveRequest("conn-kept", tokens[0], VfDriver.Kernel));

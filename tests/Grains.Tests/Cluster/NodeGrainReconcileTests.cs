@@ -6,11 +6,11 @@ namespace SriovForwarder.Grains.Tests.Cluster;
 /// <summary>The node grain's side of the reconcile pass (decision 007): reservations follow what their owners record.</summary>
 public sealed class NodeGrainReconcileTests : IAsyncLifetime
 {
-    private SimulatedNodeSilos _silos = null!;
+    private NodeSilos _silos = null!;
 
-    private INodeGrain Node => _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(0));
+    private INodeGrain Node => _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(0));
 
-    public async Task InitializeAsync() => _silos = await SimulatedNodeSilos.StartAsync(1);
+    public async Task InitializeAsync() => _silos = await NodeSilos.StartAsync(1);
 
     public async Task DisposeAsync() => await _silos.DisposeAsync();
 

@@ -12,12 +12,12 @@ public sealed class NodeGrainTests : IAsyncLifetime
 {
     private const string DomainA = "service.domain.1/intel";
     private const string DomainB = "service.domain.2/intel";
-    private SimulatedNodeSilos _silos = null!;
+    private NodeSilos _silos = null!;
 
-    private INodeGrain Node => _silos.Grains.GetGrain<INodeGrain>(SimulatedNodeSilos.NodeName(0));
+    private INodeGrain Node => _silos.Grains.GetGrain<INodeGrain>(NodeSilos.NodeName(0));
 
     public async Task InitializeAsync() =>
-        _silos = await SimulatedNodeSilos.StartAsync(1, "pfs=1,vfs=4,capabilities=intel,domains=service.domain.1+service.domain.2");
+        _silos = await NodeSilos.StartAsync(1, "pfs=1,vfs=4,capabilities=intel,domains=service.domain.1+service.domain.2");
 
     public async Task DisposeAsync() => await _silos.DisposeAsync();
 

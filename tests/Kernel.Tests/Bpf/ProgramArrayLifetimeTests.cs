@@ -18,7 +18,7 @@ public sealed class ProgramArrayLifetimeTests
         TakeOverAndCloseEverything(cgroup.Folder, pinFolder: null);
         var probe = cgroup.StartProbe();
 
-        Assert.True(Eventually(() => probe.Open("/dev/null").Contains("Operation not permitted", StringComparison.Ordinal)),
+        Assert.True(Eventually.Within(() => probe.Open("/dev/null").Contains("Operation not permitted", StringComparison.Ordinal), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)),
             "/dev/null stayed allowed after the program array lost its last fd");
     }
 
@@ -31,7 +31,7 @@ public sealed class ProgramArrayLifetimeTests
         var probe = cgroup.StartProbe();
 
         // Same wait as the unpinned case, so that a deferred clear would have happened.
-        Assert.False(Eventually(() => probe.Open("/dev/null") != "ok"), "/dev/null became denied although the program array is pinned");
+        Assert.False(Eventually.Within(() => probe.Open("/dev/null") != "ok", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)), "/dev/null became denied although the program array is pinned");
         Assert.Contains("Operation not permitted", probe.Open("/dev/urandom"), StringComparison.Ordinal);
     }
 
@@ -54,18 +54,4 @@ public sealed class ProgramArrayLifetimeTests
     }
 
     // The kernel clears a program array from a work queue, so look a few times before concluding.
-    private static bool Eventually(Func<bool> condition)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        return false;
-    }
 }

@@ -12,7 +12,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    [RootFact]
+    [RootFact("creates network namespaces with ip netns add")]
     public void Open_VarRunNetnsPathAndFileUrl_GiveTheSameNonHostNamespaceAsIp()
     {
         var expected = ulong.Parse(IpCommand.Run("netns", "exec", _env.NamespaceName, "stat", "-L", "-c", "%i", "/proc/self/ns/net").Trim());
@@ -26,7 +26,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
         Assert.False(byPath.IsSameAs(host));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces with ip netns add")]
     public void Dispose_HandleOnTestNamespace_LeavesNoDescriptorOnIt()
     {
         var ns = NetworkNamespace.Open($"/var/run/netns/{_env.NamespaceName}");
@@ -40,7 +40,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
         Assert.NotEqual(target, File.Exists(descriptor) ? new FileInfo(descriptor).LinkTarget : null);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces with ip netns add")]
     public async Task WorkInsideNamespace_FromPoolThreads_LeavesEveryCallerThreadInTheHostNamespace()
     {
         var host = NetworkNamespaceOpenTests.ReadInode("/proc/self/ns/net");
@@ -64,7 +64,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
         Assert.Null(hostCheck.FindLink(_env.HostEnd));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces with ip netns add")]
     public void SysctlWrite_PingGroupRangeAndDisableIpv6InNamespace_IpNetnsExecSeesThemAndHostIsUnchanged()
     {
         var hostBefore = File.ReadAllText("/proc/sys/net/ipv4/ping_group_range");
@@ -83,7 +83,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
         Assert.Equal(hostBefore, File.ReadAllText("/proc/sys/net/ipv4/ping_group_range"));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces with ip netns add")]
     public void SysctlWrite_UnknownInterfaceKey_ThrowsNamingPathAndNamespace()
     {
         var error = Assert.Throws<IOException>(() => NamespaceSysctl.Write(_env.Namespace, "net/ipv6/conf/nl-none/disable_ipv6", "0"));
@@ -92,7 +92,7 @@ public sealed class NamedNamespaceAsRootTests : IDisposable
         Assert.Contains(_env.NamespaceName, error.Message);
     }
 
-    [Fact]
+    [RootFact("creates network namespaces with ip netns add")]
     public void SysctlWrite_KeyWithDotDot_ThrowsBeforeTouchingAnything()
     {
         using var host = NetworkNamespace.OpenHost();

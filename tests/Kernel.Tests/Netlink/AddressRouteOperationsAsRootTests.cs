@@ -30,7 +30,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         _env.Dispose();
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddAddress_Ipv4AndIpv6NoDad_IpShowsBothPermanentAndNotTentative()
     {
         _inside.AddAddress(_env.HostEnd, IpPrefix.Parse("10.20.30.2/24"));
@@ -47,7 +47,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.All(ours, a => Assert.False(a.IsTentative));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddAddress_SameAddressTwiceWithReplace_Succeeds()
     {
         var address = IpPrefix.Parse("10.20.31.2/24");
@@ -58,7 +58,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Single(AddrInfo(), a => a.GetProperty("local").GetString() == "10.20.31.2");
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddAddress_SameAddressTwiceWithoutReplace_ThrowsEexist()
     {
         var address = IpPrefix.Parse("10.20.32.2/24");
@@ -70,7 +70,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Contains($"RTM_NEWADDR add address {_env.HostEnd} 10.20.32.2/24", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void DeleteAddress_Present_IpNoLongerShowsIt()
     {
         var address = IpPrefix.Parse("10.20.33.2/24");
@@ -81,7 +81,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.DoesNotContain(AddrInfo(), a => a.GetProperty("local").GetString() == "10.20.33.2");
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public async Task WaitUntilUsable_Ipv6NoDad_ReturnsAtOnce()
     {
         var address = IpPrefix.Parse("fd00:21::2/64");
@@ -92,7 +92,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.False(_inside.ListAddresses(_env.HostEnd).Single(a => a.Prefix == address).IsTentative);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public async Task WaitUntilUsable_Ipv6WithDadOnLinkWithoutCarrier_TimesOutNamingTheTentativeAddress()
     {
         // The peer end stays down in the host, so there is no carrier and DAD never completes.
@@ -105,7 +105,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Contains(_env.HostEnd, error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddRoute_LinkScopeOnLinkGatewayAndCustomTable_IpShowsAllThree()
     {
         _inside.AddAddress(_env.HostEnd, IpPrefix.Parse("10.40.0.2/24"));
@@ -130,7 +130,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Equal(_inside.GetLink(_env.HostEnd).Index, listed.InterfaceIndex);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddRoute_Ipv6WithOnLinkGateway_IpShowsIt()
     {
         _inside.AddRoute(_env.HostEnd, new Route(IpPrefix.Parse("fd00:50::/64")) { Gateway = IPAddress.Parse("fd00:99::1"), OnLink = true });
@@ -139,7 +139,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Equal("fd00:99::1", route.GetProperty("gateway").GetString());
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void DeleteRoute_Present_IpNoLongerShowsIt_AndDeletingAgainThrowsEsrch()
     {
         var route = new Route(IpPrefix.Parse("10.43.0.0/24")) { Scope = RouteScope.Link };
@@ -152,7 +152,7 @@ public sealed class AddressRouteOperationsAsRootTests : IDisposable
         Assert.Contains("RTM_DELROUTE delete route 10.43.0.0/24", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddRoute_UnknownInterface_ThrowsEnodevNamingIt()
     {
         var error = Assert.Throws<NetlinkException>(() => _inside.AddRoute("nl-none", new Route(IpPrefix.Parse("10.44.0.0/24"))));

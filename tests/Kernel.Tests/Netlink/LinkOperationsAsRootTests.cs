@@ -12,7 +12,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void MoveToNamespace_VethEndByFd_IpShowsItInsideAndGoneFromHost()
     {
         using var host = RouteNetlink.Open();
@@ -24,7 +24,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Null(host.FindLink(_env.HostEnd));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void MechanismSequence_InsideNamespace_IpShowsRenamedUpLinkWithMtu()
     {
         using var host = RouteNetlink.Open();
@@ -46,7 +46,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Equal(link.GetProperty("ifindex").GetInt32(), ours.Index);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void MoveBack_FromInsideNamespace_RenamedBackLinkIsInHostAgain()
     {
         using var host = RouteNetlink.Open();
@@ -62,7 +62,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.DoesNotContain(inside.ListLinks(), l => l.Name == _env.HostEnd);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetMac_HostVeth_IpShowsNewAddress()
     {
         using var host = RouteNetlink.Open();
@@ -75,7 +75,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Equal(mac, host.GetLink(_env.HostEnd).Mac);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void GetLink_ByIndexAndByName_AgreeWithIp()
     {
         using var host = RouteNetlink.Open();
@@ -91,7 +91,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Contains(host.ListLinks(), l => l.Name == _env.HostEnd);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetUpThenDown_HostVeth_IpFollows()
     {
         using var host = RouteNetlink.Open();
@@ -105,7 +105,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.DoesNotContain("UP", downFlags);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void Rename_ToNameTakenInNamespace_ThrowsEexistNamingBothNamesAndNamespace()
     {
         using var host = RouteNetlink.Open();
@@ -120,7 +120,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Single(IpCommand.Json("-n", _env.NamespaceName, "link", "show", "dev", _env.HostEnd));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void GetLink_UnknownInterface_ThrowsEnodevNamingIt()
     {
         using var host = RouteNetlink.Open();
@@ -131,7 +131,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.StartsWith("RTM_GETLINK get link nl-missing0 in netns host failed: ENODEV (No such device)", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetMtu_UnknownInterface_ThrowsEnodevNamingIt()
     {
         using var host = RouteNetlink.Open();
@@ -142,7 +142,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Contains("set mtu nl-missing0 to 1400", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetMtu_BelowDeviceMinimum_ThrowsEinvalWithTheKernelsOwnReason()
     {
         using var host = RouteNetlink.Open();
@@ -154,7 +154,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.EndsWith($"EINVAL (Invalid argument): {error.KernelMessage}", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void GetLink_AfterDispose_ThrowsObjectDisposedInsteadOfUsingAStaleDescriptor()
     {
         var host = RouteNetlink.Open();
@@ -163,7 +163,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => host.GetLink(_env.HostEnd));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void Rename_TooLongName_ThrowsBeforeSendingAndKeepsTheLink()
     {
         using var host = RouteNetlink.Open();
@@ -175,7 +175,7 @@ public sealed class LinkOperationsAsRootTests : IDisposable
         Assert.Single(IpCommand.Json("link", "show", "dev", _env.HostEnd));
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void DeleteLink_HostVeth_BothEndsGone()
     {
         using var host = RouteNetlink.Open();

@@ -30,7 +30,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
         _env.Dispose();
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddRule_SourceProtocolAndPortRanges_IpShowsTheRule()
     {
         var rule = new PolicyRule(AddressFamily.InterNetwork, 321)
@@ -55,7 +55,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
         Assert.Contains(_inside.ListRules(AddressFamily.InterNetwork), r => r == rule);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void AddRule_Ipv6WithDestinationPort_ListRulesReturnsIt()
     {
         var rule = new PolicyRule(AddressFamily.InterNetworkV6, 77)
@@ -73,7 +73,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
         Assert.Contains(_inside.ListRules(AddressFamily.InterNetworkV6), r => r == rule);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void DeleteRule_Present_IpNoLongerShowsIt_AndAddingTwiceThrowsEexist()
     {
         var rule = new PolicyRule(AddressFamily.InterNetwork, 322) { Source = IpPrefix.Parse("172.16.6.0/24"), Priority = 1501 };
@@ -87,7 +87,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
         Assert.DoesNotContain(IpCommand.Json("-n", _env.NamespaceName, "rule", "show"), r => r.GetProperty("priority").GetInt32() == 1501);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetNeighbour_ReachableAndPermanent_IpShowsBothWithTheirMacs()
     {
         _inside.SetNeighbour(_env.HostEnd, IPAddress.Parse("10.50.0.9"), PhysicalAddress.Parse("02-00-00-00-00-09"));
@@ -104,7 +104,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
         Assert.Contains(listed, n => n.Address.Equals(IPAddress.Parse("fd00:50::9")) && n.State == NeighbourState.Permanent);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetNeighbour_Twice_ReplacesTheMac()
     {
         var address = IPAddress.Parse("10.50.0.10");

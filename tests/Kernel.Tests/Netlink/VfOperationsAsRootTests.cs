@@ -11,7 +11,7 @@ public sealed class VfOperationsAsRootTests : IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetVfMac_OnVeth_ThrowsEopnotsuppNamingVfAndPf()
     {
         using var host = RouteNetlink.Open();
@@ -22,7 +22,7 @@ public sealed class VfOperationsAsRootTests : IDisposable
         Assert.StartsWith($"RTM_NEWLINK set vf 0 mac on {_env.HostEnd} to 020000000001 in netns host failed: EOPNOTSUPP (Operation not supported)", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetVfVlan_OnVeth_ThrowsEopnotsupp()
     {
         using var host = RouteNetlink.Open();
@@ -33,7 +33,7 @@ public sealed class VfOperationsAsRootTests : IDisposable
         Assert.Contains($"set vf 1 vlan on {_env.HostEnd} to 100", error.Message);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void GetVfs_OnVeth_ReportsNoVfCountAndNoVfs()
     {
         using var host = RouteNetlink.Open();
@@ -45,7 +45,7 @@ public sealed class VfOperationsAsRootTests : IDisposable
         Assert.Empty(link.Vfs);
     }
 
-    [RootFact]
+    [RootFact("creates network namespaces and veth pairs")]
     public void SetVfVlan_OutOfRange_ThrowsBeforeSending()
     {
         using var host = RouteNetlink.Open();

@@ -47,7 +47,7 @@ public sealed class FunctionQueryTests
         Assert.Equal("iavf", devices.GetFunction("0000:01:01.0").Driver);
 
         File.WriteAllText(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
-        await TestNodes.EventuallyAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind of 0000:01:01.0");
+        await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind of 0000:01:01.0");
 
         var vf = devices.GetFunction("0000:01:01.0");
         Assert.Empty(vf.NetInterfaces);

@@ -25,7 +25,7 @@ public sealed class SimulatedNetdevsAsRootTests
         return (process.ExitCode, output);
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task BindAsync_AsRoot_VfioHidesTheRealNetdevAndTheKernelDriverBringsItBack()
     {
         await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 2 }), realNetdevs: true);
@@ -47,7 +47,7 @@ public sealed class SimulatedNetdevsAsRootTests
         Assert.Equal(vfNetdev, devices.GetNetInterfaceName("0000:01:01.0"));
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task DisposeAsync_AsRoot_RemovesTheNamespaceAndEveryVeth()
     {
         var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 2, InitialVfs = 2 }), realNetdevs: true);
@@ -59,10 +59,10 @@ public sealed class SimulatedNetdevsAsRootTests
 
         Assert.True(existed);
         Assert.False(NamespaceExists(netns));
-        await TestNodes.EventuallyAsync(() => !names.Any(InHost), "veths gone from the host");
+        await Eventually.TrueAsync(() => !names.Any(InHost), "veths gone from the host");
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task CreateAsync_AsRoot_RemovesNamespacesOfDeadOwners()
     {
         var deadPid = Run("sh", "-c", "echo $$").Output.Trim();
@@ -83,7 +83,7 @@ public sealed class SimulatedNetdevsAsRootTests
         }
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task CreateAsync_AsRootOnAnExistingFolder_RecreatesTheVethsWhereTheBindingsSay()
     {
         var folder = NewFolder();
@@ -109,7 +109,7 @@ public sealed class SimulatedNetdevsAsRootTests
         }
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task DisposeAsync_AsRootOfAKeptNodeWithANetdevInAClientNamespace_TheNextStartKeepsItThereWithoutADuplicate()
     {
         var folder = NewFolder();
@@ -141,7 +141,7 @@ public sealed class SimulatedNetdevsAsRootTests
         }
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task CreateAsync_AsRootOnAKeptNodeOfADeadProcess_AdoptsItsNamespaceAndVeths()
     {
         var folder = NewFolder();
@@ -171,7 +171,7 @@ public sealed class SimulatedNetdevsAsRootTests
         }
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task CreateAsync_AsRootOnANodeRunByALiveProcess_FailsNamingTheProcess()
     {
         var folder = NewFolder();
@@ -197,7 +197,7 @@ public sealed class SimulatedNetdevsAsRootTests
         }
     }
 
-    [SimulationRootFact]
+    [RootFact("creates network namespaces and veth pairs for the simulated netdevs")]
     public async Task CreateAsync_AsRoot_RemovesKeptNamespacesOfDeadProcessesWhoseFolderIsGone()
     {
         var folder = NewFolder();
@@ -222,7 +222,7 @@ public sealed class SimulatedNetdevsAsRootTests
 
             Assert.True(keptWhileFolderExists);
             Assert.False(NamespaceExists(dead));
-            await TestNodes.EventuallyAsync(() => !InHost($"sv{tag}p0v0"), "the removed node's veths gone from the host");
+            await Eventually.TrueAsync(() => !InHost($"sv{tag}p0v0"), "the removed node's veths gone from the host");
         }
         finally
         {

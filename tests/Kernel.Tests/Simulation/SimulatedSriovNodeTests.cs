@@ -44,13 +44,13 @@ public sealed class SimulatedSriovNodeTests
         var pf = Path.Combine(node.DevicesPath, "0000:01:00.0");
 
         File.WriteAllText(Path.Combine(pf, "sriov_numvfs"), "12");
-        await TestNodes.EventuallyAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 12, "12 virtfn links");
+        await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 12, "12 virtfn links");
         var vf11 = Path.Combine(pf, "virtfn11");
         var vf11Directory = TestNodes.RealPath(vf11);
         var physfn = TestNodes.RealPath(Path.Combine(vf11Directory, "physfn"));
 
         File.WriteAllText(Path.Combine(pf, "sriov_numvfs"), "0");
-        await TestNodes.EventuallyAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 0, "VFs removed");
+        await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 0, "VFs removed");
 
         Assert.Equal("0000:01:02.3", Path.GetFileName(vf11Directory));
         Assert.Equal(TestNodes.RealPath(pf), physfn);
@@ -66,7 +66,7 @@ public sealed class SimulatedSriovNodeTests
 
         File.WriteAllText(numvfs, "9");
 
-        await TestNodes.EventuallyAsync(() => File.ReadAllText(numvfs).Trim() == "2", "sriov_numvfs restored to 2");
+        await Eventually.TrueAsync(() => File.ReadAllText(numvfs).Trim() == "2", "sriov_numvfs restored to 2");
         Assert.Equal(2, Directory.GetFileSystemEntries(Path.Combine(node.DevicesPath, "0000:01:00.0"), "virtfn*").Length);
     }
 
@@ -78,10 +78,10 @@ public sealed class SimulatedSriovNodeTests
         var vf = Path.Combine(node.DevicesPath, "0000:01:01.0");
 
         TestNodes.Shell($"printf 0000:01:01.0 > '{vf}/driver/unbind'");
-        await TestNodes.EventuallyAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind by another process");
+        await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind by another process");
         var netAfterUnbind = Directory.Exists(Path.Combine(vf, "net"));
         TestNodes.Shell($"echo 0000:01:01.0 > '{node.DriversPath}/iavf/bind'");
-        await TestNodes.EventuallyAsync(() => devices.GetFunction("0000:01:01.0").Driver == "iavf", "bind by another process");
+        await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver == "iavf", "bind by another process");
 
         Assert.False(netAfterUnbind);
         Assert.Equal([$"sv{node.Tag}p0v0"], devices.GetFunction("0000:01:01.0").NetInterfaces);
@@ -98,7 +98,7 @@ public sealed class SimulatedSriovNodeTests
         });
         File.WriteAllText(Path.Combine(node.DevicesPath, "0000:01:01.0", "driver_override"), "vfio-pci");
         File.WriteAllText(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
-        await TestNodes.EventuallyAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind");
+        await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind");
 
         var error = await Assert.ThrowsAsync<PciException>(() => devices.BindAsync([new DriverBinding("0000:01:01.0", "iavf")]));
 

@@ -26,21 +26,6 @@ public static class TestNodes
         return new SysfsPciDevices(Options.Create(options));
     }
 
-    /// <summary>Polls a condition the simulated kernel makes true asynchronously; fails naming what never happened.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                Assert.Fail($"{what}: still not true after 10 s");
-            }
-
-            await Task.Delay(5);
-        }
-    }
-
     /// <summary><c>stat -c '%F %t %T'</c> of a path: file type and hex major/minor.</summary>
     public static string Stat(string path)
     {

@@ -14,7 +14,7 @@ public sealed class VfioDevicesTests : IDisposable
 
     private string NodePath(string name) => Path.Combine(_folder.Path, name);
 
-    [RootFact]
+    [RootFact("creates character device nodes with mknod")]
     public void GetContainerDevice_RealCharacterDeviceAsRoot_ReturnsItsNumbers()
     {
         Mknod.CreateCharacterDevice(NodePath("vfio"), 10, 196);
@@ -22,7 +22,7 @@ public sealed class VfioDevicesTests : IDisposable
         Assert.Equal(new DeviceNumber(10, 196), Devices().GetContainerDevice());
     }
 
-    [RootFact]
+    [RootFact("creates character device nodes with mknod")]
     public void GetGroupDevice_RealCharacterDeviceAsRoot_ReturnsItsNumbers()
     {
         Mknod.CreateCharacterDevice(NodePath("41"), 241, 3);
@@ -30,7 +30,7 @@ public sealed class VfioDevicesTests : IDisposable
         Assert.Equal(new DeviceNumber(241, 3), Devices().GetGroupDevice(41));
     }
 
-    [RootFact]
+    [RootFact("creates character device nodes with mknod")]
     public void GetGroupDevice_LargestNumbersAsRoot_ReturnsThemUnchanged()
     {
         // The kernel's largest numbers (12-bit major, 20-bit minor) need every part of the dev_t encoding.
@@ -39,7 +39,7 @@ public sealed class VfioDevicesTests : IDisposable
         Assert.Equal(new DeviceNumber(4095, 1048575), Devices().GetGroupDevice(7));
     }
 
-    [RootFact]
+    [RootFact("creates character device nodes with mknod")]
     public void CreateCharacterDevice_AsRoot_MakesNodeThatStatAgreesWith()
     {
         var path = NodePath("3");
@@ -54,7 +54,7 @@ public sealed class VfioDevicesTests : IDisposable
         Assert.Equal("character special file 600 f1:12c", output);
     }
 
-    [RootFact]
+    [RootFact("creates character device nodes with mknod")]
     public void CreateCharacterDevice_PathExistsAsRoot_ThrowsNamingPath()
     {
         var path = NodePath("vfio");

@@ -1,19 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Hosting;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
 using SriovForwarder.Grains.Chain;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Outbound;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Cgroups;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
+using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.Vfio;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
@@ -27,11 +19,11 @@ public sealed class KernelClusterFixture : IAsyncLifetime
 {
     public const string Node = "node-k";
 
-    private readonly string _statePath = Directory.CreateTempSubdirectory("kernel-chain-state-").FullName;
+    private NodeSilos _silos = null!;
 
-    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster => _silos.Cluster;
 
-    public SimulatedSriovNode SimulatedNode { get; private set; } = null!;
+    public SimulatedSriovNode SimulatedNode => _silos.Node(0);
 
     internal KernelNextHop NextHop { get; } = new();
 
@@ -41,23 +33,13 @@ public sealed class KernelClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        SimulatedNode = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=1,vfs=4"), new SimulatedNodeOptions { RealNetdevs = true });
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions
         {
-            var services = host.Services;
-            services.AddSingleton(new LocalNode(Node));
-            services.AddSingleton<IOptions<PciOptions>>(Options.Create(SimulatedNode.CreatePciOptions()));
-            services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            services.AddSingleton(SriovConfigReader.ReadFile(SimulatedNode.ConfigFilePath));
-            services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        builder.ConfigureSilo((_, silo) =>
+            Nodes = [Node],
+            SimulatedNode = "pfs=1,vfs=4",
+            RealNetdevs = true,
+            ConfigureSilo = silo =>
         {
-            silo.AddNodeFileStorage(_statePath);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton<IVfioDevices>(new FakeVfioDevices());
             silo.Services.AddSingleton<IDeviceCgroupController>(new FakeCgroupGrants());
             silo.Services.AddSingleton<INsmRegistryClient>(FakeRegistry.WithEndpoints("nse-1"));
@@ -69,17 +51,11 @@ public sealed class KernelClusterFixture : IAsyncLifetime
                 o.NodeName = Node;
             });
             silo.Services.AddSimulatedNodeVfEthernetSettings();
+        },
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await Cluster.DisposeAsync();
-        await SimulatedNode.DisposeAsync();
-        Directory.Delete(_statePath, recursive: true);
-    }
+    public async Task DisposeAsync() => await _silos.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -42,7 +42,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         _client.Dispose();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_NeighboursWithoutEthernetContextAsRoot_SetsTheNeighbourEntryOnTheInterface()
     {
         // The MAC change of the ethernet context comes after the neighbours (upstream's order) and flushes them on a
@@ -60,7 +60,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.Contains(ip.EnumerateArray(), n => n.GetProperty("dst").GetString() == "10.60.1.1" && n.GetProperty("lladdr").GetString() == "0a:55:44:33:22:11");
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_KernelAsRoot_InterfaceIsInTheClientNamespaceWithNameMacVlanMtuAddressesAndRoutes()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -103,7 +103,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         { "file:///etc/hostname", "is not a namespace file" },
     };
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [MemberData(nameof(BadNamespaceUrls))]
     public async Task Request_BadNetnsUrlAsRoot_FailsNamingInodeUrlAndNothingMoves(string url, string reason)
     {
@@ -119,7 +119,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [InlineData("nsm-name-too-long", "parameters[name] \"nsm-name-too-long\" is not a valid Linux interface name (at most 15 characters")]
     [InlineData("bad/name", "parameters[name] \"bad/name\" is not a valid Linux interface name")]
     [InlineData("", "KERNEL mechanism parameter name: invalid interface name '': the name is empty")]
@@ -135,10 +135,10 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_NameTakenInClientNamespaceAsRoot_FailsAndLeavesTheClientsInterfaceAlone()
     {
-        ClientNamespace.Ip("-n", _client.Name, "link", "add", InterfaceName, "type", "veth", "peer", "name", "nsm-k1-peer");
+        IpCommand.Run("-n", _client.Name, "link", "add", InterfaceName, "type", "veth", "peer", "name", "nsm-k1-peer");
         var before = HostVfNetdevs();
 
         var error = await Assert.ThrowsAsync<ForwarderException>(async () => await Grain.RequestAsync(await KernelRequestAsync()));
@@ -149,7 +149,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Theory]
+    [RootTheory("real veths behind the simulated node and client network namespaces")]
     [InlineData("address", "ip_context.src_ip_addrs[0] '10.60.1.300/24' is not an IP address or prefix")]
     [InlineData("route", "ip_context.src_routes[0].prefix '10.70.0.0/99' is not an IP address or prefix")]
     [InlineData("neighbour", "invalid neighbor MAC address: ip_context.ip_neighbors[0].hardware_address '0a:55'")]
@@ -178,7 +178,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_CallerGivesUpWhileTheNextHopHangsAsRoot_MovesTheVfBackAndFreesIt()
     {
         fixture.NextHop.Hanging[_id] = true;
@@ -200,7 +200,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.Null(await Grain.GetAsync());
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Close_ClientNamespaceNameDeletedAsRoot_StillReturnsTheNetdevAndFreesTheVf()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -213,7 +213,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Close_AfterSiloRestartAsRoot_RestoresTheHostNamespaceAndFreesTheVf()
     {
         var result = await Grain.RequestAsync(await KernelRequestAsync());
@@ -229,7 +229,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_RefreshWithAChangedIpContextAsRoot_AppliesTheDifferenceAndCloseRemovesEveryPolicy()
     {
         var first = KernelNextHop.DefaultContext();
@@ -275,7 +275,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await AssertFreeAsync();
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_RefreshWithAMalformedIpContextAsRoot_FailsNamingTheFieldAndKeepsTheConnection()
     {
         var established = await Grain.RequestAsync(await KernelRequestAsync());
@@ -300,7 +300,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         return [.. inside.ListRules(AddressFamily.InterNetwork).Where(r => r.Table is > 0 and < 253)];
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_MechanismChangesFromKernelToVfioAsRoot_MovesTheVfOutOfTheClientNamespace()
     {
         var first = await Grain.RequestAsync(await KernelRequestAsync());
@@ -319,7 +319,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.DoesNotContain(_client.Json("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == InterfaceName);
     }
 
-    [Fact]
+    [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_VfioWithEthernetContextAsRoot_ProgramsVfMacAndVlanAndClearsThemOnClose()
     {
         var request = await KernelRequestAsync();

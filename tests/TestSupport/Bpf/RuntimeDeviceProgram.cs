@@ -1,10 +1,10 @@
 using SriovForwarder.Kernel.Bpf;
 using static SriovForwarder.Kernel.Bpf.BpfRegister;
 
-namespace SriovForwarder.Kernel.Tests.Bpf;
+namespace SriovForwarder.TestSupport.Bpf;
 
 /// <summary>A container runtime's device program in miniature: allows the listed character devices, denies the rest, attached as runc does.</summary>
-internal static class RuntimeDeviceProgram
+public static class RuntimeDeviceProgram
 {
     public const string Name = "test_runtime";
 

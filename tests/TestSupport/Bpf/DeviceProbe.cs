@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace SriovForwarder.Kernel.Tests.Bpf;
+namespace SriovForwarder.TestSupport.Bpf;
 
 /// <summary>
 /// A real process inside a cgroup that opens device nodes for reading on request and reports <c>ok</c> or the
 /// shell's error (e.g. "Operation not permitted" when the cgroup's device program denies).
 /// </summary>
-internal sealed class DeviceProbe : IDisposable
+public sealed class DeviceProbe : IDisposable
 {
     private const string Script = """
         echo $$ > "$1/cgroup.procs" || exit 1

@@ -1,4 +1,4 @@
-namespace SriovForwarder.Kernel.Tests.Bpf;
+namespace SriovForwarder.TestSupport.Bpf;
 
 /// <summary>A fact that needs root and a cgroup2 mount: it loads BPF device programs and creates cgroup folders; skipped otherwise.</summary>
 public sealed class BpfCgroupFactAttribute : FactAttribute

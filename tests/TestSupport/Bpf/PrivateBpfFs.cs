@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace SriovForwarder.Kernel.Tests.Bpf;
+namespace SriovForwarder.TestSupport.Bpf;
 
 /// <summary>A bpffs instance of its own, mounted on a temporary folder for one test and unmounted (with its pins) on dispose.</summary>
-internal sealed class PrivateBpfFs : IDisposable
+public sealed class PrivateBpfFs : IDisposable
 {
     public PrivateBpfFs()
     {

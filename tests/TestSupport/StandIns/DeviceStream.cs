@@ -1,7 +1,7 @@
 using Grpc.Core;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 
-namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>The responses of one ListAndWatch stream, read in order.</summary>
 public sealed class DeviceStream(AsyncServerStreamingCall<ListAndWatchResponse> call) : IDisposable

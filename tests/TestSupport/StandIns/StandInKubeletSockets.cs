@@ -4,7 +4,7 @@ using SriovForwarder.Gateway.DevicePlugin;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
 
-namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>
 /// Kubelet's side of the stand-in kubelet, in a folder of the caller's: the Registration service on <c>dp/kubelet.sock</c>

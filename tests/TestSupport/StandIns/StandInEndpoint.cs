@@ -5,18 +5,21 @@ using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
 
-namespace SriovForwarder.EndToEnd.Tests.Nsm;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>
 /// The NSE behind the stand-in NSMgr: answers every Request with the offered mechanism and, when the test chose one for
 /// the connection's <c>test</c> label, a connection context (as an NSE's IPAM would); records Closes and deadlines, can be
-/// made slow, and refuses with the gRPC status its <c>nse</c> label names.
+/// made slow, hangs until cancelled when its <c>nse</c> label is <c>hang</c>, and refuses with the gRPC status that label names.
 /// </summary>
 public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
 {
     public ConcurrentQueue<NetworkServiceRequest> Requests { get; } = new();
 
     public ConcurrentQueue<Connection> Closes { get; } = new();
+
+    /// <summary>The endpoint name put in every answer.</summary>
+    public string Name { get; init; } = "nse-1";
 
     /// <summary>The context to answer with, by the value of the request's <c>test</c> label.</summary>
     public ConcurrentDictionary<string, ConnectionContext> Contexts { get; } = new();
@@ -34,11 +37,12 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
     {
         Requests.Enqueue(request);
         Deadlines[request.Connection.Id] = context.Deadline;
-        if (Delay > TimeSpan.Zero)
+        var delay = request.Connection.Labels.GetValueOrDefault("nse") == "hang" ? Timeout.InfiniteTimeSpan : Delay;
+        if (delay != TimeSpan.Zero)
         {
             try
             {
-                await Task.Delay(Delay, context.CancellationToken);
+                await Task.Delay(delay, context.CancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -55,7 +59,7 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
 
         var answer = request.Connection.Clone();
         answer.Mechanism = request.MechanismPreferences.FirstOrDefault()?.Clone() ?? request.Connection.Mechanism;
-        answer.NetworkServiceEndpointName = "nse-1";
+        answer.NetworkServiceEndpointName = Name;
         if (request.Connection.Labels.TryGetValue("test", out var key) && Contexts.TryGetValue(key, out var chosen))
         {
             answer.Context = chosen.Clone();

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace SriovForwarder.Kernel.Tests.Cgroups;
+namespace SriovForwarder.TestSupport.Cgroups;
 
 /// <summary>Creates named pipes, which .NET has no API for.</summary>
-internal static class Fifo
+public static class Fifo
 {
-    internal static void Create(string path)
+    public static void Create(string path)
     {
         if (MkFifo(Encoding.UTF8.GetBytes(path + "\0"), 0b110_110_110) != 0)
         {

@@ -1,7 +1,7 @@
-namespace SriovForwarder.Kernel.Tests.Bpf;
+namespace SriovForwarder.TestSupport.Bpf;
 
 /// <summary>A fresh cgroup2 folder for one test; disposing stops its probe processes and removes the folder (the kernel then drops its programs).</summary>
-internal sealed class TestCgroup : IDisposable
+public sealed class TestCgroup : IDisposable
 {
     private readonly List<DeviceProbe> _probes = [];
 

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 
-namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>Kubelet's Registration service as a stand-in: records requests, can answer with an error, and dials the plugin back as kubelet does.</summary>
 public sealed class StandInRegistration(string folder) : Registration.RegistrationBase

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using SriovForwarder.Api.Nsm.Registry;
 using SriovForwarder.Kernel.Transport.FdPassing;
 
-namespace SriovForwarder.EndToEnd.Tests.Nsm;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>
 /// The registry half of the stand-in NSMgr: records Register/Unregister, answers non-watch Finds from a fixed list,

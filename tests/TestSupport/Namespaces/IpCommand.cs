@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace SriovForwarder.Kernel.Tests.Netlink;
+namespace SriovForwarder.TestSupport.Namespaces;
 
 /// <summary>Runs the iproute2 <c>ip</c> command: test set-up and the independent cross-check of what our netlink did.</summary>
 public static class IpCommand

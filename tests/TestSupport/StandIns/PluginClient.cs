@@ -3,7 +3,7 @@ using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Kernel.Transport;
 using PluginApi = SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin;
 
-namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>A client of one of our plugin sockets, as kubelet's device manager holds one.</summary>
 public sealed class PluginClient(string socketPath) : IDisposable

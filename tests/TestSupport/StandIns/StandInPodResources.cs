@@ -2,7 +2,7 @@ using Grpc.Core;
 using V1 = SriovForwarder.Api.Kubelet.PodResources.V1;
 using V1Alpha1 = SriovForwarder.Api.Kubelet.PodResources.V1Alpha1;
 
-namespace SriovForwarder.Gateway.Tests.DevicePlugin;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>What the stand-in pod-resources services answer: pods with one container holding device ids.</summary>
 public sealed class PodResourcesState

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using SriovForwarder.Kernel.Cgroups;
 
-namespace SriovForwarder.Kernel.Tests.Cgroups;
+namespace SriovForwarder.TestSupport.Cgroups;
 
 /// <summary>
 /// A stand-in for one cgroup-v1 devices cgroup, like upstream's fake: <c>devices.list</c> is a regular file, and
