@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
+using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Gateway.DevicePlugin;

@@ -1,3 +1,5 @@
+using SriovForwarder.Grains.Interfaces;
+
 namespace SriovForwarder.Grains.Allocation;
 
 /// <summary>Token ids and their environment-variable format, as upstream's <c>tokens</c> package defines them.</summary>
@@ -5,9 +7,6 @@ public static class TokenId
 {
     /// <summary>The prefix of every token id.</summary>
     public const string Prefix = "sriov-";
-
-    /// <summary>The prefix of the environment variables that carry allocated token ids.</summary>
-    public const string EnvPrefix = "NSM_SRIOV_TOKENS_";
 
     /// <summary>The length of a token id: the prefix and a canonical UUID.</summary>
     public const int Length = 42;
@@ -21,7 +20,7 @@ public static class TokenId
 
     /// <summary>The environment variable kubelet's Allocate gives a pod: name <c>NSM_SRIOV_TOKENS_&lt;name&gt;</c>, value the ids joined by commas.</summary>
     public static (string Name, string Value) ToEnv(string tokenName, IEnumerable<string> ids) =>
-        (EnvPrefix + tokenName, string.Join(',', ids));
+        (TokensEnvironmentVariable.For(tokenName), string.Join(',', ids));
 
     /// <summary>Parses <c>NAME=VALUE</c> entries; those named <c>NSM_SRIOV_TOKENS_&lt;name&gt;</c> give the ids of that name.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> FromEnv(IEnumerable<string> environment)
@@ -29,7 +28,7 @@ public static class TokenId
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var entry in environment)
         {
-            if (!entry.StartsWith(EnvPrefix, StringComparison.Ordinal))
+            if (!entry.StartsWith(TokensEnvironmentVariable.Prefix, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -40,7 +39,7 @@ public static class TokenId
                 continue;
             }
 
-            var name = entry[EnvPrefix.Length..equals];
+            var name = entry[TokensEnvironmentVariable.Prefix.Length..equals];
             result[name] = entry[(equals + 1)..].Split(',');
         }
 

@@ -1,6 +1,6 @@
-namespace SriovForwarder.Gateway.DevicePlugin;
+namespace SriovForwarder.Grains.Interfaces;
 
-/// <summary>The env variable through which Allocate hands a container its token ids (upstream's name, kept as is).</summary>
+/// <summary>The env variable through which kubelet's Allocate hands a container its token ids and the chain reads them back (upstream's name, kept as is).</summary>
 public static class TokensEnvironmentVariable
 {
     /// <summary>Prefix of the variable's name; the resource name follows.</summary>
