@@ -12,10 +12,12 @@ public interface IConnectionMonitorGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Records one event (UPDATE or DELETE of the connections it carries, keyed by connection id) and tells the observers.
-    /// One-way, so a connection grain's Request and Close never wait for the monitor.
+    /// One-way, so a connection grain's Request and Close never wait for the monitor. Orleans does not keep one-way
+    /// messages in order, so <paramref name="order"/> (rising in publish order on the node) lets the monitor drop an event
+    /// about a connection that is older than one it already applied, e.g. an UPDATE overtaken by the DELETE after it.
     /// </summary>
     [OneWay]
-    Task PublishAsync(ConnectionEvent connectionEvent);
+    Task PublishAsync(ConnectionEvent connectionEvent, long order);
 
     /// <summary>
     /// Subscribes <paramref name="observer"/>, or renews its subscription; subscribers renew before

@@ -4,6 +4,7 @@ using Orleans.Utilities;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Grains.Monitor;
 using SriovForwarder.Grains.Placement;
 
 namespace SriovForwarder.Grains;
@@ -18,14 +19,21 @@ namespace SriovForwarder.Grains;
 public sealed class ConnectionMonitorGrain(ILogger<ConnectionMonitorGrain> logger) : Grain, IConnectionMonitorGrain
 {
     private readonly Dictionary<string, Connection> _current = new(StringComparer.Ordinal);
+    private readonly ConnectionEventOrder _applied = new();
     private readonly ObserverManager<IConnectionEventObserver> _observers = new(ConnectionEventSubscription.Lifetime, logger);
     private readonly Guid _epoch = Guid.NewGuid();
     private long _sequence;
 
     /// <inheritdoc />
-    public Task PublishAsync(ConnectionEvent connectionEvent)
+    public Task PublishAsync(ConnectionEvent connectionEvent, long order)
     {
         ArgumentNullException.ThrowIfNull(connectionEvent);
+        if (!_applied.TryApply(connectionEvent.Connections.Keys, order))
+        {
+            // Overtaken by a later event about the same connection (one-way messages are not kept in order): stale.
+            return Task.CompletedTask;
+        }
+
         foreach (var (id, connection) in connectionEvent.Connections)
         {
             if (connectionEvent.Type == ConnectionEventType.Delete)

@@ -18,22 +18,24 @@ public sealed class ConnectionMonitorGrainTests(ConnectionClusterFixture fixture
     private readonly string _a = Guid.NewGuid().ToString();
     private readonly string _b = Guid.NewGuid().ToString();
     private readonly string _c = Guid.NewGuid().ToString();
+    private long _order;
 
     private IConnectionMonitorGrain Monitor => fixture.Grains.GetGrain<IConnectionMonitorGrain>(ConnectionClusterFixture.Node);
 
     [Fact]
     public async Task Subscribe_BetweenPublishes_SnapshotPlusTheNumberedEventsAfterItGiveTheCurrentState()
     {
-        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _a));
-        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _b));
-        await Monitor.PublishAsync(Event(ConnectionEventType.Delete, _b));
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _a), ++_order);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _b), ++_order);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Delete, _b), ++_order);
         var observer = new RecordingObserver();
         var reference = fixture.Grains.CreateObjectReference<IConnectionEventObserver>(observer);
 
         await Monitor.SubscribeAsync(reference);
-        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _c));
-        await Monitor.PublishAsync(Event(ConnectionEventType.Delete, _a));
-        var state = await observer.StateAfterAsync(connectionId: _a, deleted: true);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _c), ++_order);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Delete, _a), ++_order);
+        // One-way publishes may reach the grain in either order; wait for the state both of them make.
+        var state = await observer.StateWhenAsync(s => s.Contains(_c) && !s.Contains(_a));
         await Monitor.UnsubscribeAsync(reference);
         fixture.Grains.DeleteObjectReference<IConnectionEventObserver>(reference);
 
@@ -44,6 +46,25 @@ public sealed class ConnectionMonitorGrainTests(ConnectionClusterFixture fixture
     }
 
     [Fact]
+    public async Task Publish_UpdateOvertakenByTheDeleteAfterIt_TheConnectionStaysDeleted()
+    {
+        var observer = new RecordingObserver();
+        var reference = fixture.Grains.CreateObjectReference<IConnectionEventObserver>(observer);
+        await Monitor.SubscribeAsync(reference);
+
+        // As Orleans may deliver them: the DELETE (published second) before the UPDATE (published first).
+        await Monitor.PublishAsync(Event(ConnectionEventType.Delete, _a), 2_000_000_002);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _a), 2_000_000_001);
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _b), 2_000_000_003);
+        var state = await observer.StateAfterAsync(connectionId: _b, deleted: false);
+        await Monitor.UnsubscribeAsync(reference);
+        fixture.Grains.DeleteObjectReference<IConnectionEventObserver>(reference);
+
+        Assert.DoesNotContain(_a, state);
+        Assert.Contains(_b, state);
+    }
+
+    [Fact]
     public async Task Subscribe_Renewed_SendsNoSecondInitialState()
     {
         var observer = new RecordingObserver();
@@ -51,7 +72,7 @@ public sealed class ConnectionMonitorGrainTests(ConnectionClusterFixture fixture
 
         await Monitor.SubscribeAsync(reference);
         await Monitor.SubscribeAsync(reference);
-        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _a));
+        await Monitor.PublishAsync(Event(ConnectionEventType.Update, _a), ++_order);
         var state = await observer.StateAfterAsync(connectionId: _a, deleted: false);
         await Monitor.UnsubscribeAsync(reference);
         fixture.Grains.DeleteObjectReference<IConnectionEventObserver>(reference);
@@ -78,13 +99,17 @@ public sealed class ConnectionMonitorGrainTests(ConnectionClusterFixture fixture
         }
 
         /// <summary>The connection ids once the snapshot and an unbroken run of events after it show the wanted change.</summary>
-        public async Task<HashSet<string>> StateAfterAsync(string connectionId, bool deleted)
+        public Task<HashSet<string>> StateAfterAsync(string connectionId, bool deleted) =>
+            StateWhenAsync(state => state.Contains(connectionId) != deleted);
+
+        /// <summary>The connection ids once the snapshot and an unbroken run of events after it satisfy <paramref name="wanted"/>.</summary>
+        public async Task<HashSet<string>> StateWhenAsync(Func<HashSet<string>, bool> wanted)
         {
             using var patience = new CancellationTokenSource(Patience);
             while (true)
             {
                 _received.Add(await _notices.Reader.ReadAsync(patience.Token));
-                if (State() is { } state && state.Contains(connectionId) != deleted)
+                if (State() is { } state && wanted(state))
                 {
                     // Anything still on its way would be a second snapshot: give it a moment to show.
                     await Task.Delay(100, patience.Token);
