@@ -35,7 +35,7 @@ public sealed class BpfException : IOException
 
     private static string Format(string what, int errno, string? log)
     {
-        var text = $"{what} failed: {Netlink.Errno.Name(errno)} ({Netlink.Errno.Describe(errno)})";
+        var text = $"{what} failed: {Native.Errno.Name(errno)} ({Native.Errno.Describe(errno)})";
         return string.IsNullOrWhiteSpace(log) ? text : $"{text}; verifier log:\n{log.TrimEnd()}";
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Bpf;
 
@@ -26,5 +27,5 @@ public sealed class BpfHandle : SafeHandle
     public override string ToString() => Name;
 
     /// <inheritdoc />
-    protected override bool ReleaseHandle() => BpfNative.Close((int)handle) == 0;
+    protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

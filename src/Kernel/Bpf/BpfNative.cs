@@ -1,14 +1,11 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Bpf;
 
 /// <summary>libc entry points behind the bpf layer: <c>syscall(SYS_bpf, ...)</c> (glibc has no bpf wrapper), open and close.</summary>
 internal static partial class BpfNative
 {
-    private const int OpenReadOnly = 0;
-    private const int OpenDirectory = 0x10000;
-    private const int OpenCloseOnExec = 0x80000;
-
     /// <summary>SYS_bpf: 321 on x86_64, 280 on arm64 (asm-generic numbering).</summary>
     internal static long SyscallNumber { get; } = RuntimeInformation.ProcessArchitecture switch
     {
@@ -20,7 +17,7 @@ internal static partial class BpfNative
     /// <summary>Runs one bpf command; returns the result (an fd for commands that create one) or -1 with the errno.</summary>
     internal static unsafe long Bpf(BpfCommand command, byte* attr, int size, out int errno)
     {
-        var result = Syscall(SyscallNumber, (long)command, attr, size);
+        var result = LibC.Syscall(SyscallNumber, (long)command, attr, size);
         errno = result < 0 ? Marshal.GetLastPInvokeError() : 0;
         return result;
     }
@@ -28,18 +25,8 @@ internal static partial class BpfNative
     /// <summary>Opens a folder read-only (a cgroup folder is the target of attach, detach and query), returning the fd or -1 with the errno.</summary>
     internal static int OpenDirectoryFd(string path, out int errno)
     {
-        var fd = Open(path, OpenReadOnly | OpenDirectory | OpenCloseOnExec);
+        var fd = LibC.Open(path, LibC.ORdOnly | LibC.ODirectory | LibC.OCloexec);
         errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         return fd;
     }
-
-    // syscall(2) is variadic; on x86_64 and arm64 Linux integer variadic arguments travel as fixed ones do.
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static unsafe partial long Syscall(long number, long command, byte* attr, long size);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(int fd);
 }

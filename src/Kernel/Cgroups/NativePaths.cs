@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Cgroups;
 
@@ -8,7 +9,7 @@ internal static partial class NativePaths
     /// <summary>The canonical absolute path with every symlink resolved, or null when it cannot be resolved (missing, no access).</summary>
     internal static unsafe string? RealPath(string path)
     {
-        var resolved = RealPathNative(path, 0);
+        var resolved = LibC.RealPath(path, 0);
         if (resolved == 0)
         {
             return null;
@@ -23,7 +24,4 @@ internal static partial class NativePaths
             NativeMemory.Free((void*)resolved);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint RealPathNative(string path, nint resolved);
 }

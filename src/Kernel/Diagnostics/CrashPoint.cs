@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Diagnostics;
 
@@ -32,7 +33,7 @@ public static partial class CrashPoint
         if (Interlocked.Increment(ref _hits) == armed.Hit)
         {
             Console.Out.Flush();
-            _ = Kill(Environment.ProcessId, SigKill);
+            _ = LibC.Kill(Environment.ProcessId, SigKill);
         }
     }
 
@@ -48,7 +49,4 @@ public static partial class CrashPoint
             ? (value, 1)
             : (value[..hash], int.Parse(value[(hash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture));
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

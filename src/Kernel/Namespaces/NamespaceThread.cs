@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Namespaces;
 
@@ -24,7 +25,7 @@ public static class NamespaceThread
             try
             {
                 using var original = NetworkNamespace.OpenCurrentThread();
-                if (NamespaceNative.SetNs(targetFd, NamespaceNative.CloneNewNet) != 0)
+                if (LibC.SetNs(targetFd, LibC.CloneNewNet) != 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
                     throw new NetworkNamespaceException(target.Url, $"setns failed: {Marshal.GetPInvokeErrorMessage(errno)}");
@@ -37,7 +38,7 @@ public static class NamespaceThread
                 finally
                 {
                     // Best effort: the thread ends right after, so a failed switch back cannot leak.
-                    _ = NamespaceNative.SetNs(original.FileDescriptor, NamespaceNative.CloneNewNet);
+                    _ = LibC.SetNs(original.FileDescriptor, LibC.CloneNewNet);
                 }
             }
             catch (Exception e)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Namespaces;
 
@@ -52,7 +53,7 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
     public static NetworkNamespace Open(string url)
     {
         var path = ToPath(url);
-        var fd = NamespaceNative.Open(path, NamespaceNative.ORdOnly | NamespaceNative.OCloExec);
+        var fd = LibC.Open(path, LibC.ORdOnly | LibC.OCloexec);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -66,7 +67,7 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
 
         try
         {
-            var type = NamespaceNative.Ioctl(fd, NamespaceNative.NsGetNsType);
+            var type = LibC.Ioctl(fd, LibC.NsGetNsType);
             if (type < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -75,7 +76,7 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
                     : $"NS_GET_NSTYPE on '{path}' failed: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
 
-            if (type != NamespaceNative.CloneNewNet)
+            if (type != LibC.CloneNewNet)
             {
                 throw new NetworkNamespaceException(url, $"'{path}' is a {TypeName(type)} namespace, not a network namespace");
             }
@@ -85,7 +86,7 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
         }
         catch
         {
-            _ = NamespaceNative.Close(fd);
+            _ = LibC.Close(fd);
             throw;
         }
     }
@@ -195,7 +196,7 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
     public override string ToString() => $"{Url} (net:[{Inode}])";
 
     /// <inheritdoc />
-    protected override bool ReleaseHandle() => NamespaceNative.Close((int)handle) == 0;
+    protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 
     private static string ToPath(string url)
     {
@@ -232,15 +233,13 @@ public sealed class NetworkNamespace : SafeHandle, INetworkNamespace
     {
         // struct statx is 256 bytes with a fixed layout on every architecture, unlike struct stat.
         var buffer = stackalloc byte[256];
-        if (NamespaceNative.Statx(fd, "", NamespaceNative.AtEmptyPath, NamespaceNative.StatxBasicStats, buffer) != 0)
+        if (LibC.Statx(fd, "", LibC.AtEmptyPath, LibC.StatxBasicStats, buffer) != 0)
         {
             throw new NetworkNamespaceException(url, $"statx failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
 
         var inode = *(ulong*)(buffer + 32);
-        ulong major = *(uint*)(buffer + 136);
-        ulong minor = *(uint*)(buffer + 140);
-        var device = ((major & 0xfffff000UL) << 32) | ((major & 0xfffUL) << 8) | ((minor & 0xffffff00UL) << 12) | (minor & 0xffUL);
+        var device = LibC.MakeDev(*(uint*)(buffer + 136), *(uint*)(buffer + 140));
         return (inode, device);
     }
 

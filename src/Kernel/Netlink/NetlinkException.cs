@@ -14,17 +14,17 @@ public sealed class NetlinkException(string operation, string netns, int errno, 
     public int Errno { get; } = errno;
 
     /// <summary>The symbolic errno name, e.g. <c>EEXIST</c>.</summary>
-    public string ErrnoName => Netlink.Errno.Name(Errno);
+    public string ErrnoName => Native.Errno.Name(Errno);
 
     /// <summary>The kernel's extended-ack text, when it sent one.</summary>
     public string? KernelMessage { get; } = kernelMessage;
 
     /// <summary>Whether the interface does not exist (ENODEV), which upstream treats as "Link not found".</summary>
-    public bool IsLinkNotFound => Errno == Netlink.Errno.ENoDev;
+    public bool IsLinkNotFound => Errno == Native.Errno.ENoDev;
 
     private static string Format(string operation, string netns, int errno, string? kernelMessage)
     {
-        var text = $"{operation} in netns {netns} failed: {Netlink.Errno.Name(errno)} ({Netlink.Errno.Describe(errno)})";
+        var text = $"{operation} in netns {netns} failed: {Native.Errno.Name(errno)} ({Native.Errno.Describe(errno)})";
         return string.IsNullOrEmpty(kernelMessage) ? text : $"{text}: {kernelMessage}";
     }
 }

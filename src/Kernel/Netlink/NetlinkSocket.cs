@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SriovForwarder.Kernel.Netlink.Wire;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Netlink;
 
@@ -31,7 +32,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// <summary>Creates the socket in the calling thread's network namespace.</summary>
     public static unsafe NetlinkSocket Create()
     {
-        var fd = NetlinkNative.Socket(NetlinkNative.AfNetlink, NetlinkNative.SockRaw | NetlinkNative.SockCloExec, NetlinkNative.NetlinkRoute);
+        var fd = LibC.Socket(LibC.AfNetlink, LibC.SockRaw | LibC.SockCloExec, LibC.NetlinkRoute);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -41,8 +42,8 @@ internal sealed class NetlinkSocket : IDisposable
         // Extended acks carry the kernel's own error text; capped acks do not echo the request back.
         // Both are optional: an old kernel without them still works.
         var one = 1;
-        _ = NetlinkNative.SetSockOpt(fd, NetlinkNative.SolNetlink, NetlinkNative.NetlinkExtAck, &one, sizeof(int));
-        _ = NetlinkNative.SetSockOpt(fd, NetlinkNative.SolNetlink, NetlinkNative.NetlinkCapAck, &one, sizeof(int));
+        _ = LibC.SetSockOpt(fd, LibC.SolNetlink, LibC.NetlinkExtAck, &one, sizeof(int));
+        _ = LibC.SetSockOpt(fd, LibC.SolNetlink, LibC.NetlinkCapAck, &one, sizeof(int));
         return new NetlinkSocket(fd);
     }
 
@@ -147,14 +148,14 @@ internal sealed class NetlinkSocket : IDisposable
         {
             while (true)
             {
-                var sent = NetlinkNative.Send(_fd, pointer, request.Length, 0);
+                var sent = LibC.Send(_fd, pointer, request.Length, 0);
                 if (sent >= 0)
                 {
                     return;
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno != NetlinkNative.EIntr)
+                if (errno != LibC.EIntr)
                 {
                     throw new IOException($"netlink send failed: {Errno.Name(errno)} ({Errno.Describe(errno)})");
                 }
@@ -170,7 +171,7 @@ internal sealed class NetlinkSocket : IDisposable
             fixed (byte* pointer = _receive)
             {
                 // Peek with MSG_TRUNC returns the full datagram size, so the buffer can grow before a large dump chunk is read.
-                length = NetlinkNative.Recv(_fd, pointer, _receive.Length, NetlinkNative.MsgPeek | NetlinkNative.MsgTrunc);
+                length = LibC.Recv(_fd, pointer, _receive.Length, LibC.MsgPeek | LibC.MsgTrunc);
             }
 
             if (length > _receive.Length)
@@ -183,7 +184,7 @@ internal sealed class NetlinkSocket : IDisposable
             {
                 fixed (byte* pointer = _receive)
                 {
-                    length = NetlinkNative.Recv(_fd, pointer, _receive.Length, 0);
+                    length = LibC.Recv(_fd, pointer, _receive.Length, 0);
                 }
             }
 
@@ -193,7 +194,7 @@ internal sealed class NetlinkSocket : IDisposable
             }
 
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != NetlinkNative.EIntr)
+            if (errno != LibC.EIntr)
             {
                 throw new IOException($"netlink receive failed: {Errno.Name(errno)} ({Errno.Describe(errno)})");
             }

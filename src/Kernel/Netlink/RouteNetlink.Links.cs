@@ -2,6 +2,7 @@ using System.Net.NetworkInformation;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink.Model;
 using static SriovForwarder.Kernel.Netlink.NetlinkConstants;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Netlink;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Pci;
 
@@ -84,7 +85,7 @@ internal static class SysfsFiles
     /// </summary>
     public static unsafe void Write(string path, string text)
     {
-        var fd = SysfsNative.Open(path, SysfsNative.OWronly | SysfsNative.OTrunc | SysfsNative.ONonblock | SysfsNative.OCloexec, 0);
+        var fd = LibC.Open(path, LibC.OWronly | LibC.OTrunc | LibC.ONonblock | LibC.OCloexec, 0);
         if (fd < 0)
         {
             throw new PciException($"cannot open {path} for writing: {Marshal.GetLastPInvokeErrorMessage()}");
@@ -95,7 +96,7 @@ internal static class SysfsFiles
             var bytes = Encoding.ASCII.GetBytes(text);
             fixed (byte* p = bytes)
             {
-                if (SysfsNative.Write(fd, p, bytes.Length) < 0)
+                if (LibC.Write(fd, p, bytes.Length) < 0)
                 {
                     throw new PciException($"writing \"{text.TrimEnd()}\" to {path} failed: {Marshal.GetLastPInvokeErrorMessage()}");
                 }
@@ -103,7 +104,7 @@ internal static class SysfsFiles
         }
         finally
         {
-            _ = SysfsNative.Close(fd);
+            _ = LibC.Close(fd);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Simulation;
 
@@ -17,14 +18,14 @@ internal static class NamespaceFiles
         {
         }
 
-        if (SimulationNative.Mount(source, target, null, SimulationNative.MsBind, 0) != 0)
+        if (LibC.Mount(source, target, null, LibC.MsBind, 0) != 0)
         {
             var error = new Win32Exception(Marshal.GetLastPInvokeError());
             File.Delete(target);
             throw new InvalidOperationException($"cannot name namespace {from} as {to}: mount --bind {source} {target}: {error.Message}", error);
         }
 
-        if (SimulationNative.Umount2(source, SimulationNative.MntDetach) != 0)
+        if (LibC.Umount2(source, LibC.MntDetach) != 0)
         {
             var error = new Win32Exception(Marshal.GetLastPInvokeError());
             throw new InvalidOperationException($"cannot release the old name of namespace {from}: umount {source}: {error.Message}", error);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Simulation;
 
@@ -30,12 +31,12 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
         _kernel = kernel;
         _logger = logger;
         var pipe = stackalloc int[2];
-        Check(SimulationNative.Pipe2(pipe, SimulationNative.OCloexec | SimulationNative.ONonblock), "pipe2");
+        Check(LibC.Pipe2(pipe, LibC.OCloexec | LibC.ONonblock), "pipe2");
         (_stopRead, _stopWrite) = (pipe[0], pipe[1]);
-        _inotify = Check(SimulationNative.InotifyInit1(SimulationNative.OCloexec | SimulationNative.ONonblock), "inotify_init1");
+        _inotify = Check(LibC.InotifyInit1(LibC.OCloexec | LibC.ONonblock), "inotify_init1");
         foreach (var pf in physicalFunctions)
         {
-            var wd = Check(SimulationNative.InotifyAddWatch(_inotify, tree.DeviceDirectory(pf), SimulationNative.InCloseWrite), "inotify_add_watch");
+            var wd = Check(LibC.InotifyAddWatch(_inotify, tree.DeviceDirectory(pf), LibC.InCloseWrite), "inotify_add_watch");
             _watches[wd] = pf;
         }
 
@@ -45,7 +46,7 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
             {
                 // Opened read-write so the FIFO always has a writer too: reads never see end-of-file between writers.
                 var path = Path.Combine(tree.DriverDirectory(driver), isBind ? "bind" : "unbind");
-                var fd = Check(SimulationNative.Open(path, SimulationNative.ORdwr | SimulationNative.ONonblock | SimulationNative.OCloexec, 0), $"open {path}");
+                var fd = Check(LibC.Open(path, LibC.ORdwr | LibC.ONonblock | LibC.OCloexec, 0), $"open {path}");
                 _fifos.Add((fd, driver, isBind));
             }
         }
@@ -58,7 +59,7 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
     public unsafe void Dispose()
     {
         byte stop = 1;
-        _ = SimulationNative.Write(_stopWrite, &stop, 1);
+        _ = LibC.Write(_stopWrite, &stop, 1);
         if (_thread.ThreadState != ThreadState.Unstarted)
         {
             _thread.Join();
@@ -66,13 +67,13 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
 
         foreach (var fd in _fifos.Select(f => f.Fd).Concat([_inotify, _stopRead, _stopWrite]))
         {
-            _ = SimulationNative.Close(fd);
+            _ = LibC.Close(fd);
         }
     }
 
     private unsafe void Run()
     {
-        var fds = new SimulationNative.PollFd[_fifos.Count + 2];
+        var fds = new LibC.PollFd[_fifos.Count + 2];
         fds[0].Fd = _stopRead;
         fds[1].Fd = _inotify;
         for (var i = 0; i < _fifos.Count; i++)
@@ -82,21 +83,21 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
 
         for (var i = 0; i < fds.Length; i++)
         {
-            fds[i].Events = SimulationNative.PollIn;
+            fds[i].Events = LibC.PollIn;
         }
 
         var buffer = new byte[8192];
         while (true)
         {
             int ready;
-            fixed (SimulationNative.PollFd* p = fds)
+            fixed (LibC.PollFd* p = fds)
             {
-                ready = SimulationNative.Poll(p, (nuint)fds.Length, -1);
+                ready = LibC.Poll(p, (nuint)fds.Length, -1);
             }
 
             if (ready < 0)
             {
-                if (Marshal.GetLastPInvokeError() == SimulationNative.EIntr)
+                if (Marshal.GetLastPInvokeError() == LibC.EIntr)
                 {
                     continue;
                 }
@@ -104,19 +105,19 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
                 return;
             }
 
-            if ((fds[0].Revents & SimulationNative.PollIn) != 0)
+            if ((fds[0].Revents & LibC.PollIn) != 0)
             {
                 return;
             }
 
-            if ((fds[1].Revents & SimulationNative.PollIn) != 0)
+            if ((fds[1].Revents & LibC.PollIn) != 0)
             {
                 React(() => HandleInotify(buffer));
             }
 
             for (var i = 0; i < _fifos.Count; i++)
             {
-                if ((fds[i + 2].Revents & SimulationNative.PollIn) != 0)
+                if ((fds[i + 2].Revents & LibC.PollIn) != 0)
                 {
                     var (fd, driver, isBind) = _fifos[i];
                     var text = ReadAvailable(fd, buffer);
@@ -195,7 +196,7 @@ internal sealed partial class SimulatedKernelLoop : IDisposable
     {
         fixed (byte* p = buffer)
         {
-            var read = SimulationNative.Read(fd, p, buffer.Length);
+            var read = LibC.Read(fd, p, buffer.Length);
             return read < 0 ? 0 : (int)read;
         }
     }

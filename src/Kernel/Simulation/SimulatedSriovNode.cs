@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Simulation;
 
@@ -212,7 +213,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         }
 
         string reason;
-        if (SimulationNative.GetEuid() != 0)
+        if (LibC.GetEuid() != 0)
         {
             reason = "not running as root";
         }
@@ -244,7 +245,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
 
     private static string NewTag(SimulatedNodeOptions options)
     {
-        var checkHost = options.RealNetdevs != false && SimulationNative.GetEuid() == 0;
+        var checkHost = options.RealNetdevs != false && LibC.GetEuid() == 0;
         for (var attempt = 0; ; attempt++)
         {
             var tag = RandomNumberGenerator.GetHexString(4, lowercase: true);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using SriovForwarder.Kernel.Pci;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Simulation;
 
@@ -178,7 +179,7 @@ internal sealed class SimulatedSysfsTree(string root)
         }
 
         if (DeviceNodeFallbackReason is null
-            && SimulationNative.Mknod(path, SimulationNative.SIfchr | 0x1b6, SimulationNative.MakeDev(major, minor)) == 0)
+            && LibC.Mknod(path, LibC.SIfchr | 0x1b6, LibC.MakeDev(major, minor)) == 0)
         {
             return;
         }
@@ -195,7 +196,7 @@ internal sealed class SimulatedSysfsTree(string root)
             return;
         }
 
-        if (SimulationNative.Mkfifo(path, 0x180) != 0)
+        if (LibC.Mkfifo(path, 0x180) != 0)
         {
             throw new IOException($"mkfifo {path} failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport;
 
@@ -31,7 +32,7 @@ internal static partial class FileTypeProbe
     private static int ReadMode(string path)
     {
         var buffer = new byte[256];
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+        if (LibC.Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"Cannot stat '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
@@ -39,7 +40,4 @@ internal static partial class FileTypeProbe
 
         return BitConverter.ToUInt16(buffer, ModeOffset);
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirFd, string path, int flags, uint mask, [Out] byte[] buffer);
 }

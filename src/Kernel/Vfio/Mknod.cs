@@ -1,3 +1,5 @@
+using SriovForwarder.Kernel.Native;
+
 namespace SriovForwarder.Kernel.Vfio;
 
 /// <summary>Creates character device nodes (root only), for the simulated node and for tests.</summary>
@@ -22,7 +24,7 @@ public static class Mknod
         if (errno != 0)
         {
             throw new IOException(
-                $"mknod {path} (character device {device}) failed: {Errno.Describe(errno)}", errno);
+                $"mknod {path} (character device {device}) failed: {Errno.DescribeWithNumber(errno)}", errno);
         }
 
         // mknod applies the umask; set the asked-for permissions exactly (the guard only satisfies the

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Vfio;
 
@@ -6,7 +7,6 @@ namespace SriovForwarder.Kernel.Vfio;
 internal static partial class NativeDeviceNodes
 {
     private const int AtFdCwd = -100;
-    private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
     private const int ModeOffset = 28;
     private const int RdevMajorOffset = 128;
@@ -21,7 +21,7 @@ internal static partial class NativeDeviceNodes
         // struct statx has the same layout on every architecture, and carries st_rdev already split into
         // major and minor, so no makedev/major/minor decoding (which differs between libcs) is needed.
         var buffer = stackalloc byte[StatxSize];
-        if (StatX(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
+        if (LibC.Statx(AtFdCwd, path, 0, LibC.StatxBasicStats, buffer) != 0)
         {
             mode = 0;
             rdev = default;
@@ -36,18 +36,8 @@ internal static partial class NativeDeviceNodes
     /// <summary>Runs mknod for a character device and returns 0 or the errno.</summary>
     internal static int MakeCharacterDevice(string path, DeviceNumber device, uint permissions)
     {
-        var result = MkNod(path, CharacterDeviceType | permissions, MakeDev(device.Major, device.Minor));
+        var result = LibC.Mknod(path, CharacterDeviceType | permissions, LibC.MakeDev(device.Major, device.Minor));
         return result == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>glibc's dev_t encoding (gnu_dev_makedev), also used by musl.</summary>
-    internal static ulong MakeDev(uint major, uint minor) =>
-        ((ulong)(major & 0xfffff000u) << 32) | ((ulong)(major & 0x00000fffu) << 8)
-        | ((ulong)(minor & 0xffffff00u) << 12) | (minor & 0x000000ffu);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int StatX(int dirFd, string path, int flags, uint mask, byte* buffer);
-
-    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int MkNod(string path, uint mode, ulong device);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Vfio;
 
@@ -33,7 +34,7 @@ public sealed class VfioDevices(IOptions<VfioOptions> options) : IVfioDevices
 
         if (errno != 0)
         {
-            throw new VfioDeviceException($"failed to check VFIO device {path}: {Errno.Describe(errno)}");
+            throw new VfioDeviceException($"failed to check VFIO device {path}: {Errno.DescribeWithNumber(errno)}");
         }
 
         if ((mode & NativeDeviceNodes.FileTypeMask) != NativeDeviceNodes.CharacterDeviceType)

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Text.Json;
 using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Tests.Netlink;
 

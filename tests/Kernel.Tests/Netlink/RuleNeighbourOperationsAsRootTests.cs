@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Tests.Netlink;
 

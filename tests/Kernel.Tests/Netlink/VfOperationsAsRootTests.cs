@@ -1,5 +1,6 @@
 using System.Net.NetworkInformation;
 using SriovForwarder.Kernel.Netlink;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Tests.Netlink;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -57,7 +58,7 @@ public sealed class FdPassingClientStream(Socket socket, FdSendingQueue? queue, 
                 return received;
             }
 
-            if (errno != FdPassingNative.EAgain && errno != FdPassingNative.EIntr)
+            if (errno != LibC.EAgain && errno != LibC.EIntr)
             {
                 throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
             }

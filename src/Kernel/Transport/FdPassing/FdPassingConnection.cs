@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -85,8 +86,8 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
     public static FdPassingConnection Start(Socket accepted, EndPoint local, ILogger logger)
     {
         var connection = new FdPassingConnection(accepted, local, logger);
-        var flags = FdPassingNative.Fcntl(connection._fd, FdPassingNative.FGetFl, 0);
-        if (flags < 0 || FdPassingNative.Fcntl(connection._fd, FdPassingNative.FSetFl, flags & ~FdPassingNative.ONonblock) < 0)
+        var flags = LibC.Fcntl(connection._fd, LibC.FGetFl, 0);
+        if (flags < 0 || LibC.Fcntl(connection._fd, LibC.FSetFl, flags & ~LibC.ONonblock) < 0)
         {
             throw new IOException($"cannot make the accepted socket blocking: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -158,7 +159,7 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
                 var received = FdReceiver.Receive(_fd, memory, control, 0, Files, out var truncated, out var errno);
                 if (received < 0)
                 {
-                    if (errno == FdPassingNative.EIntr)
+                    if (errno == LibC.EIntr)
                     {
                         continue;
                     }
@@ -169,7 +170,7 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
 
                 if (truncated)
                 {
-                    FdPassingLog.ControlTruncated(_logger, _endPoint, FdPassingNative.MaxFdsPerMessage);
+                    FdPassingLog.ControlTruncated(_logger, _endPoint, LibC.MaxFdsPerMessage);
                 }
 
                 if (received == 0)
@@ -238,11 +239,11 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         var left = segment.Length;
         while (left > 0)
         {
-            var sent = FdPassingNative.Send(_fd, pointer, (nuint)left, FdPassingNative.MsgNoSignal);
+            var sent = LibC.Send(_fd, pointer, (nuint)left, LibC.MsgNoSignal);
             if (sent < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == FdPassingNative.EIntr)
+                if (errno == LibC.EIntr)
                 {
                     continue;
                 }

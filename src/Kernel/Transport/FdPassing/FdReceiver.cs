@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -6,7 +7,7 @@ namespace SriovForwarder.Kernel.Transport.FdPassing;
 internal static class FdReceiver
 {
     /// <summary>A control buffer big enough for one grpcfd message.</summary>
-    public static byte[] NewControlBuffer() => new byte[FdPassingNative.ControlSpace(FdPassingNative.MaxFdsPerMessage)];
+    public static byte[] NewControlBuffer() => new byte[LibC.ControlSpace(LibC.MaxFdsPerMessage)];
 
     /// <summary>
     /// Receives into <paramref name="data"/>: the byte count (0 at end of stream), or -1 with <paramref name="errno"/>
@@ -17,11 +18,11 @@ internal static class FdReceiver
         using var pinned = data.Pin();
         fixed (byte* controlBuffer = control)
         {
-            var iov = new FdPassingNative.IoVec { Base = pinned.Pointer, Length = (nuint)data.Length };
-            var message = new FdPassingNative.MsgHdr { Iov = &iov, IovLength = 1, Control = controlBuffer, ControlLength = (nuint)control.Length };
-            var received = FdPassingNative.RecvMsg(fd, &message, flags | FdPassingNative.MsgCmsgCloexec);
+            var iov = new LibC.IoVec { Base = pinned.Pointer, Length = (nuint)data.Length };
+            var message = new LibC.MsgHdr { Iov = &iov, IovLength = 1, Control = controlBuffer, ControlLength = (nuint)control.Length };
+            var received = LibC.RecvMsg(fd, &message, flags | LibC.MsgCmsgCloexec);
             errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
-            truncated = received >= 0 && (message.Flags & FdPassingNative.MsgCtrunc) != 0;
+            truncated = received >= 0 && (message.Flags & LibC.MsgCtrunc) != 0;
             if (received >= 0)
             {
                 TakeDescriptors(controlBuffer, (int)message.ControlLength, store);
@@ -34,27 +35,27 @@ internal static class FdReceiver
     private static unsafe void TakeDescriptors(byte* control, int length, ReceivedFileDescriptors store)
     {
         var offset = 0;
-        while (offset + FdPassingNative.CmsgHeaderSize <= length)
+        while (offset + LibC.CmsgHeaderSize <= length)
         {
             var header = control + offset;
             var cmsgLength = (int)*(nuint*)header;
             var level = *(int*)(header + sizeof(nuint));
             var type = *(int*)(header + sizeof(nuint) + 4);
-            if (cmsgLength < FdPassingNative.CmsgHeaderSize)
+            if (cmsgLength < LibC.CmsgHeaderSize)
             {
                 return;
             }
 
-            if (level == FdPassingNative.SolSocket && type == FdPassingNative.ScmRights)
+            if (level == LibC.SolSocket && type == LibC.ScmRights)
             {
-                var count = (cmsgLength - FdPassingNative.CmsgHeaderSize) / sizeof(int);
+                var count = (cmsgLength - LibC.CmsgHeaderSize) / sizeof(int);
                 for (var i = 0; i < count; i++)
                 {
-                    store.Add(*(int*)(header + FdPassingNative.CmsgHeaderSize + (i * sizeof(int))));
+                    store.Add(*(int*)(header + LibC.CmsgHeaderSize + (i * sizeof(int))));
                 }
             }
 
-            offset += FdPassingNative.CmsgAlign(cmsgLength);
+            offset += LibC.CmsgAlign(cmsgLength);
         }
     }
 }

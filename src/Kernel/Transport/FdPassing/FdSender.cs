@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -8,38 +9,38 @@ internal static class FdSender
     /// <summary>Sends <paramref name="first"/> with up to 64 descriptors taken from <paramref name="queue"/>, then closes our copies.</summary>
     public static unsafe void Send(int fd, byte first, FdSendingQueue queue)
     {
-        var handles = queue.Take(FdPassingNative.MaxFdsPerMessage);
+        var handles = queue.Take(LibC.MaxFdsPerMessage);
         try
         {
-            var control = new byte[FdPassingNative.ControlSpace(handles.Count)];
+            var control = new byte[LibC.ControlSpace(handles.Count)];
             fixed (byte* c = control)
             {
-                *(nuint*)c = (nuint)(FdPassingNative.CmsgHeaderSize + (handles.Count * sizeof(int)));
-                *(int*)(c + sizeof(nuint)) = FdPassingNative.SolSocket;
-                *(int*)(c + sizeof(nuint) + 4) = FdPassingNative.ScmRights;
+                *(nuint*)c = (nuint)(LibC.CmsgHeaderSize + (handles.Count * sizeof(int)));
+                *(int*)(c + sizeof(nuint)) = LibC.SolSocket;
+                *(int*)(c + sizeof(nuint) + 4) = LibC.ScmRights;
                 for (var i = 0; i < handles.Count; i++)
                 {
-                    *(int*)(c + FdPassingNative.CmsgHeaderSize + (i * sizeof(int))) = (int)handles[i].DangerousGetHandle();
+                    *(int*)(c + LibC.CmsgHeaderSize + (i * sizeof(int))) = (int)handles[i].DangerousGetHandle();
                 }
 
                 var data = first;
-                var iov = new FdPassingNative.IoVec { Base = &data, Length = 1 };
-                var message = new FdPassingNative.MsgHdr { Iov = &iov, IovLength = 1, Control = c, ControlLength = (nuint)control.Length };
+                var iov = new LibC.IoVec { Base = &data, Length = 1 };
+                var message = new LibC.MsgHdr { Iov = &iov, IovLength = 1, Control = c, ControlLength = (nuint)control.Length };
                 while (true)
                 {
-                    var sent = FdPassingNative.SendMsg(fd, &message, FdPassingNative.MsgNoSignal);
+                    var sent = LibC.SendMsg(fd, &message, LibC.MsgNoSignal);
                     if (sent == 1)
                     {
                         return;
                     }
 
                     var errno = Marshal.GetLastPInvokeError();
-                    if (errno == FdPassingNative.EIntr)
+                    if (errno == LibC.EIntr)
                     {
                         continue;
                     }
 
-                    if (errno == FdPassingNative.EAgain)
+                    if (errno == LibC.EAgain)
                     {
                         // A non-blocking socket (.NET's client sockets) only waits for room for one byte.
                         Thread.Sleep(1);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -25,14 +26,14 @@ public sealed class FdSendingQueue : IDisposable
     /// <exception cref="IOException">The file cannot be opened or identified.</exception>
     public InodeId EnqueueFile(string path)
     {
-        var fd = FdPassingNative.Open(path, FdPassingNative.OPath | FdPassingNative.OCloexec);
+        var fd = LibC.Open(path, LibC.OPath | LibC.OCloexec);
         if (fd < 0)
         {
             throw new IOException($"failed to send a file {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())} (the file probably doesn't exist)");
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (!FdPassingNative.TryIdentify(fd, string.Empty, out var id))
+        if (!LibC.TryIdentify(fd, string.Empty, out var id))
         {
             handle.Dispose();
             throw new IOException($"failed to send a file {path}: cannot read its inode");

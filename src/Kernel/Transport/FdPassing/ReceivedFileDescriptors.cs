@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -33,9 +34,9 @@ public sealed class ReceivedFileDescriptors : IDisposable
     /// <summary>Takes ownership of a descriptor received with <c>SCM_RIGHTS</c>.</summary>
     public void Add(int fd)
     {
-        if (!FdPassingNative.TryIdentify(fd, string.Empty, out var id))
+        if (!LibC.TryIdentify(fd, string.Empty, out var id))
         {
-            FdPassingNative.Close(fd);
+            LibC.Close(fd);
             return;
         }
 
@@ -44,13 +45,13 @@ public sealed class ReceivedFileDescriptors : IDisposable
         {
             if (_closed)
             {
-                FdPassingNative.Close(fd);
+                LibC.Close(fd);
                 return;
             }
 
             if (_entries.TryGetValue(id, out var entry))
             {
-                FdPassingNative.Close(fd);
+                LibC.Close(fd);
                 entry.Unclaimed++;
             }
             else
@@ -81,7 +82,7 @@ public sealed class ReceivedFileDescriptors : IDisposable
                 ObjectDisposedException.ThrowIf(_closed, this);
                 if (_entries.TryGetValue(id, out var entry))
                 {
-                    var copy = FdPassingNative.Fcntl(entry.Fd, FdPassingNative.FDupFdCloexec, 3);
+                    var copy = LibC.Fcntl(entry.Fd, LibC.FDupFdCloexec, 3);
                     if (copy < 0)
                     {
                         throw new IOException($"cannot duplicate the received descriptor of {id}: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
@@ -119,7 +120,7 @@ public sealed class ReceivedFileDescriptors : IDisposable
             _closed = true;
             foreach (var entry in _entries.Values)
             {
-                FdPassingNative.Close(entry.Fd);
+                LibC.Close(entry.Fd);
             }
 
             _entries.Clear();
@@ -136,7 +137,7 @@ public sealed class ReceivedFileDescriptors : IDisposable
         {
             if (_entries.TryGetValue(id, out var entry) && --entry.Holders <= 0 && entry.Unclaimed == 0)
             {
-                FdPassingNative.Close(entry.Fd);
+                LibC.Close(entry.Fd);
                 _entries.Remove(id);
             }
         }

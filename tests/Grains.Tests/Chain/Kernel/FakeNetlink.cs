@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 

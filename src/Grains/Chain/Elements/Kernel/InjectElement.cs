@@ -6,6 +6,7 @@ using SriovForwarder.Kernel.Diagnostics;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
+using SriovForwarder.Kernel.Native;
 
 namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 

@@ -1,18 +1,29 @@
 using System.Runtime.InteropServices;
 
-namespace SriovForwarder.Kernel.Simulation;
+namespace SriovForwarder.Kernel.Native;
 
-/// <summary>libc calls the simulated kernel needs: device nodes, FIFOs, inotify and poll.</summary>
-internal static partial class SimulationNative
+/// <summary>Every libc import of the kernel layer, split by area; this part: files, device nodes, FIFOs, inotify, poll, mounts.</summary>
+internal static partial class LibC
 {
+    public const int ORdOnly = 0;
+    public const int OWronly = 0x1;
     public const int ORdwr = 0x2;
+    public const int OTrunc = 0x200;
     public const int ONonblock = 0x800;
+    public const int ODirectory = 0x10000;
+    public const int ONoFollow = 0x20000;
     public const int OCloexec = 0x80000;
+    public const int OPath = 0x200000;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxBasicStats = 0x7ff;
     public const uint SIfchr = 0x2000;
     public const uint InCloseWrite = 0x8;
     public const short PollIn = 0x1;
-    public const int EAgain = 11;
-    public const int EIntr = 4;
+    public const int EAgain = Errno.EAgain;
+    public const int EIntr = Errno.EIntr;
+    public const int FGetFl = 3;
+    public const int FSetFl = 4;
+    public const int FDupFdCloexec = 1030;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -31,6 +42,9 @@ internal static partial class SimulationNative
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags, int mode);
 
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags);
+
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static unsafe partial nint Read(int fd, byte* buffer, nint count);
 
@@ -39,6 +53,18 @@ internal static partial class SimulationNative
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint RealPath(string path, nint resolved);
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     public static unsafe partial int Pipe2(int* fds, int flags);
@@ -61,10 +87,7 @@ internal static partial class SimulationNative
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Umount2(string target, int flags);
 
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    public static partial uint GetEuid();
-
-    /// <summary>glibc's <c>makedev</c>: the split major/minor encoding of a 64-bit dev_t.</summary>
+    /// <summary>glibc's <c>makedev</c> (also musl's): the split major/minor encoding of a 64-bit dev_t.</summary>
     public static ulong MakeDev(uint major, uint minor) =>
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8)
         | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace SriovForwarder.Kernel.Netlink;
+namespace SriovForwarder.Kernel.Native;
 
-/// <summary>libc socket calls for AF_NETLINK, which .NET's Socket cannot create.</summary>
-internal static partial class NetlinkNative
+/// <summary>Every libc import of the kernel layer, split by area; this part: socket calls for AF_NETLINK, which .NET's Socket cannot create.</summary>
+internal static partial class LibC
 {
     public const int AfNetlink = 16;
     public const int SockRaw = 3;
@@ -15,7 +15,6 @@ internal static partial class NetlinkNative
     public const int NetlinkGetStrictChk = 12;
     public const int MsgPeek = 0x2;
     public const int MsgTrunc = 0x20;
-    public const int EIntr = 4;
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
@@ -28,7 +27,4 @@ internal static partial class NetlinkNative
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static unsafe partial nint Recv(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SriovForwarder.Kernel.Netlink;
+namespace SriovForwarder.Kernel.Native;
 
 /// <summary>Symbolic names and descriptions of Linux errno values.</summary>
 public static class Errno
@@ -19,6 +19,12 @@ public static class Errno
 
     /// <summary>EBADF: bad file descriptor.</summary>
     public const int EBadF = 9;
+
+    /// <summary>EINTR: a signal interrupted the call; retry it.</summary>
+    public const int EIntr = 4;
+
+    /// <summary>EAGAIN: the call would block on a non-blocking descriptor.</summary>
+    public const int EAgain = 11;
 
     /// <summary>The symbolic name of <paramref name="errno"/>, e.g. <c>EEXIST</c>.</summary>
     public static string Name(int errno) => errno switch
@@ -68,4 +74,7 @@ public static class Errno
 
     /// <summary>The C library's description of <paramref name="errno"/>, e.g. <c>File exists</c>.</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    /// <summary>The description followed by the number, e.g. <c>File exists (errno 17)</c>; the text VFIO errors have always carried.</summary>
+    public static string DescribeWithNumber(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }
