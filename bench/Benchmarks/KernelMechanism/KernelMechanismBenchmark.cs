@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using BenchmarkDotNet.Attributes;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
@@ -27,6 +26,7 @@ using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.TestSupport.StandIns;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;
 
@@ -171,24 +171,7 @@ public class KernelMechanismBenchmark
         var id = Guid.NewGuid().ToString();
         // From inside the silo, as the NSM endpoint calls it (the test cluster's client would add a TCP hop).
         var grain = _grains.GetGrain<IConnectionGrain>(NodeKeys.For(Node, id));
-        var request = new NetworkServiceRequest
-        {
-            Connection = new Connection
-            {
-                Id = "mgr-" + id,
-                NetworkService = "sriov-ns",
-                Path = new Api.Nsm.Connection.Path
-                {
-                    Index = 1,
-                    PathSegments =
-                    {
-                        new PathSegment { Name = "nsc", Id = "nsc-" + id },
-                        new PathSegment { Name = "nsmgr", Id = "mgr-" + id, Expires = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1)) },
-                    },
-                },
-            },
-        };
-        request.MechanismPreferences.Add(new Mechanism
+        var request = NsmgrRequests.Create(id, DateTimeOffset.UtcNow.AddHours(1), new Mechanism
         {
             Cls = "LOCAL",
             Type = "KERNEL",

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SriovForwarder.Benchmarks.Allocation;
 
 namespace SriovForwarder.Benchmarks.Netlink;
 
@@ -19,7 +20,7 @@ public sealed class KernelCycleBenchmarkConfig : ManualConfig
             .WithUnrollFactor(1)
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithId("cycle-100"));
-        AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.P95, new CyclePercentileColumn(99), BaselineRatioColumn.RatioMean);
+        AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.P95, PercentileColumn.OfSingleCycles(99), BaselineRatioColumn.RatioMean);
         AddDiagnoser(MemoryDiagnoser.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }

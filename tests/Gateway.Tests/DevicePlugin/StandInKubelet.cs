@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Gateway.DevicePlugin;
-using SriovForwarder.Gateway.Tests.Transport;
 
 namespace SriovForwarder.Gateway.Tests.DevicePlugin;
 

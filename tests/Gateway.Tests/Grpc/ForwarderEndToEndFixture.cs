@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SriovForwarder.Api.Nsm.Registry;
 using NetworkServiceEndpoint = SriovForwarder.Api.Nsm.Registry.NetworkServiceEndpoint;
 using SriovForwarder.Gateway.Grpc;
-using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Outbound;

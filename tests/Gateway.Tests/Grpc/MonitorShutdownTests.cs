@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Grains.Interfaces.Models;
-using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
 

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using SriovForwarder.Api.Nsm.Connection;
@@ -162,28 +161,7 @@ public sealed class ConnectionCrashRecoveryTests(ConnectionClusterFixture fixtur
         Driver = driver,
     };
 
-    private NetworkServiceRequest NsmgrRequest()
-    {
-        var expires = Timestamp.FromDateTimeOffset(fixture.Time.GetUtcNow() + TimeSpan.FromHours(1));
-        var request = new NetworkServiceRequest
-        {
-            Connection = new Connection
-            {
-                Id = "mgr-" + _id,
-                NetworkService = "sriov-ns",
-                Path = new Api.Nsm.Connection.Path
-                {
-                    Index = 1,
-                    PathSegments =
-                    {
-                        new PathSegment { Name = "nsc", Id = "nsc-" + _id },
-                        new PathSegment { Name = "nsmgr", Id = "mgr-" + _id, Expires = expires },
-                        new PathSegment { Name = ConnectionClusterFixture.ForwarderName, Id = _id },
-                    },
-                },
-            },
-        };
-        request.MechanismPreferences.Add(ChainTestData.Vfio(_token, $"kubepods/{_id}/*"));
-        return request;
-    }
+    private NetworkServiceRequest NsmgrRequest() =>
+        NsmgrRequests.Create(_id, fixture.Time.GetUtcNow() + TimeSpan.FromHours(1), ChainTestData.Vfio(_token, $"kubepods/{_id}/*"),
+            new PathSegment { Name = ConnectionClusterFixture.ForwarderName, Id = _id });
 }

@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces;
@@ -118,27 +117,6 @@ public sealed class ConnectionGrainTests(ConnectionClusterFixture fixture)
         Assert.Null(await Grain.GetAsync());
     }
 
-    private NetworkServiceRequest NsmgrRequest(TimeSpan? lifetime = null)
-    {
-        var expires = Timestamp.FromDateTimeOffset(fixture.Time.GetUtcNow() + (lifetime ?? TimeSpan.FromHours(1)));
-        var request = new NetworkServiceRequest
-        {
-            Connection = new Connection
-            {
-                Id = "mgr-" + _id,
-                NetworkService = "sriov-ns",
-                Path = new Api.Nsm.Connection.Path
-                {
-                    Index = 1,
-                    PathSegments =
-                    {
-                        new PathSegment { Name = "nsc", Id = "nsc-" + _id },
-                        new PathSegment { Name = "nsmgr", Id = "mgr-" + _id, Expires = expires },
-                    },
-                },
-            },
-        };
-        request.MechanismPreferences.Add(ChainTestData.Vfio(_token, $"kubepods/{_id}/*"));
-        return request;
-    }
+    private NetworkServiceRequest NsmgrRequest(TimeSpan? lifetime = null) =>
+        NsmgrRequests.Create(_id, fixture.Time.GetUtcNow() + (lifetime ?? TimeSpan.FromHours(1)), ChainTestData.Vfio(_token, $"kubepods/{_id}/*"));
 }

@@ -5,13 +5,12 @@ using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Api.Nsm.Registry;
-using SriovForwarder.Gateway.Tests.Transport;
 using SriovForwarder.Gateway.Transport;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Outbound;
 
-namespace SriovForwarder.Gateway.Tests.Grpc;
+namespace SriovForwarder.Grains.Tests.Outbound;
 
 public sealed class NextHopClientTests : IAsyncLifetime
 {

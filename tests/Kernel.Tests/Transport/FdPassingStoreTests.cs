@@ -1,6 +1,6 @@
 using SriovForwarder.Kernel.Transport.FdPassing;
 
-namespace SriovForwarder.Gateway.Tests.Transport;
+namespace SriovForwarder.Kernel.Tests.Transport;
 
 /// <summary>The grpcfd receiving store: inode URLs, one claim per arrival, nothing kept once every call is done.</summary>
 public sealed class FdPassingStoreTests : IDisposable

@@ -1,6 +1,6 @@
 using SriovForwarder.Kernel.Transport;
 
-namespace SriovForwarder.Gateway.Tests.Transport;
+namespace SriovForwarder.Kernel.Tests.Transport;
 
 /// <summary>Parsing of the socket paths and NSM URLs the channel factories accept, and their errors.</summary>
 public sealed class ChannelUrlTests

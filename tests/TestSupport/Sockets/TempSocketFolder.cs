@@ -1,4 +1,4 @@
-namespace SriovForwarder.Gateway.Tests.Transport;
+namespace SriovForwarder.TestSupport.Sockets;
 
 /// <summary>A short-named temporary folder for test sockets (socket paths are limited to 107 bytes), removed on dispose.</summary>
 public sealed class TempSocketFolder : IDisposable
