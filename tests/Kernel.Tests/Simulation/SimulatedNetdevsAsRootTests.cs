@@ -97,6 +97,9 @@ public sealed class SimulatedNetdevsAsRootTests
             }
 
             Run("ip", "netns", "del", KeptNamespace(tag));
+            // The kernel tears a deleted namespace down later, on a work queue, and with it the host end of each veth
+            // pair: wait for that, or the old pair's teardown could remove the veth the second start makes.
+            await Eventually.TrueAsync(() => !InHost($"sv{tag}p0v0"), "the deleted namespace's veth pairs to be gone");
             await using var second = await TestNodes.CreateAsync(null, folder, realNetdevs: true);
 
             Assert.True(InHost($"sv{second.Tag}p0v0"));
