@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 
 namespace SriovForwarder.EndToEnd.Tests;
 
@@ -36,7 +37,7 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
     /// <summary>Sends SIGKILL, as an OOM kill or a node's hard stop does, and waits for the exit.</summary>
     public async Task KillAsync()
     {
-        _ = Kill(_process.Id, SigKill);
+        _ = SendSignal(_process.Id, SigKill);
         await _process.WaitForExitAsync();
     }
 
@@ -97,10 +98,24 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The next item a stand-in heard from this process; on timeout the error carries the process output.</summary>
+    public async Task<T> ReadHeardAsync<T>(Channel<T> heard, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await heard.Reader.ReadAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the stand-in heard nothing from the forwarder in {timeout}; forwarder output:{Environment.NewLine}{Output}");
+        }
+    }
+
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
-        _ = Kill(_process.Id, SigTerm);
+        _ = SendSignal(_process.Id, SigTerm);
         return await WaitForExitAsync(timeout);
     }
 
@@ -118,10 +133,12 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
         }
 
+        // Also once exited: waits until the output readers have seen the end, so no line arrives after the semaphore is gone.
+        await _process.WaitForExitAsync();
         _process.Dispose();
+        _lineArrived.Dispose();
     }
 
     private void Add(string? line)
@@ -134,5 +151,5 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    private static partial int SendSignal(int pid, int signal);
 }

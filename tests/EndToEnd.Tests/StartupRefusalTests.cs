@@ -33,7 +33,7 @@ public sealed class StartupRefusalTests : IDisposable
     public async Task StatePath_IsARegularFile_ExitsWithCode1NamingIt()
     {
         var file = Path.Combine(_folder, "state-file");
-        File.WriteAllText(file, "not a folder");
+        await File.WriteAllTextAsync(file, "not a folder");
 
         var (exitCode, output) = await RunToExitAsync(["--simulate"], new() { ["NSM_STATE_PATH"] = file });
 
@@ -59,7 +59,7 @@ public sealed class StartupRefusalTests : IDisposable
         var state = Path.Combine(_folder, "state");
         var corrupt = Path.Combine(state, "grains", "node", $"{Node}.tokenids.json");
         Directory.CreateDirectory(Path.GetDirectoryName(corrupt)!);
-        File.WriteAllText(corrupt, "{\"TokenIds\": [\"sriov-");
+        await File.WriteAllTextAsync(corrupt, "{\"TokenIds\": [\"sriov-");
         var environment = new Dictionary<string, string> { ["NSM_STATE_PATH"] = state };
 
         var (exitCode, output) = await RunToExitAsync(["--simulate-dir", KeptNode], environment);
@@ -78,13 +78,13 @@ public sealed class StartupRefusalTests : IDisposable
     public async Task ListenOn_IsARegularFile_ExitsWithCode1NamingIt()
     {
         var file = Path.Combine(_folder, "listen.sock");
-        File.WriteAllText(file, "not a socket");
+        await File.WriteAllTextAsync(file, "not a socket");
 
         var (exitCode, output) = await RunToExitAsync(["--simulate"], new() { ["NSM_LISTEN_ON"] = $"unix://{file}" });
 
         var line = AssertRefused(exitCode, output, "NSM_LISTEN_ON", file);
         Assert.Contains("is a regular file", line, StringComparison.Ordinal);
-        Assert.Equal("not a socket", File.ReadAllText(file));
+        Assert.Equal("not a socket", await File.ReadAllTextAsync(file));
     }
 
     [Theory]
@@ -131,7 +131,7 @@ public sealed class StartupRefusalTests : IDisposable
     {
         var devices = Directory.CreateDirectory(Path.Combine(_folder, "pci", "devices")).FullName;
         var config = Path.Combine(_folder, "pci.config");
-        File.WriteAllText(config, """
+        await File.WriteAllTextAsync(config, """
             physicalFunctions:
               0000:01:00.0:
                 pfKernelDriver: ice

@@ -53,7 +53,8 @@ public sealed class KernelEndToEndTests(NsmForwarderFixture fixture) : IClassFix
 
         var vf = Assert.Single((await fixture.Node.Node.GetSnapshotAsync()).Reservations, r => r.TokenId == token);
         var original = await OriginalNameAsync(fixture.Node, vf.PfAddress, vf.VfAddress);
-        using (var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path)))
+        using (var clientNamespace = NetworkNamespace.Open(_client.Path))
+        using (var inside = RouteNetlink.OpenIn(clientNamespace))
         {
             var link = inside.GetLink(InterfaceName);
             Assert.Equal(("0AE2E0000002", 1450, true), (link.Mac!.ToString(), link.Mtu, link.IsUp));

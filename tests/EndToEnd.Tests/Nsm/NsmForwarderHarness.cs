@@ -1,5 +1,7 @@
 using System.Globalization;
-
+using Grpc.Net.Client;
+using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Kernel.Transport.FdPassing;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -11,6 +13,7 @@ public sealed class NsmForwarderHarness : IDisposable
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<FakeDevicesCgroup> _cgroups = [];
+    private readonly List<GrpcChannel> _channels = [];
 
     public NsmForwarderHarness()
     {
@@ -41,6 +44,14 @@ public sealed class NsmForwarderHarness : IDisposable
         return cgroup;
     }
 
+    /// <summary>A channel to the forwarder's NSM socket (optionally passing descriptors), closed with the harness.</summary>
+    public GrpcChannel OpenChannel(FdSendingQueue? sendQueue = null)
+    {
+        var channel = UnixSocketChannelFactory.Create(ListenSocket, TimeSpan.FromSeconds(5), sendQueue: sendQueue);
+        _channels.Add(channel);
+        return channel;
+    }
+
     public ForwarderProcess Start(string connectTo, IReadOnlyDictionary<string, string>? extra = null, string simulate = "pfs=2,vfs=2")
     {
         GatewayPort = ForwarderProcess.FreePort();
@@ -69,6 +80,7 @@ public sealed class NsmForwarderHarness : IDisposable
 
     public void Dispose()
     {
+        _channels.ForEach(c => c.Dispose());
         foreach (var cgroup in _cgroups)
         {
             cgroup.Dispose();

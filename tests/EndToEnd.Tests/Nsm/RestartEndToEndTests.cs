@@ -134,8 +134,8 @@ public sealed class RestartEndToEndTests : IDisposable
     }
 
     private NetworkService.NetworkServiceClient FdClient(FdSendingQueue sendQueue) =>
-        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5), sendQueue: sendQueue));
+        new(_harness.OpenChannel(sendQueue));
 
     private NetworkService.NetworkServiceClient Client() =>
-        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)));
+        new(_harness.OpenChannel());
 }

@@ -80,14 +80,14 @@ public sealed class StateFileRecoveryEndToEndTests : IDisposable
         var tokens = await node2.TokensAsync(NsmForwarderFixture.Resource);
         var snapshot = await node2.Node.GetSnapshotAsync();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var events = new MonitorConnection.MonitorConnectionClient(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)))
+        using var events = new MonitorConnection.MonitorConnectionClient(_harness.OpenChannel())
             .MonitorConnections(new MonitorScopeSelector(), cancellationToken: cancel.Token);
         Assert.True(await events.ResponseStream.MoveNext(cancel.Token));
         return new Restarted(nsmgr, second, node2, held, token, tokens, snapshot, [.. events.ResponseStream.Current.Connections.Keys]);
     }
 
     private NetworkService.NetworkServiceClient Client() =>
-        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)));
+        new(_harness.OpenChannel());
 
     private sealed record Restarted(
         StandInNsmgr Nsmgr, ForwarderProcess Forwarder, NodeClient Node, Connection Held, string Token,

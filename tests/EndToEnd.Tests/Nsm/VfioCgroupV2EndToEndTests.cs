@@ -181,5 +181,5 @@ public sealed class VfioCgroupV2EndToEndTests : IDisposable
     }
 
     private NetworkService.NetworkServiceClient Client() =>
-        new(UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5)));
+        new(_harness.OpenChannel());
 }

@@ -16,12 +16,13 @@ namespace SriovForwarder.Gateway.Tests.Grpc;
 /// The forwarder's gRPC endpoint on a unix socket, served by a one-silo cluster running the real chain
 /// with the real next-hop and registry clients, against a stand-in registry and NSE on their own unix sockets.
 /// </summary>
-public sealed class ForwarderEndToEndFixture : IAsyncLifetime
+public sealed class ForwarderEndToEndFixture : IAsyncLifetime, IDisposable
 {
     public const string Node = "node-e2e";
     public const string Name = "forwarder-e2e";
 
     private readonly TempSocketFolder _folder = new();
+    private readonly StandInRegistry _registry = new();
     private NodeSilos _cluster = null!;
     private UnixSocketGrpcServer _registryServer = null!;
     private UnixSocketGrpcServer _nseServer = null!;
@@ -35,10 +36,9 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var registry = new StandInRegistry();
-        _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<StandInRegistry>());
+        _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(_registry), a => a.MapGrpcService<StandInRegistry>());
         _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
-        registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
+        _registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
 
         _cluster = await NodeSilos.StartAsync(new NodeSilosOptions
         {
@@ -65,6 +65,12 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime
         await _cluster.DisposeAsync();
         await _nseServer.DisposeAsync();
         await _registryServer.DisposeAsync();
+    }
+
+    // xunit runs this after DisposeAsync, once the servers let go of their sockets.
+    public void Dispose()
+    {
+        _registry.Dispose();
         _folder.Dispose();
     }
 }

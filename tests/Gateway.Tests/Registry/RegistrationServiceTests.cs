@@ -31,7 +31,7 @@ public sealed class RegistrationServiceTests : IDisposable
     public async Task Start_RegistersNameServiceLabelsOurUrlAndAnExpiration()
     {
         await using var server = await StartRegistryAsync();
-        var service = CreateService();
+        using var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
         var (endpoint, _, _) = await ReadAsync(_registry.Registrations);
@@ -51,7 +51,7 @@ public sealed class RegistrationServiceTests : IDisposable
     {
         _registry.GrantedLifetime = TimeSpan.FromSeconds(3);
         await using var server = await StartRegistryAsync();
-        var service = CreateService();
+        using var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
         var (_, firstAt, firstReturned) = await ReadAsync(_registry.Registrations);
@@ -74,7 +74,7 @@ public sealed class RegistrationServiceTests : IDisposable
     [Fact]
     public async Task Start_RegistryDown_DoesNotBlockLogsOnceAndRegistersWhenItComesUp()
     {
-        var service = CreateService();
+        using var service = CreateService();
 
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(2102);
@@ -104,7 +104,7 @@ public sealed class RegistrationServiceTests : IDisposable
     public async Task Stop_AfterRegistering_UnregistersTheSameEndpoint()
     {
         await using var server = await StartRegistryAsync();
-        var service = CreateService();
+        using var service = CreateService();
         await service.StartAsync(CancellationToken.None);
         await ReadAsync(_registry.Registrations);
         await _logger.WaitForAsync(2100);
@@ -121,7 +121,7 @@ public sealed class RegistrationServiceTests : IDisposable
     [Fact]
     public async Task Stop_NeverRegistered_SendsNoUnregister()
     {
-        var service = CreateService();
+        using var service = CreateService();
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(2102);
 
@@ -133,7 +133,7 @@ public sealed class RegistrationServiceTests : IDisposable
     [Fact]
     public async Task Stop_RegistryGoneAfterRegistering_ReportsTheFailedUnregisterAndStops()
     {
-        var service = CreateService();
+        using var service = CreateService();
         await using (await StartRegistryAsync())
         {
             await service.StartAsync(CancellationToken.None);
@@ -149,7 +149,7 @@ public sealed class RegistrationServiceTests : IDisposable
     [Fact]
     public async Task Start_MalformedRegistryUrl_LogsTheUrlAndKeepsTheHostAlive()
     {
-        var service = new RegistrationService(Options.Create(Options_("nsmgr:5000")), _time, _logger);
+        using var service = new RegistrationService(Options.Create(Options_("nsmgr:5000")), _time, _logger);
 
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(2106);

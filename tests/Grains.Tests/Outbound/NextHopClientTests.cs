@@ -12,7 +12,7 @@ using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Grains.Tests.Outbound;
 
-public sealed class NextHopClientTests : IAsyncLifetime
+public sealed class NextHopClientTests : IAsyncLifetime, IDisposable
 {
     private readonly TempSocketFolder _folder = new();
     private readonly List<UnixSocketGrpcServer> _servers = [];
@@ -112,7 +112,7 @@ public sealed class NextHopClientTests : IAsyncLifetime
     [Fact]
     public async Task FindEndpoints_StandInRegistry_ReturnsTheNamedAndTheServicesEndpoints()
     {
-        var registry = new StandInRegistry
+        using var registry = new StandInRegistry
         {
             Endpoints =
             {
@@ -139,9 +139,10 @@ public sealed class NextHopClientTests : IAsyncLifetime
         {
             await server.DisposeAsync();
         }
-
-        _folder.Dispose();
     }
+
+    // xunit runs this after DisposeAsync, once the servers let go of their sockets.
+    public void Dispose() => _folder.Dispose();
 
     private static NetworkServiceRequest Noop(string id) => new()
     {

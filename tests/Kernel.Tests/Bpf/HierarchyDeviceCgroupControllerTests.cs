@@ -13,9 +13,11 @@ public sealed class HierarchyDeviceCgroupControllerTests : IDisposable
     private readonly DeviceProgramTestBed _bed = new();
     private readonly FakeCgroupTree _v1 = new();
     private readonly TempFolder _empty = new();
+    private readonly List<DeviceProgramController> _programs = [];
 
     public void Dispose()
     {
+        _programs.ForEach(p => p.Dispose());
         _v1.Dispose();
         _empty.Dispose();
         _bed.Dispose();
@@ -24,9 +26,12 @@ public sealed class HierarchyDeviceCgroupControllerTests : IDisposable
     private HierarchyDeviceCgroupController Controller(string v1Root, string v2Root)
     {
         var options = Options.Create(new DeviceCgroupOptions { CgroupRoot = v1Root, Cgroup2Root = v2Root, BpfPinRoot = _bed.PinRoot });
+        // The hierarchy controller borrows its two controllers (DI owns them in the forwarder); the test owns them here.
+        var programs = new DeviceProgramController(options, _bed.Bpf, NullLogger<DeviceProgramController>.Instance);
+        _programs.Add(programs);
         return new HierarchyDeviceCgroupController(
             new DeviceCgroupController(options, NullLogger<DeviceCgroupController>.Instance),
-            new DeviceProgramController(options, _bed.Bpf, NullLogger<DeviceProgramController>.Instance),
+            programs,
             NullLogger<HierarchyDeviceCgroupController>.Instance);
     }
 
@@ -53,8 +58,9 @@ public sealed class HierarchyDeviceCgroupControllerTests : IDisposable
         var controller = Controller(_v1.Root, _empty.Path);
 
         Assert.Equal(CgroupHierarchy.Hybrid, controller.Hierarchy);
-        Assert.Equal(unified, new DeviceProgramController(
-            Options.Create(new DeviceCgroupOptions { Cgroup2Root = _empty.Path }), _bed.Bpf, NullLogger<DeviceProgramController>.Instance).CgroupRoot);
+        using var programs = new DeviceProgramController(
+            Options.Create(new DeviceCgroupOptions { Cgroup2Root = _empty.Path }), _bed.Bpf, NullLogger<DeviceProgramController>.Instance);
+        Assert.Equal(unified, programs.CgroupRoot);
     }
 
     [BpfCgroupFact]

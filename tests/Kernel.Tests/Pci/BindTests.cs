@@ -21,7 +21,7 @@ public sealed class BindTests
         var onVfio = devices.GetFunction(Vf0);
         Assert.Equal("vfio-pci", onVfio.Driver);
         Assert.Empty(onVfio.NetInterfaces);
-        Assert.Equal("vfio-pci", File.ReadAllText(Path.Combine(node.DevicesPath, Vf0, "driver_override")).Trim());
+        Assert.Equal("vfio-pci", (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, Vf0, "driver_override"))).Trim());
         if (Environment.UserName == "root")
         {
             Assert.Equal($"character special file {node.VfioGroupMajor:x} {group:x}", TestNodes.Stat(groupNode));
@@ -37,7 +37,7 @@ public sealed class BindTests
         var back = devices.GetFunction(Vf0);
         Assert.Equal("iavf", back.Driver);
         Assert.Equal([$"sv{node.Tag}p0v0"], back.NetInterfaces);
-        Assert.Equal(string.Empty, File.ReadAllText(Path.Combine(node.DevicesPath, Vf0, "driver_override")).Trim());
+        Assert.Equal(string.Empty, (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, Vf0, "driver_override"))).Trim());
         Assert.False(File.Exists(groupNode));
         Assert.Equal("iavf", devices.GetFunction("0000:01:01.1").Driver);
     }
@@ -67,7 +67,7 @@ public sealed class BindTests
 
         await devices.BindAsync([new DriverBinding(Vf0, "iavf")]);
 
-        Assert.Equal("(null)", File.ReadAllText(overridePath).Trim());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(overridePath)).Trim());
         Assert.Equal("iavf", devices.GetFunction(Vf0).Driver);
     }
 
@@ -98,7 +98,7 @@ public sealed class BindTests
         await devices.BindAsync([new DriverBinding(Vf0, "vfio-pci")]);
 
         Assert.Equal("vfio-pci", devices.GetFunction(Vf0).Driver);
-        Assert.Equal("(null)", File.ReadAllText(Path.Combine(node.DevicesPath, Vf0, "driver_override")).Trim());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, Vf0, "driver_override"))).Trim());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BindTests
 
         Assert.Equal($"refusing to rebind IOMMU group {group}: it contains physical function 0000:01:00.0", error.Message);
         Assert.Equal("iavf", devices.GetFunction("0000:01:01.1").Driver);
-        Assert.Equal("(null)", File.ReadAllText(Path.Combine(node.DevicesPath, "0000:01:01.1", "driver_override")).Trim());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, "0000:01:01.1", "driver_override"))).Trim());
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class BindTests
             [new DriverBinding(Vf0, "vfio-pci"), new DriverBinding(Vf0, "iavf")]));
 
         Assert.Equal($"cannot bind {Vf0}: it appears more than once in one binding request", error.Message);
-        Assert.Equal("(null)", File.ReadAllText(Path.Combine(node.DevicesPath, Vf0, "driver_override")).Trim());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, Vf0, "driver_override"))).Trim());
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class FunctionQueryTests
         var devices = TestNodes.Devices(node);
         Assert.Equal("iavf", devices.GetFunction("0000:01:01.0").Driver);
 
-        File.WriteAllText(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
+        await File.WriteAllTextAsync(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
         await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind of 0000:01:01.0");
 
         var vf = devices.GetFunction("0000:01:01.0");

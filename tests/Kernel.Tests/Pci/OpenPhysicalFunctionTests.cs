@@ -17,7 +17,7 @@ public sealed class OpenPhysicalFunctionTests
 
         Assert.True(inventory.CreatedVfs);
         Assert.Equal((4, 4), (inventory.TotalVfs, inventory.EnabledVfs));
-        Assert.Equal("4", File.ReadAllText(Path.Combine(node.DevicesPath, pf, "sriov_numvfs")).Trim());
+        Assert.Equal("4", (await File.ReadAllTextAsync(Path.Combine(node.DevicesPath, pf, "sriov_numvfs"))).Trim());
         Assert.Equal("ice", inventory.PhysicalFunction.Driver);
         Assert.Equal(1, inventory.PhysicalFunction.NumaNode);
         Assert.True(inventory.PhysicalFunction.IsPhysicalFunction);
@@ -64,7 +64,7 @@ public sealed class OpenPhysicalFunctionTests
         Assert.False(inventory.CreatedVfs);
         Assert.Equal(3, inventory.EnabledVfs);
         Assert.Equal(3, inventory.VirtualFunctions.Count);
-        Assert.Equal("3", File.ReadAllText(numvfs).Trim());
+        Assert.Equal("3", (await File.ReadAllTextAsync(numvfs)).Trim());
         Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(numvfs));
     }
 
@@ -74,7 +74,7 @@ public sealed class OpenPhysicalFunctionTests
         await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 4 }));
         var devices = TestNodes.Devices(node, o => o.VfCreationTimeout = TimeSpan.FromMilliseconds(200));
         var pf = node.PhysicalFunctionAddresses[0];
-        File.WriteAllText(Path.Combine(node.DevicesPath, pf, "sriov_totalvfs"), "300\n");
+        await File.WriteAllTextAsync(Path.Combine(node.DevicesPath, pf, "sriov_totalvfs"), "300\n");
 
         var error = await Assert.ThrowsAsync<PciException>(() => devices.OpenPhysicalFunctionAsync(pf));
 
@@ -124,7 +124,7 @@ public sealed class OpenPhysicalFunctionTests
         var pf = node.PhysicalFunctionAddresses[0];
         var virtfn1 = Path.Combine(node.DevicesPath, pf, "virtfn1");
         File.Delete(virtfn1);
-        File.WriteAllText(virtfn1, "not a link");
+        await File.WriteAllTextAsync(virtfn1, "not a link");
 
         var error = await Assert.ThrowsAsync<PciException>(() => devices.OpenPhysicalFunctionAsync(pf));
 

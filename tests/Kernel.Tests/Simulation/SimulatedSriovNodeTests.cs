@@ -12,10 +12,10 @@ public sealed class SimulatedSriovNodeTests
         var pf = Path.Combine(node.DevicesPath, "0000:01:00.0");
 
         Assert.Equal(Path.Combine("..", "..", "..", "devices", "pci0000:00", "0000:01:00.0"), new FileInfo(pf).LinkTarget);
-        Assert.Equal("8", File.ReadAllText(Path.Combine(pf, "sriov_totalvfs")).Trim());
-        Assert.Equal("0", File.ReadAllText(Path.Combine(pf, "sriov_numvfs")).Trim());
-        Assert.Equal("0x8086", File.ReadAllText(Path.Combine(pf, "vendor")).Trim());
-        Assert.Equal("(null)", File.ReadAllText(Path.Combine(pf, "driver_override")).Trim());
+        Assert.Equal("8", (await File.ReadAllTextAsync(Path.Combine(pf, "sriov_totalvfs"))).Trim());
+        Assert.Equal("0", (await File.ReadAllTextAsync(Path.Combine(pf, "sriov_numvfs"))).Trim());
+        Assert.Equal("0x8086", (await File.ReadAllTextAsync(Path.Combine(pf, "vendor"))).Trim());
+        Assert.Equal("(null)", (await File.ReadAllTextAsync(Path.Combine(pf, "driver_override"))).Trim());
         Assert.Equal(TestNodes.RealPath(Path.Combine(node.DriversPath, "ice")), TestNodes.RealPath(Path.Combine(pf, "driver")));
         var group = TestNodes.RealPath(Path.Combine(pf, "iommu_group"));
         Assert.Equal(TestNodes.RealPath(node.IommuGroupsPath), Path.GetDirectoryName(group));
@@ -30,7 +30,7 @@ public sealed class SimulatedSriovNodeTests
     {
         await using var node = await TestNodes.CreateAsync();
 
-        var yaml = File.ReadAllText(node.ConfigFilePath);
+        var yaml = await File.ReadAllTextAsync(node.ConfigFilePath);
 
         Assert.Contains("physicalFunctions:\n  \"0000:01:00.0\":\n    pfKernelDriver: \"ice\"\n    vfKernelDriver: \"iavf\"\n    capabilities: [\"intel\", \"10G\"]\n    serviceDomains: [\"service.domain.1\"]\n", yaml, StringComparison.Ordinal);
         Assert.Contains("  \"0000:02:00.0\":\n", yaml, StringComparison.Ordinal);
@@ -43,13 +43,13 @@ public sealed class SimulatedSriovNodeTests
         await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 12 }));
         var pf = Path.Combine(node.DevicesPath, "0000:01:00.0");
 
-        File.WriteAllText(Path.Combine(pf, "sriov_numvfs"), "12");
+        await File.WriteAllTextAsync(Path.Combine(pf, "sriov_numvfs"), "12");
         await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 12, "12 virtfn links");
         var vf11 = Path.Combine(pf, "virtfn11");
         var vf11Directory = TestNodes.RealPath(vf11);
         var physfn = TestNodes.RealPath(Path.Combine(vf11Directory, "physfn"));
 
-        File.WriteAllText(Path.Combine(pf, "sriov_numvfs"), "0");
+        await File.WriteAllTextAsync(Path.Combine(pf, "sriov_numvfs"), "0");
         await Eventually.TrueAsync(() => Directory.GetFileSystemEntries(pf, "virtfn*").Length == 0, "VFs removed");
 
         Assert.Equal("0000:01:02.3", Path.GetFileName(vf11Directory));
@@ -64,7 +64,7 @@ public sealed class SimulatedSriovNodeTests
         await using var node = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 4, InitialVfs = 2 }));
         var numvfs = Path.Combine(node.DevicesPath, "0000:01:00.0", "sriov_numvfs");
 
-        File.WriteAllText(numvfs, "9");
+        await File.WriteAllTextAsync(numvfs, "9");
 
         await Eventually.TrueAsync(() => File.ReadAllText(numvfs).Trim() == "2", "sriov_numvfs restored to 2");
         Assert.Equal(2, Directory.GetFileSystemEntries(Path.Combine(node.DevicesPath, "0000:01:00.0"), "virtfn*").Length);
@@ -96,8 +96,8 @@ public sealed class SimulatedSriovNodeTests
             o.UseDriverOverride = false;
             o.BindTimeout = TimeSpan.FromMilliseconds(200);
         });
-        File.WriteAllText(Path.Combine(node.DevicesPath, "0000:01:01.0", "driver_override"), "vfio-pci");
-        File.WriteAllText(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
+        await File.WriteAllTextAsync(Path.Combine(node.DevicesPath, "0000:01:01.0", "driver_override"), "vfio-pci");
+        await File.WriteAllTextAsync(Path.Combine(node.DriversPath, "iavf", "unbind"), "0000:01:01.0");
         await Eventually.TrueAsync(() => devices.GetFunction("0000:01:01.0").Driver is null, "unbind");
 
         var error = await Assert.ThrowsAsync<PciException>(() => devices.BindAsync([new DriverBinding("0000:01:01.0", "iavf")]));

@@ -78,7 +78,8 @@ public sealed class FdPassingStoreTests : IDisposable
 
     private static int OpenRaw(string path)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        // The descriptor is handed over raw: marked invalid, the handle's dispose leaves it open.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
         var fd = (int)handle.DangerousGetHandle();
         handle.SetHandleAsInvalid();
         return fd;

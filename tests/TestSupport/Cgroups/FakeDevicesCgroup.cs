@@ -73,8 +73,8 @@ public sealed class FakeDevicesCgroup : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _allow.Stop();
-            _deny.Stop();
+            _allow.Dispose();
+            _deny.Dispose();
         }
     }
 
@@ -192,7 +192,7 @@ public sealed class FakeDevicesCgroup : IDisposable
     }
 
     /// <summary>Reads one FIFO on a background thread; opened read-write so it never sees end-of-file between writers.</summary>
-    private sealed class Reader
+    private sealed class Reader : IDisposable
     {
         private readonly FakeDevicesCgroup _owner;
         private readonly string _path;
@@ -231,7 +231,8 @@ public sealed class FakeDevicesCgroup : IDisposable
             }
         }
 
-        public void Stop()
+        /// <summary>Stops the thread, closes the FIFO and removes it.</summary>
+        public void Dispose()
         {
             Send(StopMarker);
             _thread.Join();

@@ -41,7 +41,7 @@ public sealed class StandInRegistration(string folder) : Registration.Registrati
         }
 
         // Kubelet checks the endpoint right away: dial it and ask for the options before accepting.
-        var client = new PluginClient(Path.Combine(folder, request.Endpoint));
+        using var client = new PluginClient(Path.Combine(folder, request.Endpoint));
         var options = await client.Plugin.GetDevicePluginOptionsAsync(new Empty());
         await Registrations.Writer.WriteAsync(new Registered(request, options));
         return new Empty();

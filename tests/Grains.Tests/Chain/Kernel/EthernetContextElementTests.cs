@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 
-public sealed class EthernetContextElementTests
+public sealed class EthernetContextElementTests : IDisposable
 {
     private readonly FakeVfEthernetSettings _settings = new();
     private readonly List<string> _journal = [];
+    private readonly KernelNamespaces _handles = new(new FakeNetworkNamespaces());
+
+    public void Dispose() => _handles.Dispose();
 
     [Fact]
     public async Task Request_NextHopReturnsEthernetContext_SetsSrcMacAndVlanOfTheVfAfterTheNextHop()
@@ -75,7 +78,7 @@ public sealed class EthernetContextElementTests
     }
 
     private EthernetContextElement Element() =>
-        new(new JournalSettings(_settings, _journal), new KernelNamespaces(new FakeNetworkNamespaces()), NullLogger<EthernetContextElement>.Instance);
+        new(new JournalSettings(_settings, _journal), _handles, NullLogger<EthernetContextElement>.Instance);
 
     private static ChainContext ContextWithVf() => ChainTestData.Context(state: new ConnectionState
     {

@@ -20,7 +20,7 @@ namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 /// <summary>KERNEL Request/Close through the real connection grain on a simulated node with real veths (needs root).</summary>
 [Collection(KernelClusterCollection.Name)]
 [Trait("Requires", "root")]
-public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsyncLifetime
+public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsyncLifetime, IDisposable
 {
     private const string InterfaceName = "nsm-k1";
 
@@ -38,9 +38,10 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         {
             await Grain.CloseAsync(open);
         }
-
-        _client.Dispose();
     }
+
+    // xunit runs this after DisposeAsync, so the namespace goes only once the connection left it.
+    public void Dispose() => _client.Dispose();
 
     [RootFact("real veths behind the simulated node and client network namespaces")]
     public async Task Request_NeighboursWithoutEthernetContextAsRoot_SetsTheNeighbourEntryOnTheInterface()
@@ -53,7 +54,8 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
 
         await Grain.RequestAsync(await KernelRequestAsync());
 
-        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        using var clientNamespace = NetworkNamespace.Open(_client.Path);
+        using var inside = RouteNetlink.OpenIn(clientNamespace);
         var neighbour = Assert.Single(inside.ListNeighbours(InterfaceName), n => n.Address.Equals(IPAddress.Parse("10.60.1.1")));
         Assert.Equal("0A5544332211", neighbour.LinkAddress?.ToString());
         var ip = _client.Json("neigh", "show", "dev", InterfaceName);
@@ -67,16 +69,21 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
 
         var vf = (await fixture.NodeGrain.GetReservationAsync(_id))!;
         var original = await OriginalNameAsync(vf);
-        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        using var clientNamespace = NetworkNamespace.Open(_client.Path);
+        using var inside = RouteNetlink.OpenIn(clientNamespace);
         var link = inside.GetLink(InterfaceName);
         Assert.Equal(("0A5544332200", 1400, true), (link.Mac!.ToString(), link.Mtu, link.IsUp));
         var addresses = inside.ListAddresses(InterfaceName).Where(a => a.Scope == RouteScope.Universe).Select(a => a.Prefix.ToString()).Order();
         Assert.Equal(["10.60.1.2/24", "fd60::2/64"], addresses);
         var route = Assert.Single(inside.ListRoutes(AddressFamily.InterNetwork), r => r.Destination.ToString() == "10.70.0.0/16");
         Assert.Equal((IPAddress.Parse("10.60.1.1"), true, link.Index), (route.Gateway, route.OnLink, route.InterfaceIndex));
-        Assert.Equal("100", File.ReadAllText(System.IO.Path.Combine(VfSettings(vf), "vlan")).Trim());
-        Assert.Equal("0a:55:44:33:22:00", File.ReadAllText(System.IO.Path.Combine(VfSettings(vf), "mac")).Trim());
-        Assert.Null(Host().FindLink(original));
+        Assert.Equal("100", (await File.ReadAllTextAsync(System.IO.Path.Combine(VfSettings(vf), "vlan"))).Trim());
+        Assert.Equal("0a:55:44:33:22:00", (await File.ReadAllTextAsync(System.IO.Path.Combine(VfSettings(vf), "mac"))).Trim());
+        using (var host = Host())
+        {
+            Assert.Null(host.FindLink(original));
+        }
+
         Assert.Equal(vf.VfAddress, result.Mechanism.Parameters["pciAddress"]);
 
         // Cross-check with iproute2.
@@ -90,7 +97,7 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         await Grain.CloseAsync(result);
 
         AssertBackInHost(original);
-        Assert.Equal("0", File.ReadAllText(System.IO.Path.Combine(VfSettings(vf), "vlan")).Trim());
+        Assert.Equal("0", (await File.ReadAllTextAsync(System.IO.Path.Combine(VfSettings(vf), "vlan"))).Trim());
         await AssertFreeAsync();
         Assert.Contains(fixture.NextHop.Closes, c => c.Path.PathSegments.Any(s => s.Id == _id));
     }
@@ -221,7 +228,12 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
 
         await fixture.Cluster.RestartSiloAsync(fixture.Cluster.Silos[0]);
         Assert.NotNull(await AfterRestart.CallAsync(() => Grain.GetAsync()));
-        Assert.NotNull(RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path)).FindLink(InterfaceName));
+        using (var clientNamespace = NetworkNamespace.Open(_client.Path))
+        using (var inside = RouteNetlink.OpenIn(clientNamespace))
+        {
+            Assert.NotNull(inside.FindLink(InterfaceName));
+        }
+
         await Grain.CloseAsync(result);
 
         AssertBackInHost(original);
@@ -249,7 +261,8 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         fixture.NextHop.Contexts[_id] = second;
         var refreshed = await Grain.RequestAsync(new NetworkServiceRequest { Connection = established.Clone() });
 
-        using (var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path)))
+        using (var clientNamespace = NetworkNamespace.Open(_client.Path))
+        using (var inside = RouteNetlink.OpenIn(clientNamespace))
         {
             var addresses = inside.ListAddresses(InterfaceName).Where(a => a.Scope == RouteScope.Universe).Select(a => a.Prefix.ToString()).Order();
             Assert.Equal(["10.60.1.3/24", "fd60::2/64"], addresses);
@@ -289,14 +302,16 @@ public sealed class KernelConnectionTests(KernelClusterFixture fixture) : IAsync
         Assert.Contains("ip_context.src_routes[0].prefix '10.80.0.0/33'", error.Message, StringComparison.Ordinal);
         Assert.NotNull(await Grain.GetAsync());
         Assert.NotNull(await fixture.NodeGrain.GetReservationAsync(_id));
-        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        using var clientNamespace = NetworkNamespace.Open(_client.Path);
+        using var inside = RouteNetlink.OpenIn(clientNamespace);
         Assert.Contains(inside.ListRoutes(AddressFamily.InterNetwork), r => r.Destination.ToString() == "10.70.0.0/16");
     }
 
     // The policy rules of the client namespace that point at a table other than the kernel's own (local, main, default).
     private List<PolicyRule> Rules()
     {
-        using var inside = RouteNetlink.OpenIn(NetworkNamespace.Open(_client.Path));
+        using var clientNamespace = NetworkNamespace.Open(_client.Path);
+        using var inside = RouteNetlink.OpenIn(clientNamespace);
         return [.. inside.ListRules(AddressFamily.InterNetwork).Where(r => r.Table is > 0 and < 253)];
     }
 

@@ -12,7 +12,7 @@ namespace SriovForwarder.Grains.Tests.Chain.Kernel;
 /// Inject and IP-context elements over in-memory netlink and namespaces, without root; the same elements run against
 /// real namespaces and veths in <see cref="KernelConnectionTests"/>.
 /// </summary>
-public sealed class KernelElementTests
+public sealed class KernelElementTests : IDisposable
 {
     private const string Vf = "enp1s2f3";
     private const string ClientUrl = "file:///var/run/netns/kmc-client";
@@ -29,6 +29,8 @@ public sealed class KernelElementTests
         _journal = _netlink.Journal;
         _handles = new KernelNamespaces(_netns);
     }
+
+    public void Dispose() => _handles.Dispose();
 
     [Fact]
     public async Task InjectRequest_MovesDownRenamesSetsMtuUpThenCallsNextAndRecordsIt()
