@@ -14,7 +14,7 @@ public sealed class PodResourcesPolling(
     IOptions<KubeletDevicePluginOptions> options,
     AllocatedTokenTracker tracker,
     TimeProvider time,
-    ILogger<PodResourcesPolling> logger)
+    ILogger<PodResourcesPolling> logger) : IDisposable
 {
     private readonly KubeletDevicePluginOptions _options = options.Value;
 
@@ -29,6 +29,9 @@ public sealed class PodResourcesPolling(
             resourceNames,
             tracker,
             logger);
+
+    /// <inheritdoc />
+    public void Dispose() => Reconciler?.Dispose();
 
     /// <summary>Polls now and then every poll period until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed class PodResourcesReconciler(
     INodeGrain node,
     IReadOnlyCollection<string> resourceNames,
     AllocatedTokenTracker tracker,
-    ILogger logger)
+    ILogger logger) : IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private bool _unavailableLogged;
@@ -39,6 +39,9 @@ public sealed class PodResourcesReconciler(
             _oneAtATime.Release();
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _oneAtATime.Dispose();
 
     private async Task<bool> RunAsync(CancellationToken cancellationToken)
     {

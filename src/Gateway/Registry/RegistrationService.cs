@@ -56,6 +56,8 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, T
     /// <inheritdoc />
     public override void Dispose()
     {
+        // Normally disposed by the stop already (after the Unregister); disposing again is a no-op.
+        _channel?.Dispose();
         _sendQueue.Dispose();
         base.Dispose();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Kernel.Bpf;
@@ -97,21 +98,26 @@ public sealed partial class DeviceProgramController(IOptions<DeviceCgroupOptions
         return grant;
     }
 
+    // The takeover of the cgroup, opened on first use; _takeovers owns it (disposed by Forget and Dispose), callers only borrow it.
     private DeviceProgramTakeover? TakeOver(MatchedCgroup cgroup, bool takeOver = true)
     {
-        if (_takeovers.TryGetValue(cgroup.RelativePath, out var known))
+        if (!_takeovers.ContainsKey(cgroup.RelativePath))
         {
-            return known;
+            Open(cgroup, takeOver);
         }
 
+        return _takeovers.GetValueOrDefault(cgroup.RelativePath);
+    }
+
+    [SuppressMessage("Reliability", "CA2000", Justification = "Stored in _takeovers, which Forget and Dispose empty; CA2000 does not follow ownership into a collection.")]
+    private void Open(MatchedCgroup cgroup, bool takeOver)
+    {
         var takeover = DeviceProgramTakeover.Open(bpf, cgroup.Directory, PinFolder(cgroup.RelativePath), takeOver);
         if (takeover is not null)
         {
             _takeovers[cgroup.RelativePath] = takeover;
             logger.TookOver(cgroup.RelativePath, takeover.Adopted ? "adopted" : "swapped in", takeover.PinFolder);
         }
-
-        return takeover;
     }
 
     private void RollBack(List<DeviceGrant> granted, IReadOnlyList<MatchedCgroup> cgroups)

@@ -84,32 +84,34 @@ public static class UnixSocketChannelFactory
         {
             while (true)
             {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                // Closed in finally unless the stream took it over.
+                Socket? socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
                     await socket.ConnectAsync(endPoint, timeoutSource.Token).ConfigureAwait(false);
-                    return sendQueue is null && receiveInto is null
+                    Stream stream = sendQueue is null && receiveInto is null
                         ? new NetworkStream(socket, ownsSocket: true)
                         : new FdPassingClientStream(socket, sendQueue, receiveInto);
+                    socket = null;
+                    return stream;
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
                 {
                     // A unix listener whose backlog is full refuses at once with EAGAIN instead of making us wait:
                     // retry until the connect timeout, as a TCP connect would wait for a busy peer.
-                    socket.Dispose();
+                    socket?.Dispose();
+                    socket = null;
                     backlogFull = true;
                     await Task.Delay(backoff, timeoutSource.Token).ConfigureAwait(false);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromMilliseconds(100).Ticks));
                 }
                 catch (SocketException e)
                 {
-                    socket.Dispose();
                     throw new IOException($"Cannot connect to unix socket '{socketPath}': {Describe(e.SocketErrorCode)} ({e.Message}).", e);
                 }
-                catch
+                finally
                 {
-                    socket.Dispose();
-                    throw;
+                    socket?.Dispose();
                 }
             }
         }

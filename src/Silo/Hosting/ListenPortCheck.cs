@@ -42,12 +42,13 @@ public static class ListenPortCheck
     // Binds all ports at once, so two settings sharing a port are found too; every socket is closed before returning.
     private static string? FindProblem(IReadOnlyList<ListenPort> ports)
     {
-        var bound = new List<(Socket Socket, ListenPort Port)>();
+        var bound = new List<ListenPort>();
+        var sockets = new List<Socket>();
         try
         {
             foreach (var port in ports)
             {
-                if (Bind(port, bound) is { } problem)
+                if (Bind(port, bound, sockets) is { } problem)
                 {
                     return problem;
                 }
@@ -57,32 +58,32 @@ public static class ListenPortCheck
         }
         finally
         {
-            bound.ForEach(b => b.Socket.Dispose());
+            sockets.ForEach(s => s.Dispose());
         }
     }
 
     // Every required address, then the first optional one the host has (Kestrel: ::1 beside 127.0.0.1 for localhost;
     // IPv6 any, else IPv4 any, for every address).
-    private static string? Bind(ListenPort port, List<(Socket Socket, ListenPort Port)> bound)
+    private static string? Bind(ListenPort port, List<ListenPort> bound, List<Socket> sockets)
     {
-        string? SharedWith() => bound.Where(b => b.Port.Port == port.Port && b.Port != port).Select(b => b.Port.Setting).FirstOrDefault();
+        string? SharedWith() => bound.Where(b => b.Port == port.Port && b != port).Select(b => b.Setting).FirstOrDefault();
         foreach (var address in port.Required)
         {
-            if (TryBind(address, port.Port, out var socket) is { } error)
+            if (TryBind(address, port.Port, sockets) is { } error)
             {
                 return Describe(port, address, error, SharedWith());
             }
 
-            bound.Add((socket!, port));
+            bound.Add(port);
         }
 
         (IPAddress Address, SocketError Error)? unavailable = null;
         foreach (var address in port.Optional)
         {
-            var error = TryBind(address, port.Port, out var socket);
+            var error = TryBind(address, port.Port, sockets);
             if (error is null)
             {
-                bound.Add((socket!, port));
+                bound.Add(port);
                 return null;
             }
 
@@ -97,9 +98,10 @@ public static class ListenPortCheck
         return port.Required.Count == 0 && unavailable is { } none ? Describe(port, none.Address, none.Error, null) : null;
     }
 
-    private static SocketError? TryBind(IPAddress address, int port, out Socket? socket)
+    // On success the bound socket joins <paramref name="sockets"/>, which the caller closes.
+    private static SocketError? TryBind(IPAddress address, int port, List<Socket> sockets)
     {
-        socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             // SO_REUSEADDR alone, as the listeners get it: a port with connections left in TIME_WAIT (a forwarder stopped a
@@ -113,12 +115,12 @@ public static class ListenPortCheck
 
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(1);
+            sockets.Add(socket);
             return null;
         }
         catch (SocketException e)
         {
             socket.Dispose();
-            socket = null;
             return e.SocketErrorCode;
         }
     }

@@ -9,11 +9,22 @@ namespace SriovForwarder.Silo.Hosting;
 public sealed class StartupStopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly PosixSignalRegistration[] _registrations;
+    private readonly PosixSignalRegistration _terminate;
+    private readonly PosixSignalRegistration _interrupt;
 
     public StartupStopSignal()
     {
-        _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle), PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle)];
+        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+        try
+        {
+            _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+        }
+        catch
+        {
+            _terminate.Dispose();
+            _stop.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Cancelled when a stop signal came.</summary>
@@ -25,11 +36,8 @@ public sealed class StartupStopSignal : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var registration in _registrations)
-        {
-            registration.Dispose();
-        }
-
+        _terminate.Dispose();
+        _interrupt.Dispose();
         _stop.Dispose();
     }
 

@@ -123,10 +123,12 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
         Files.Dispose();
         Outgoing.Dispose();
         SignalClosed();
+        // Cancelled first, so the reader's late SignalClosed (queued to the thread pool) sees IsCancellationRequested,
+        // which a disposed source still answers, and never calls Cancel on it.
+        _closed.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    // The source is never disposed: the reader's late signal and DisposeAsync may race, and it holds no timer.
     private void SignalClosed()
     {
         if (!_closed.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SriovForwarder.Kernel.Native;
@@ -24,6 +25,7 @@ public sealed class FdSendingQueue : IDisposable
 
     /// <summary>Opens <paramref name="path"/> with <c>O_PATH</c> (no access needed, as grpcfd does), queues it and returns its <c>inode://</c> URL.</summary>
     /// <exception cref="IOException">The file cannot be opened or identified.</exception>
+    [SuppressMessage("Reliability", "CA2000", Justification = "Queued in _pending, which Take hands to the sender and DropPending and Dispose close; CA2000 does not follow ownership into a collection.")]
     public InodeId EnqueueFile(string path)
     {
         var fd = LibC.Open(path, LibC.OPath | LibC.OCloexec);
@@ -33,14 +35,21 @@ public sealed class FdSendingQueue : IDisposable
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (!LibC.TryIdentify(fd, string.Empty, out var id))
+        try
+        {
+            if (!LibC.TryIdentify(fd, string.Empty, out var id))
+            {
+                throw new IOException($"failed to send a file {path}: cannot read its inode");
+            }
+
+            _pending.Enqueue(handle);
+            return id;
+        }
+        catch
         {
             handle.Dispose();
-            throw new IOException($"failed to send a file {path}: cannot read its inode");
+            throw;
         }
-
-        _pending.Enqueue(handle);
-        return id;
     }
 
     /// <summary>Takes up to <paramref name="max"/> queued descriptors for one <c>sendmsg</c>.</summary>
