@@ -3,17 +3,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.TestingHost;
 using SriovForwarder.Gateway.DevicePlugin;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.TestSupport.Cluster;
 
 namespace SriovForwarder.Benchmarks.DevicePlugin;
 
@@ -32,12 +24,10 @@ public class KubeletRestartBenchmark
     private readonly RegisterRecorder _recorder = new();
     private readonly List<double> _toFirstMs = [];
     private readonly List<double> _toAllMs = [];
-    private SimulatedSriovNode _node = null!;
-    private InProcessTestCluster _cluster = null!;
+    private NodeSilos _silos = null!;
     private ServiceProvider _services = null!;
     private DevicePluginManager _manager = null!;
     private StandInKubeletRegistration? _kubelet;
-    private string _stateRoot = null!;
     private string _pluginFolder = null!;
     private int _resources;
 
@@ -53,9 +43,7 @@ public class KubeletRestartBenchmark
         _manager.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
         _services.Dispose();
         _kubelet?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(_stateRoot, recursive: true);
+        _silos.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [IterationSetup]
@@ -103,28 +91,9 @@ public class KubeletRestartBenchmark
 
     private async Task SetupAsync()
     {
-        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=2,vfs=4,capabilities=intel+10G,domains=d"), new SimulatedNodeOptions { RealNetdevs = false });
-        _stateRoot = Directory.CreateTempSubdirectory("sriov-bench-dp-restart-").FullName;
-        _pluginFolder = Directory.CreateDirectory(Path.Combine(_stateRoot, "dp")).FullName;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Services.AddSingleton(new LocalNode(Node));
-            host.Services.AddSingleton(TimeProvider.System);
-            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
-            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
-            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.AddNodeFileStorage(Path.Combine(_stateRoot, "state"));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        var grains = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions { Nodes = [Node], SimulatedNode = "pfs=2,vfs=4,capabilities=intel+10G,domains=d" });
+        _pluginFolder = Directory.CreateDirectory(Path.Combine(_silos.StateRoot, "dp")).FullName;
+        var grains = _silos.SiloGrains;
         _resources = (await grains.GetGrain<INodeGrain>(Node).GetResourceNamesAsync()).Count;
 
         _recorder.Reset(_resources);
@@ -137,7 +106,7 @@ public class KubeletRestartBenchmark
             {
                 o.NodeName = Node;
                 o.DevicePluginPath = _pluginFolder;
-                o.PodResourcesPath = Path.Combine(_stateRoot, "pr");
+                o.PodResourcesPath = Path.Combine(_silos.StateRoot, "pr");
                 o.ResourcePollTimeout = TimeSpan.FromHours(1);
             })
             .BuildServiceProvider();

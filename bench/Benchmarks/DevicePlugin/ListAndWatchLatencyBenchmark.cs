@@ -1,22 +1,13 @@
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.TestingHost;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.DevicePlugin;
 using SriovForwarder.Kernel.Transport;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.TestSupport.Cluster;
 using PluginApi = SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin;
 
 namespace SriovForwarder.Benchmarks.DevicePlugin;
@@ -34,10 +25,8 @@ public class ListAndWatchLatencyBenchmark
     private const string Node = "bench-dp-node";
     private const string Watched = "d/10G";
     private const string Used = "d/intel";
-    private SimulatedSriovNode _node = null!;
-    private InProcessTestCluster _cluster = null!;
+    private NodeSilos _silos = null!;
     private INodeGrain _grain = null!;
-    private string _stateRoot = null!;
     private string _token = null!;
     private ResourcePluginServer _server = null!;
     private GrpcChannel _channel = null!;
@@ -54,9 +43,7 @@ public class ListAndWatchLatencyBenchmark
         _stream.Dispose();
         _channel.Dispose();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(_stateRoot, recursive: true);
+        _silos.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true)]
@@ -108,27 +95,8 @@ public class ListAndWatchLatencyBenchmark
 
     private async Task SetupAsync()
     {
-        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=2,vfs=16,capabilities=intel+10G,domains=d"), new SimulatedNodeOptions { RealNetdevs = false });
-        _stateRoot = Directory.CreateTempSubdirectory("sriov-bench-dp-").FullName;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Services.AddSingleton(new LocalNode(Node));
-            host.Services.AddSingleton(TimeProvider.System);
-            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
-            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
-            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.AddNodeFileStorage(_stateRoot);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        var factory = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions { Nodes = [Node], SimulatedNode = "pfs=2,vfs=16,capabilities=intel+10G,domains=d" });
+        var factory = _silos.SiloGrains;
         _grain = factory.GetGrain<INodeGrain>(Node);
         _token = (await _grain.GetDevicesAsync(Used)).Devices[0].Id;
 
@@ -137,7 +105,7 @@ public class ListAndWatchLatencyBenchmark
         _observer = new TokenPoolObserver(changes);
         await _grain.SubscribeAsync(factory.CreateObjectReference<ITokenPoolObserver>(_observer));
         var plugin = new ResourcePlugin(Watched, _grain, changes, new AllocatedTokenTracker(), TimeSpan.FromMinutes(5), TimeProvider.System);
-        _server = await ResourcePluginServer.StartAsync(Path.Combine(_stateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);
+        _server = await ResourcePluginServer.StartAsync(Path.Combine(_silos.StateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);
         _channel = UnixSocketChannelFactory.Create(_server.SocketPath, TimeSpan.FromSeconds(5));
         _stream = new PluginApi.DevicePluginClient(_channel).ListAndWatch(new Empty());
         await NextAsync(_ => true);

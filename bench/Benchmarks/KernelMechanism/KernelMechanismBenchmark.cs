@@ -4,28 +4,19 @@ using System.Net;
 using System.Net.NetworkInformation;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Hosting;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.TestingHost;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Benchmarks.Netlink;
 using SriovForwarder.Grains.Chain;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Outbound;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Namespaces;
 using SriovForwarder.Kernel.Netlink;
 using SriovForwarder.Kernel.Netlink.Model;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.TestSupport.Cluster;
 using SriovForwarder.TestSupport.StandIns;
 
 namespace SriovForwarder.Benchmarks.KernelMechanism;
@@ -47,10 +38,8 @@ public class KernelMechanismBenchmark
     private readonly PhysicalAddress _mac = PhysicalAddress.Parse("0A-55-44-33-22-00");
     private string _namespaceName = "";
     private string _vf = "";
-    private string _state = "";
     private string _token = "";
-    private SimulatedSriovNode _node = null!;
-    private InProcessTestCluster _cluster = null!;
+    private NodeSilos? _silos;
     private IGrainFactory _grains = null!;
     private NetworkNamespace _target = null!;
     private NetworkNamespace _host = null!;
@@ -65,14 +54,9 @@ public class KernelMechanismBenchmark
         _hostNetlink?.Dispose();
         _target?.Dispose();
         _host?.Dispose();
-        _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _node?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _silos?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         TryIp("netns", "del", _namespaceName);
         TryIp("link", "del", _vf);
-        if (_state.Length > 0)
-        {
-            Directory.Delete(_state, recursive: true);
-        }
     }
 
     [Benchmark(Description = "KERNEL Request+Close through the connection grain")]
@@ -129,38 +113,27 @@ public class KernelMechanismBenchmark
         _host = NetworkNamespace.OpenHost();
         _hostNetlink = RouteNetlink.Open();
 
-        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=1,vfs=2"), new SimulatedNodeOptions { RealNetdevs = true });
-        _state = Directory.CreateTempSubdirectory("kernel-bench-state-").FullName;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions
         {
-            host.Services.AddSingleton(new LocalNode(Node));
-            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
-            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
-            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddNodeFileStorage(_state);
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddSingleton<IVfioDevices, VfioDevices>();
-            silo.Services.AddSingleton<IDeviceCgroupController, BenchCgroupGrants>();
-            silo.Services.AddSingleton<INsmRegistryClient, BenchRegistry>();
-            silo.Services.AddSingleton<INextHopClient, BenchNextHop>();
-            silo.Services.AddSingleton<IConnectionEventSink, BenchEventSink>();
-            silo.Services.AddForwarderChain(o =>
+            Nodes = [Node],
+            SimulatedNode = "pfs=1,vfs=2",
+            RealNetdevs = true,
+            ConfigureSilo = silo =>
             {
-                o.Name = "forwarder";
-                o.NodeName = Node;
-            });
-            silo.Services.AddSimulatedNodeVfEthernetSettings();
+                silo.Services.AddSingleton<IVfioDevices, VfioDevices>();
+                silo.Services.AddSingleton<IDeviceCgroupController, BenchCgroupGrants>();
+                silo.Services.AddSingleton<INsmRegistryClient, BenchRegistry>();
+                silo.Services.AddSingleton<INextHopClient, BenchNextHop>();
+                silo.Services.AddSingleton<IConnectionEventSink, BenchEventSink>();
+                silo.Services.AddForwarderChain(o =>
+                {
+                    o.Name = "forwarder";
+                    o.NodeName = Node;
+                });
+                silo.Services.AddSimulatedNodeVfEthernetSettings();
+            },
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        _grains = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+        _grains = _silos.SiloGrains;
         var nodeGrain = _grains.GetGrain<INodeGrain>(Node);
         var resource = (await nodeGrain.GetResourceNamesAsync())[0];
         _token = (await nodeGrain.GetDevicesAsync(resource)).Devices[0].Id;

@@ -1,16 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime.MembershipService.SiloMetadata;
-using Orleans.TestingHost;
-using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
-using SriovForwarder.Grains.Inventory;
-using SriovForwarder.Grains.Placement;
-using SriovForwarder.Grains.Storage;
-using SriovForwarder.Kernel.Pci;
-using SriovForwarder.Kernel.Simulation;
+using SriovForwarder.TestSupport.Cluster;
 
 namespace SriovForwarder.Benchmarks.NodeGrain;
 
@@ -24,22 +15,15 @@ namespace SriovForwarder.Benchmarks.NodeGrain;
 public class NodeGrainReserveBenchmark
 {
     private const string Node = "bench-node";
-    private SimulatedSriovNode _node = null!;
-    private InProcessTestCluster _cluster = null!;
+    private NodeSilos _silos = null!;
     private INodeGrain _grain = null!;
-    private string _stateRoot = null!;
     private string _token = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        Directory.Delete(_stateRoot, recursive: true);
-    }
+    public void Cleanup() => _silos.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark(Baseline = true)]
     public Task<VfReservation?> ReadOnlyGrainCall() => _grain.GetReservationAsync("bench-connection");
@@ -53,28 +37,8 @@ public class NodeGrainReserveBenchmark
 
     private async Task SetupAsync()
     {
-        _node = await SimulatedSriovNode.CreateAsync(null, SimulatedNodeSpec.Parse("pfs=2,vfs=16"), new SimulatedNodeOptions { RealNetdevs = false });
-        _stateRoot = Directory.CreateTempSubdirectory("sriov-bench-state-").FullName;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
-        {
-            host.Services.AddSingleton(new LocalNode(Node));
-            host.Services.AddSingleton(TimeProvider.System);
-            host.Services.AddSingleton<IOptions<PciOptions>>(Options.Create(_node.CreatePciOptions()));
-            host.Services.AddSingleton<IPciDevices, SysfsPciDevices>();
-            host.Services.AddSingleton(SriovConfigReader.ReadFile(_node.ConfigFilePath));
-            host.Services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
-        });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = Node });
-            silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
-            silo.AddNodeFileStorage(_stateRoot);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        var factory = _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
-        _grain = factory.GetGrain<INodeGrain>(Node);
+        _silos = await NodeSilos.StartAsync(new NodeSilosOptions { Nodes = [Node], SimulatedNode = "pfs=2,vfs=16" });
+        _grain = _silos.SiloGrains.GetGrain<INodeGrain>(Node);
         var resource = (await _grain.GetResourceNamesAsync())[0];
         _token = (await _grain.GetDevicesAsync(resource)).Devices[0].Id;
     }
