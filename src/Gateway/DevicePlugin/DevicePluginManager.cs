@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SriovForwarder.Gateway.Hosting;
 using SriovForwarder.Gateway.PodResources;
 using SriovForwarder.Grains.Interfaces;
 
@@ -23,12 +23,10 @@ public sealed class DevicePluginManager(
     ResourcePluginServers servers,
     AllocatedTokenTracker tracker,
     TimeProvider time,
-    ILogger<DevicePluginManager> logger) : BackgroundService, IHostedLifecycleService
+    ILogger<DevicePluginManager> logger) : EarlyStoppingService
 {
     private readonly string _node = options.Value.NodeName;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _stopLock = new();
-    private Task? _stopping;
 
     /// <summary>The tokens pods hold as far as this process knows.</summary>
     public AllocatedTokenTracker Tracker => tracker;
@@ -41,26 +39,6 @@ public sealed class DevicePluginManager(
 
     /// <summary>The current socket path of each resource's plugin server (empty until kubelet is there).</summary>
     public IReadOnlyDictionary<string, string> SocketPaths => servers.SocketPaths;
-
-    /// <inheritdoc />
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task StoppingAsync(CancellationToken cancellationToken)
-    {
-        // Only start here: the host runs every service's StoppingAsync one after another; StopAsync awaits the work.
-        _ = BeginStop(cancellationToken);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public override Task StopAsync(CancellationToken cancellationToken) => BeginStop(cancellationToken);
-
-    /// <inheritdoc />
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,19 +55,11 @@ public sealed class DevicePluginManager(
             subscription.RenewLoopAsync(stoppingToken)).ConfigureAwait(false);
     }
 
-    private Task BeginStop(CancellationToken cancellationToken)
-    {
-        lock (_stopLock)
-        {
-            // Off this thread: cancelling the loops may run their continuations inline.
-            return _stopping ??= Task.Run(() => StopAllAsync(cancellationToken), CancellationToken.None);
-        }
-    }
-
-    private async Task StopAllAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task StopWorkAsync(CancellationToken cancellationToken)
     {
         // Ends the registration, pod-resources and renewal loops first, so no server is started or replaced meanwhile.
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await StopLoopAsync(cancellationToken).ConfigureAwait(false);
         var stopped = await servers.StopAllAsync().ConfigureAwait(false);
         DevicePluginLog.Stopped(logger, stopped);
         await subscription.UnsubscribeAsync(cancellationToken).ConfigureAwait(false);

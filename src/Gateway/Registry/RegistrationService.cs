@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Registry;
+using SriovForwarder.Gateway.Hosting;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
 
@@ -18,40 +18,18 @@ namespace SriovForwarder.Gateway.Registry;
 /// system clock, which is the one gRPC measures them against.
 /// </summary>
 public sealed class RegistrationService(IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger)
-    : BackgroundService, IHostedLifecycleService
+    : EarlyStoppingService
 {
     private readonly RegistrationOptions _options = options.Value;
     private readonly FdSendingQueue _sendQueue = new();
     private GrpcChannel? _channel;
     private NetworkServiceEndpoint? _lastRegistered;
-    private readonly Lock _stopLock = new();
-    private Task? _stopping;
 
     /// <summary>Raised after each successful Register (first one and refreshes) with what the registry returned.</summary>
     public event Action<NetworkServiceEndpoint>? Registered;
 
     /// <summary>Whether the last Register succeeded and has not been unregistered since.</summary>
     public bool IsRegistered => Volatile.Read(ref _lastRegistered) is not null;
-
-    /// <inheritdoc />
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task StoppingAsync(CancellationToken cancellationToken)
-    {
-        // Only start here: the host runs every service's StoppingAsync one after another; StopAsync awaits the work.
-        _ = BeginStop(cancellationToken);
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public override Task StopAsync(CancellationToken cancellationToken) => BeginStop(cancellationToken);
-
-    /// <inheritdoc />
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public override void Dispose()
@@ -142,18 +120,11 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, T
     // a fake clock) finds the pause already counting.
     private Task PauseAsync(TimeSpan wait, CancellationToken cancellationToken) => Task.Delay(wait, time, cancellationToken);
 
-    private Task BeginStop(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task StopWorkAsync(CancellationToken cancellationToken)
     {
-        lock (_stopLock)
-        {
-            // Off this thread: cancelling the loop may run its continuation inline.
-            return _stopping ??= Task.Run(() => StopLoopAndUnregisterAsync(cancellationToken), CancellationToken.None);
-        }
-    }
-
-    private async Task StopLoopAndUnregisterAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // The loop first, so no Register races the Unregister.
+        await StopLoopAsync(cancellationToken).ConfigureAwait(false);
         var channel = _channel;
         if (channel is null)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Grpc.Core;
 using SriovForwarder.EndToEnd.Tests.Nsm;
 using Xunit.Abstractions;
@@ -23,12 +22,8 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
     [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Sigterm_KubeletAndNsmgrHoldingStreams_ExitsZeroWithinTwoSecondsAndUnregisters()
     {
-        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
-        await using var kubelet = await StartKubeletAsync();
-        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}", KubeletSettings(kubelet));
-        var resources = await ResourcesAsync(forwarder);
-        var registered = await kubelet.AcceptedRegistrationsAsync(resources);
-        await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        await using var running = await StartRegisteredAsync();
+        var (nsmgr, kubelet, forwarder, resources, registered) = running;
         using var streams = await HeldStreams.OpenAsync(kubelet, registered, _harness.ListenSocket);
 
         var (exitCode, elapsed) = await TerminateAsync(forwarder, streams.Count);
@@ -48,12 +43,8 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
     [RootFact("runs the forwarder as root on a simulated node with real veths")]
     public async Task Sigterm_AfterKubeletRestartWithStreamsHeldOnOldSockets_ReRegistersThenExitsZeroWithinTwoSeconds()
     {
-        await using var nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
-        await using var kubelet = await StartKubeletAsync();
-        await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}", KubeletSettings(kubelet));
-        var resources = await ResourcesAsync(forwarder);
-        var registered = await kubelet.AcceptedRegistrationsAsync(resources);
-        await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        await using var running = await StartRegisteredAsync();
+        var (nsmgr, kubelet, forwarder, resources, registered) = running;
         using var oldStreams = await HeldStreams.OpenAsync(kubelet, registered, _harness.ListenSocket);
 
         var clock = Stopwatch.StartNew();
@@ -93,19 +84,32 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
         Assert.False(Directory.Exists(folder), $"{folder} is still there after the exit");
     }
 
-    private async Task<StandInKubeletSockets> StartKubeletAsync()
+    // The forwarder registered with the stand-in NSMgr and every resource registered with the stand-in kubelet.
+    private async Task<RegisteredForwarder> StartRegisteredAsync()
     {
-        var kubelet = new StandInKubeletSockets(Path.Combine(_harness.Folder, "k"));
-        await kubelet.StartRegistrationAsync();
-        await kubelet.StartPodResourcesAsync();
-        return kubelet;
+        var running = new RegisteredForwarder();
+        try
+        {
+            running.Nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+            running.Kubelet = new StandInKubeletSockets(Path.Combine(_harness.Folder, "k"));
+            await running.Kubelet.StartRegistrationAsync();
+            await running.Kubelet.StartPodResourcesAsync();
+            running.Forwarder = _harness.Start($"unix://{running.Nsmgr.RegistrySocket}", new Dictionary<string, string>
+            {
+                ["NSM_DEVICE_PLUGIN_PATH"] = running.Kubelet.DevicePluginPath,
+                ["NSM_POD_RESOURCES_PATH"] = running.Kubelet.PodResourcesPath,
+            });
+            running.Resources = await ResourcesAsync(running.Forwarder);
+            running.Registered = await running.Kubelet.AcceptedRegistrationsAsync(running.Resources);
+            await running.Forwarder.ReadHeardAsync(running.Nsmgr.Registry.Registrations, Patience);
+            return running;
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
     }
-
-    private static Dictionary<string, string> KubeletSettings(StandInKubeletSockets kubelet) => new()
-    {
-        ["NSM_DEVICE_PLUGIN_PATH"] = kubelet.DevicePluginPath,
-        ["NSM_POD_RESOURCES_PATH"] = kubelet.PodResourcesPath,
-    };
 
     // "Device plugin serving 5 resources of node nsm-node: a/b, c/d, ..."
     private static async Task<string[]> ResourcesAsync(ForwarderProcess forwarder)
@@ -122,18 +126,5 @@ public sealed class ShutdownEndToEndTests(ITestOutputHelper output) : IDisposabl
         var elapsed = clock.Elapsed;
         output.WriteLine($"SIGTERM with {streams} streams open: exit code {exitCode} after {elapsed.TotalMilliseconds:F0} ms");
         return (exitCode, elapsed);
-    }
-
-    private static async Task<T> ReadAsync<T>(Channel<T> channel, ForwarderProcess forwarder)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            return await channel.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"the stand-in NSMgr heard nothing; forwarder output:{Environment.NewLine}{forwarder.Output}");
-        }
     }
 }

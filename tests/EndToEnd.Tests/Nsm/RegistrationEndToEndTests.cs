@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Grpc.Health.V1;
 using SriovForwarder.Kernel.Transport;
 
@@ -20,8 +19,8 @@ public sealed class RegistrationEndToEndTests : IDisposable
         nsmgr.Registry.GrantedLifetime = TimeSpan.FromSeconds(3);
         await using var forwarder = _harness.Start($"unix://{nsmgr.RegistrySocket}");
 
-        var first = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
-        var refresh = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        var first = await forwarder.ReadHeardAsync(nsmgr.Registry.Registrations, Patience);
+        var refresh = await forwarder.ReadHeardAsync(nsmgr.Registry.Registrations, Patience);
         using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
         var health = new Health.HealthClient(channel);
         var statuses = new List<HealthCheckResponse.Types.ServingStatus>();
@@ -34,7 +33,7 @@ public sealed class RegistrationEndToEndTests : IDisposable
         using var passedChannel = UnixSocketChannelFactory.Create(nsmgr.Registry.DialUrls[NsmForwarderHarness.ForwarderName], TimeSpan.FromSeconds(5));
         var viaPassedDescriptor = (await new Health.HealthClient(passedChannel).CheckAsync(new HealthCheckRequest { Service = "networkservice.NetworkService" })).Status;
         var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
-        var unregistered = await ReadAsync(nsmgr.Registry.Unregistrations, forwarder);
+        var unregistered = await forwarder.ReadHeardAsync(nsmgr.Registry.Unregistrations, Patience);
 
         Assert.Equal(NsmForwarderHarness.ForwarderName, first.Name);
         Assert.Equal(["forwarder"], first.NetworkServiceNames);
@@ -63,7 +62,7 @@ public sealed class RegistrationEndToEndTests : IDisposable
         using var channel = UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
         var status = (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "networkservice.NetworkService" })).Status;
         await nsmgr.StartRegistryAsync();
-        var registered = await ReadAsync(nsmgr.Registry.Registrations, forwarder);
+        var registered = await forwarder.ReadHeardAsync(nsmgr.Registry.Registrations, Patience);
         await forwarder.WaitForLineAsync("Registered with the NSM registry", Patience);
         var exitCode = await forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
 
@@ -72,19 +71,6 @@ public sealed class RegistrationEndToEndTests : IDisposable
         Assert.Equal(NsmForwarderHarness.ForwarderName, registered.Name);
         Assert.Single(forwarder.Output.Split('\n'), l => l.Contains("is unreachable or refused the registration", StringComparison.Ordinal));
         Assert.Equal(0, exitCode);
-    }
-
-    private static async Task<T> ReadAsync<T>(Channel<T> channel, ForwarderProcess forwarder)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            return await channel.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"the stand-in NSMgr heard nothing; forwarder output:{Environment.NewLine}{forwarder.Output}");
-        }
     }
 
     // coreutils' stat prints st_dev as the 64-bit dev_t number grpcfd writes in inode:// URLs.

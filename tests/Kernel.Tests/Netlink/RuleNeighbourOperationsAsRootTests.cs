@@ -14,16 +14,7 @@ public sealed class RuleNeighbourOperationsAsRootTests : IDisposable
     private readonly VethNamespace _env = new();
     private readonly RouteNetlink _inside;
 
-    public RuleNeighbourOperationsAsRootTests()
-    {
-        using (var host = RouteNetlink.Open())
-        {
-            host.MoveToNamespace(_env.HostEnd, _env.Namespace);
-        }
-
-        _inside = RouteNetlink.OpenIn(_env.Namespace);
-        _inside.SetUp(_env.HostEnd);
-    }
+    public RuleNeighbourOperationsAsRootTests() => _inside = _env.MoveHostEndInside();
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.Netlink;
 
 namespace SriovForwarder.Kernel.Tests.Netlink;
 
@@ -36,6 +37,27 @@ public sealed class VethNamespace : IDisposable
 
     /// <summary>An open handle on the namespace.</summary>
     public NetworkNamespace Namespace { get; } = null!;
+
+    /// <summary>Moves <see cref="HostEnd"/> into the namespace and sets it up there; returns a netlink socket inside it, which the caller disposes.</summary>
+    public RouteNetlink MoveHostEndInside()
+    {
+        using (var host = RouteNetlink.Open())
+        {
+            host.MoveToNamespace(HostEnd, Namespace);
+        }
+
+        var inside = RouteNetlink.OpenIn(Namespace);
+        try
+        {
+            inside.SetUp(HostEnd);
+            return inside;
+        }
+        catch
+        {
+            inside.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Removes the namespace (and with it any veth end inside) and the host-side veth.</summary>
     public void Dispose()
