@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SriovForwarder.Benchmarks.Allocation;
 
 namespace SriovForwarder.Benchmarks.DevicePlugin;
@@ -11,14 +9,7 @@ public sealed class KubeletRestartConfig : ManualConfig
 {
     public KubeletRestartConfig()
     {
-        AddJob(Job.Default
-            .WithLaunchCount(1)
-            .WithWarmupCount(5)
-            .WithIterationCount(100)
-            .WithInvocationCount(1)
-            .WithUnrollFactor(1)
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithId("restart-100"));
+        AddJob(SingleOperationJob.Create(warmups: 5, iterations: 100, "restart-100"));
         AddColumn(StatisticColumn.Median, StatisticColumn.P95, new PercentileColumn(99), StatisticColumn.Max);
     }
 }

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SriovForwarder.Benchmarks.Allocation;
 
 namespace SriovForwarder.Benchmarks.Endpoint;
@@ -11,8 +9,7 @@ public sealed class EndpointBenchmarkConfig : ManualConfig
 {
     public EndpointBenchmarkConfig()
     {
-        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(20).WithIterationCount(200).WithInvocationCount(1).WithUnrollFactor(1)
-            .WithToolchain(InProcessEmitToolchain.Instance).WithId("one-op"));
+        AddJob(SingleOperationJob.Create(warmups: 20, iterations: 200, "one-op"));
         AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.P95, new PercentileColumn(99));
     }
 }

@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SriovForwarder.Benchmarks.Allocation;
 
 namespace SriovForwarder.Benchmarks.Netlink;
@@ -12,14 +10,7 @@ public sealed class KernelCycleBenchmarkConfig : ManualConfig
 {
     public KernelCycleBenchmarkConfig()
     {
-        AddJob(Job.Default
-            .WithLaunchCount(1)
-            .WithWarmupCount(5)
-            .WithIterationCount(100)
-            .WithInvocationCount(1)
-            .WithUnrollFactor(1)
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithId("cycle-100"));
+        AddJob(SingleOperationJob.Create(warmups: 5, iterations: 100, "cycle-100"));
         AddColumn(StatisticColumn.Min, StatisticColumn.Median, StatisticColumn.P95, PercentileColumn.OfSingleCycles(99), BaselineRatioColumn.RatioMean);
         AddDiagnoser(MemoryDiagnoser.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
