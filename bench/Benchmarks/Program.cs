@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using SriovForwarder.Benchmarks.Startup;
 
-// Runs the benchmarks named on the command line (see bench/README.md), e.g. `--filter '*Allocation*'`.
+// `startup ...` is the start-up harness (a fresh process per sample); anything else goes to BenchmarkDotNet, e.g.
+// `--filter '*Allocation*'` (see bench/README.md).
+if (args.Length > 0 && args[0] == "startup")
+{
+    return await StartupHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

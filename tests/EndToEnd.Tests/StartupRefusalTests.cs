@@ -232,7 +232,7 @@ public sealed class StartupRefusalTests : IDisposable
 
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(lines, l => l.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => ConsoleLogLine.HasLevel(l, "fail"));
         return refusal;
     }
 

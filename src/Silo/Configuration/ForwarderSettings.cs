@@ -79,6 +79,9 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_LOG_LEVEL</c>: initial log level. Default <c>INFO</c> (Information).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary><c>NSM_LOG_FORMAT</c>: plain text lines or one JSON object per line. Default <see cref="LogFormat.Text"/>.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
     /// <summary><c>NSM_OPEN_TELEMETRY_ENDPOINT</c>: OTLP collector <c>host:port</c>, used when <see cref="TelemetryEnabled"/>.</summary>
     public string OpenTelemetryEndpoint { get; init; } = "otel-collector.observability.svc.cluster.local:4317";
 

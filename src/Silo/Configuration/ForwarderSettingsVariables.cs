@@ -53,6 +53,8 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { VfioPath = v }, s => s.VfioPath, required: true),
         LogLevelSetting("NSM_LOG_LEVEL", "INFO", "Initial log level",
             (s, v) => s with { LogLevel = v }, s => s.LogLevel),
+        LogFormatSetting("NSM_LOG_FORMAT", "text", "Log output: text (one line per message, UTC timestamp first) or json (one JSON object per line, for log collectors)",
+            (s, v) => s with { LogFormat = v }, s => s.LogFormat),
         Text("NSM_OPEN_TELEMETRY_ENDPOINT", "otel-collector.observability.svc.cluster.local:4317", "OTLP collector host:port (used when TELEMETRY is true)",
             (s, v) => s with { OpenTelemetryEndpoint = v }, s => s.OpenTelemetryEndpoint),
         Duration("NSM_METRICS_EXPORT_INTERVAL", "10s", "Metrics export period",

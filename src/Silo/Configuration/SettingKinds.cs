@@ -88,6 +88,17 @@ internal static class SettingKinds
             },
             s => get(s).ToString().ToLowerInvariant());
 
+    public static SettingDescriptor LogFormatSetting(
+        string name, string @default, string meaning, Func<ForwarderSettings, LogFormat, ForwarderSettings> set, Func<ForwarderSettings, LogFormat> get) =>
+        new(name, "text|json", @default, meaning,
+            (current, value) => value.ToLowerInvariant() switch
+            {
+                "text" => SettingParseResult.Ok(set(current, LogFormat.Text)),
+                "json" => SettingParseResult.Ok(set(current, LogFormat.Json)),
+                _ => SettingParseResult.Fail("not a log format; use text or json"),
+            },
+            s => get(s).ToString().ToLowerInvariant());
+
     public static SettingDescriptor Ip(
         string name, string @default, string meaning, Func<ForwarderSettings, IPAddress, ForwarderSettings> set, Func<ForwarderSettings, IPAddress?> get) =>
         new(name, "IP address", @default, meaning,

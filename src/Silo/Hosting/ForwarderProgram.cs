@@ -6,6 +6,7 @@ using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
+using SriovForwarder.Silo.Logging;
 
 namespace SriovForwarder.Silo.Hosting;
 
@@ -43,12 +44,12 @@ public static partial class ForwarderProgram
         }
 
         var levels = new LogLevelSwitch(settings.LogLevel);
-        using var loggerFactory = LoggerFactory.Create(b => b.AddForwarderConsole(levels));
+        using var loggerFactory = LoggerFactory.Create(b => b.AddForwarderConsole(levels, settings.LogFormat));
         var logger = loggerFactory.CreateLogger("sriov-forwarder");
         using var levelSignals = LogLevelSignals.Install(levels, logger);
         var phases = new StartupPhases(logger);
         phases.Begin("get config from env");
-        LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
+        SettingsDump.Write(logger, settings);
 
         SimulatedSriovNode? simulated = null;
         var stopSignal = new StartupStopSignal();
@@ -121,7 +122,7 @@ public static partial class ForwarderProgram
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         // NSM_LOG_LEVEL, switched to trace and back at run time by SIGUSR1/SIGUSR2.
-        builder.Logging.AddForwarderConsole(levels);
+        builder.Logging.AddForwarderConsole(levels, settings.LogFormat);
         foreach (var category in StartupLogGate.Categories)
         {
             // After the switch's own rule, so these categories also hold back start-up errors (the gate asks the switch too).
@@ -159,9 +160,6 @@ public static partial class ForwarderProgram
         app.MapNsmHealth();
         return app;
     }
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Configuration:\n{Configuration}")]
-    private static partial void LogConfiguration(ILogger logger, string configuration);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
         Message = "SIMULATED SR-IOV node in {Root} (reused: {Reused}, real veth netdevs: {RealNetdevs}, {PfCount} PFs)")]

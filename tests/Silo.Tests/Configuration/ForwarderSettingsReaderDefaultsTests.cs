@@ -30,6 +30,7 @@ public sealed class ForwarderSettingsReaderDefaultsTests
         Assert.Equal("/sys/fs/bpf/nsm-sriov-forwarder", settings.BpfPinPath);
         Assert.Equal("/host/dev/vfio", settings.VfioPath);
         Assert.Equal(LogLevel.Information, settings.LogLevel);
+        Assert.Equal(LogFormat.Text, settings.LogFormat);
         Assert.Equal("otel-collector.observability.svc.cluster.local:4317", settings.OpenTelemetryEndpoint);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.MetricsExportInterval);
         Assert.False(settings.PprofEnabled);

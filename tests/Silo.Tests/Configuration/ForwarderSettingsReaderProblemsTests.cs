@@ -22,6 +22,8 @@ public sealed class ForwarderSettingsReaderProblemsTests
         { "NSM_LABELS", "p2p:true,zone", "NSM_LABELS=\"p2p:true,zone\": invalid map item \"zone\"; use key:value pairs separated by commas, such as p2p:true,a:b (a key or value may not contain ':')" },
         { "NSM_LABELS", "url:http://x", "NSM_LABELS=\"url:http://x\": invalid map item \"url:http://x\"; use key:value pairs separated by commas, such as p2p:true,a:b (a key or value may not contain ':')" },
         { "NSM_LOG_LEVEL", "verbose", "NSM_LOG_LEVEL=\"verbose\": not a log level; use panic, fatal, error, warn, warning, info, debug or trace" },
+        { "NSM_LOG_FORMAT", "logfmt", "NSM_LOG_FORMAT=\"logfmt\": not a log format; use text or json" },
+        { "NSM_LOG_FORMAT", "", "NSM_LOG_FORMAT=\"\": not a log format; use text or json" },
         { "NSM_SILO_PORT", "0", $"NSM_SILO_PORT=\"0\": {Port}" },
         { "NSM_SILO_PORT", "65536", $"NSM_SILO_PORT=\"65536\": {Port}" },
         { "NSM_GATEWAY_PORT", "30k", $"NSM_GATEWAY_PORT=\"30k\": {Port}" },

@@ -18,6 +18,7 @@ public sealed class ForwarderSettingsReaderSyntaxTests
             ("NSM_MAX_TOKEN_LIFETIME", "24h"),
             ("NSM_REGISTRY_CLIENT_POLICIES", "a.rego,b.rego"),
             ("NSM_LOG_LEVEL", "TRACE"),
+            ("NSM_LOG_FORMAT", "JSON"),
             ("NSM_PPROF_ENABLED", "T"),
             ("NSM_PPROF_LISTEN_ON", ":6061"),
             ("TELEMETRY", "true"),
@@ -40,6 +41,7 @@ public sealed class ForwarderSettingsReaderSyntaxTests
         Assert.Equal(TimeSpan.FromHours(24), settings.MaxTokenLifetime);
         Assert.Equal(["a.rego", "b.rego"], settings.RegistryClientPolicies);
         Assert.Equal(LogLevel.Trace, settings.LogLevel);
+        Assert.Equal(LogFormat.Json, settings.LogFormat);
         Assert.True(settings.PprofEnabled);
         Assert.Equal(new HostPort("", 6061), settings.PprofListenOn);
         Assert.True(settings.TelemetryEnabled);

@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace SriovForwarder.Benchmarks.Startup;
+
+/// <summary>The start-up harness's command line: <c>startup [--runs N] [--idle SECONDS] [--dashboard on|off] [--simulate SPEC]</c>.</summary>
+public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec)
+{
+    public const string Usage =
+        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--simulate SPEC (pfs=2,vfs=8)]; " +
+        "SRIOV_FORWARDER_EXE names the executable; DOTNET_* variables of this process reach the forwarder";
+
+    public static StartupHarnessOptions Parse(string[] args)
+    {
+        var exe = Environment.GetEnvironmentVariable("SRIOV_FORWARDER_EXE")
+            ?? throw new ArgumentException("set SRIOV_FORWARDER_EXE to the built sriov-forwarder executable");
+        var options = new StartupHarnessOptions(exe, 10, TimeSpan.FromSeconds(10), true, "pfs=2,vfs=8");
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--runs" => options with { Runs = PositiveInt(args[i], value) },
+                "--idle" => options with { Idle = TimeSpan.FromSeconds(PositiveInt(args[i], value)) },
+                "--dashboard" => options with { Dashboard = value == "on" || (value == "off" ? false : throw new ArgumentException($"--dashboard: '{value}' is not on or off")) },
+                "--simulate" => options with { SimulateSpec = value },
+                _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number");
+}
