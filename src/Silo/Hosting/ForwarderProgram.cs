@@ -6,6 +6,8 @@ using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
+using SriovForwarder.Silo.Ops;
+using SriovForwarder.Silo.Telemetry;
 
 namespace SriovForwarder.Silo.Hosting;
 
@@ -97,7 +99,8 @@ public static partial class ForwarderProgram
 
             started = true;
             phases.Completed();
-            LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off");
+            LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off",
+                settings.OpsListenOn?.ToString() ?? "off");
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
@@ -146,6 +149,11 @@ public static partial class ForwarderProgram
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
+        // Right after the start-up check: its start means the node grain is active (readiness, decision 016).
+        builder.Services.AddSingleton(sp => new ReadinessState(sp, sp.GetRequiredService<NsmListenSocket>(), settings.NodeName));
+        builder.Services.AddHostedService<ReadinessTracker>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
+        builder.Services.AddForwarderTelemetry(settings);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ReconcileLoop>(sp, settings.ReconcileInterval));
         builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
@@ -154,9 +162,6 @@ public static partial class ForwarderProgram
 
         var app = builder.Build();
         app.MapForwarderEndpoints(settings);
-        app.MapNsmEndpoint();
-        app.MapDiagnostics(settings);
-        app.MapNsmHealth();
         return app;
     }
 
@@ -170,7 +175,7 @@ public static partial class ForwarderProgram
     [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "failed to get PCI resources config: {Error}")]
     private static partial void LogBadSriovConfig(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
-    private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}; ops: {Ops}")]
+    private static partial void LogReady(ILogger logger, string node, string socket, string dashboard, string ops);
 
 }
