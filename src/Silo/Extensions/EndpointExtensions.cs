@@ -15,7 +15,7 @@ namespace SriovForwarder.Silo.Extensions;
 /// </summary>
 public static class EndpointExtensions
 {
-    /// <summary>Listens on the dashboard and ops addresses (HTTP/1.1: browsers and probes speak HTTP/2 only over TLS).</summary>
+    /// <summary>Listens on the dashboard address (HTTP/1.1: browsers speak HTTP/2 only over TLS).</summary>
     public static void ConfigureForwarderEndpoints(this KestrelServerOptions kestrel, ForwarderSettings settings)
     {
         if (settings.DashboardListenOn is { } dashboard)
@@ -23,15 +23,12 @@ public static class EndpointExtensions
             kestrel.ListenHttp1(dashboard, ListenerSurface.Dashboard);
         }
 
-        if (settings.OpsListenOn is { } ops)
-        {
-            kestrel.ListenHttp1(ops, ListenerSurface.Ops);
-        }
     }
 
     /// <summary>
     /// Maps every endpoint group on its listener: NSM gRPC on the NSM socket and TCP listener, the dashboard, the
-    /// diagnostics endpoint, the ops endpoints. A new surface (a web page, an API) is one more line here and one listener.
+    /// diagnostics endpoint. A new surface (a web page, an API) is one more line here and one listener. The ops endpoints
+    /// are the exception: they live on <see cref="OpsServer"/>, which must answer before and after this Kestrel does.
     /// </summary>
     public static void MapForwarderEndpoints(this WebApplication app, ForwarderSettings settings)
     {
@@ -53,10 +50,6 @@ public static class EndpointExtensions
             app.MapSurface(ListenerSurface.Diagnostics, diagnostics => diagnostics.MapDiagnostics());
         }
 
-        if (settings.OpsListenOn is not null)
-        {
-            app.MapSurface(ListenerSurface.Ops, ops => ops.MapOps());
-        }
     }
 
     /// <summary>Listens on <paramref name="address"/> with HTTP/1.1 for <paramref name="surface"/>; a host name is Kestrel's localhost.</summary>

@@ -53,6 +53,7 @@ public static partial class ForwarderProgram
         LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
 
         SimulatedSriovNode? simulated = null;
+        OpsServer? ops = null;
         var stopSignal = new StartupStopSignal();
         var started = false;
         try
@@ -92,6 +93,8 @@ public static partial class ForwarderProgram
             var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(levels);
             var app = BuildApplication(settings, config, simulated is not null, levels, gate);
+            // Before the silo starts, so /readyz says "not ready" while it does; disposed last, after the whole shutdown.
+            ops = await OpsServer.StartAsync(settings, app.Services);
             if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
@@ -112,6 +115,11 @@ public static partial class ForwarderProgram
         finally
         {
             stopSignal.Dispose();
+            if (ops is not null)
+            {
+                await ops.DisposeAsync();
+            }
+
             if (simulated is not null)
             {
                 await simulated.DisposeAsync();

@@ -15,6 +15,6 @@ public enum ListenerSurface
     /// <summary>NSM_PPROF_LISTEN_ON (with NSM_PPROF_ENABLED): <c>/debug/runtime</c>.</summary>
     Diagnostics,
 
-    /// <summary>NSM_OPS_LISTEN_ON: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>.</summary>
+    /// <summary>NSM_OPS_LISTEN_ON: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, on a Kestrel server of its own (<see cref="OpsServer"/>).</summary>
     Ops,
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using OpenTelemetry.Metrics;
 
 namespace SriovForwarder.Silo.Ops;
 
@@ -14,11 +15,12 @@ public static class OpsEndpoints
     /// <summary>Prometheus text exposition of every meter of the process.</summary>
     public const string MetricsPath = "/metrics";
 
-    /// <summary>Maps the three endpoints on <paramref name="endpoints"/> (the ops listener's group).</summary>
-    public static void MapOps(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps the three endpoints on the ops server, reading the forwarder's <paramref name="readiness"/> and <paramref name="meters"/>.</summary>
+    public static void MapOps(this IEndpointRouteBuilder endpoints, ReadinessState readiness, MeterProvider meters)
     {
+        ArgumentNullException.ThrowIfNull(readiness);
         endpoints.MapGet(LivePath, () => Results.Text("ok\n"));
-        endpoints.MapGet(ReadyPath, (ReadinessState readiness) =>
+        endpoints.MapGet(ReadyPath, () =>
         {
             var conditions = readiness.Conditions();
             var ready = conditions.All(c => c.Met);
@@ -30,6 +32,6 @@ public static class OpsEndpoints
 
             return Results.Text(body.ToString(), statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath, meters, configureBranchedPipeline: null, optionsName: null);
     }
 }

@@ -20,10 +20,17 @@ public sealed class ReadinessProbe(int opsPort, string nsmSocket) : IDisposable
     /// <summary>Every answer so far, oldest first.</summary>
     public List<Observation> Seen { get; } = [];
 
-    /// <summary>Asks both once.</summary>
-    public async Task<Observation> AskAsync()
+    /// <summary>
+    /// Asks both once. Readiness turns true once while starting and false once while stopping, so asking gRPC health
+    /// first while starting (and /readyz first while stopping) makes "health SERVING while /readyz is not ready" a real
+    /// disagreement, never the moment between the two questions.
+    /// </summary>
+    public async Task<Observation> AskAsync(bool healthFirst = true)
     {
-        var observation = new Observation(_clock.ElapsedMilliseconds, await ReadyzAsync(), await HealthAsync());
+        var health = healthFirst ? await HealthAsync() : null;
+        var readyz = await ReadyzAsync();
+        health ??= await HealthAsync();
+        var observation = new Observation(_clock.ElapsedMilliseconds, readyz, health);
         Seen.Add(observation);
         return observation;
     }
