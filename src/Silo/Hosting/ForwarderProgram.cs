@@ -104,6 +104,7 @@ public static partial class ForwarderProgram
             phases.Completed();
             LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off",
                 settings.OpsListenOn?.ToString() ?? "off");
+            TelemetryLog.Describe(logger, settings);
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;

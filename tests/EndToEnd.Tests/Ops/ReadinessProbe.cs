@@ -66,7 +66,7 @@ public sealed class ReadinessProbe(int opsPort, string nsmSocket) : IDisposable
     {
         try
         {
-            var reply = await new Health.HealthClient(_nsm).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
+            var reply = await new Health.HealthClient(_nsm).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(5));
             return reply.Status.ToString();
         }
         catch (RpcException ex)
