@@ -48,6 +48,8 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
             ["TELEMETRY"] = "true",
             ["NSM_OPEN_TELEMETRY_ENDPOINT"] = Collector.Endpoint,
             ["NSM_METRICS_EXPORT_INTERVAL"] = "1s",
+            // The simulated kernel answers driver binds from a thread of its own; 1 s (the default) is short on a busy machine.
+            ["NSM_DRIVER_BIND_TIMEOUT"] = "10s",
         });
         await Forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
         Node = await NodeClient.ConnectAsync(Harness.GatewayPort, NsmForwarderHarness.NodeName);
