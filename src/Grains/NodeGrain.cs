@@ -6,6 +6,7 @@ using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Node;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Grains.Telemetry;
 using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains;
@@ -164,7 +165,13 @@ public sealed class NodeGrain(
     }
 
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
-    private void ReportToFleet() => GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(Snapshot()).Ignore();
+    // The same snapshot feeds this process's VF and token gauges (NodeCounts), so a metrics scrape needs no grain call.
+    private void ReportToFleet()
+    {
+        var snapshot = Snapshot();
+        NodeCounts.Publish(snapshot);
+        GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(snapshot).Ignore();
+    }
 
     // A snapshot walks every PF, resource and reservation: too much for each reserve and release, so changes within
     // FleetReportDelay share one report, sent from a timer outside the reservation's turn.

@@ -60,6 +60,8 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
             start.Environment.Remove(key);
         }
 
+        // The ops listener's default port is fixed (9464): tests that run side by side each get a free one instead.
+        start.Environment["NSM_OPS_LISTEN_ON"] = $"127.0.0.1:{FreePort()}";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Gateway.Telemetry;
 
 namespace SriovForwarder.Gateway.DevicePlugin;
 
@@ -113,6 +114,7 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
             {
                 await responseStream.WriteAsync(ToResponse(devices), cancellation).ConfigureAwait(false);
                 sent = devices.Devices;
+                GatewayMeters.RecordListAndWatchUpdate(plugin.ResourceName);
                 DevicePluginLog.DevicesSent(logger, plugin.ResourceName, devices.Devices.Count, devices.Devices.Count(d => !d.Healthy), devices.Version);
             }
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Gateway.Transport;
+using SriovForwarder.Gateway.Telemetry;
 
 namespace SriovForwarder.Gateway.DevicePlugin;
 
@@ -75,10 +76,12 @@ public sealed class KubeletRegistrar(
             {
                 await registration.RegisterAsync(server.Endpoint, name, cancellationToken).ConfigureAwait(false);
                 server.RegisteredWith = kubelet;
+                GatewayMeters.RecordKubeletRegistration(name, "ok");
                 DevicePluginLog.Registered(logger, name, kubeletSocket, server.Endpoint);
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
+                GatewayMeters.RecordKubeletRegistration(name, ex.StatusCode.ToString());
                 DevicePluginLog.RegisterFailed(logger, name, ex.StatusCode, ex.Status.Detail);
             }
         }

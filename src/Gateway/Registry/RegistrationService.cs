@@ -6,6 +6,7 @@ using SriovForwarder.Api.Nsm.Registry;
 using SriovForwarder.Gateway.Hosting;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
+using SriovForwarder.Gateway.Telemetry;
 
 namespace SriovForwarder.Gateway.Registry;
 
@@ -69,6 +70,7 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, T
                     request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
                 var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
                 pause = PauseAsync(wait, stoppingToken);
+                GatewayMeters.RecordRegistryRegistration("ok");
                 var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
                 if (wasRegistered && !failing)
                 {
@@ -91,6 +93,7 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, T
             catch (RpcException ex)
             {
                 attempt++;
+                GatewayMeters.RecordRegistryRegistration(ex.StatusCode.ToString());
                 pause = PauseAsync(retryDelay, stoppingToken);
                 if (!failing)
                 {

@@ -94,7 +94,7 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_PPROF_LISTEN_ON</c>: diagnostics listen address. Default <c>localhost:6060</c>.</summary>
     public HostPort PprofListenOn { get; init; } = new("localhost", 6060);
 
-    /// <summary><c>TELEMETRY</c>: export traces and metrics over OTLP. Default false. Read and kept; not used yet.</summary>
+    /// <summary><c>TELEMETRY</c>: export traces and metrics over OTLP to <see cref="OpenTelemetryEndpoint"/>. Default false.</summary>
     public bool TelemetryEnabled { get; init; }
 
     /// <summary><c>SPIFFE_ENDPOINT_SOCKET</c>: SPIRE agent Workload API address. Default unset. Read and kept; not used yet.</summary>
@@ -134,6 +134,10 @@ public sealed record ForwarderSettings
 
     /// <summary><c>NSM_DASHBOARD_LISTEN_ON</c>: Orleans Dashboard address. Default <c>127.0.0.1:8080</c>; null = dashboard off.</summary>
     public HostPort? DashboardListenOn { get; init; } = new("127.0.0.1", 8080);
+
+    /// <summary><c>NSM_OPS_LISTEN_ON</c>: the ops listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>). Default
+    /// <c>127.0.0.1:9464</c> (the port OpenTelemetry's Prometheus exporters use); null = off.</summary>
+    public HostPort? OpsListenOn { get; init; } = new("127.0.0.1", 9464);
 
     /// <summary><c>NSM_DRIVER_BIND_TIMEOUT</c>: how long to wait for a driver to bind a PCI function. Default 1 s.</summary>
     public TimeSpan DriverBindTimeout { get; init; } = PciOptions.DefaultBindTimeout;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Ops;
 
 namespace SriovForwarder.Silo.Extensions;
 
@@ -18,31 +18,17 @@ public static class DiagnosticsEndpoint
     /// <summary>Listens on NSM_PPROF_LISTEN_ON when NSM_PPROF_ENABLED is true.</summary>
     public static void ListenForDiagnostics(this KestrelServerOptions kestrel, ForwarderSettings settings)
     {
-        if (!settings.PprofEnabled)
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.PprofEnabled)
         {
-            return;
-        }
-
-        var address = settings.PprofListenOn;
-        if (IPAddress.TryParse(address.Host, out var ip))
-        {
-            kestrel.Listen(ip, address.Port, o => o.Protocols = HttpProtocols.Http1);
-        }
-        else
-        {
-            kestrel.ListenLocalhost(address.Port, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.ListenHttp1(settings.PprofListenOn, ListenerSurface.Diagnostics);
         }
     }
 
-    /// <summary>Maps <see cref="Path"/> on the diagnostics port only.</summary>
-    public static void MapDiagnostics(this WebApplication app, ForwarderSettings settings)
+    /// <summary>Maps <see cref="Path"/>; <see cref="EndpointExtensions.MapForwarderEndpoints"/> puts it on the diagnostics listener only.</summary>
+    public static void MapDiagnostics(this IEndpointRouteBuilder endpoints)
     {
-        if (!settings.PprofEnabled)
-        {
-            return;
-        }
-
-        app.MapGet(Path, () =>
+        endpoints.MapGet(Path, () =>
         {
             using var process = Process.GetCurrentProcess();
             var gc = GC.GetGCMemoryInfo();
@@ -61,6 +47,6 @@ public static class DiagnosticsEndpoint
                 ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
                 GCSettings = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
             });
-        }).RequireHost($"*:{settings.PprofListenOn.Port}");
+        });
     }
 }

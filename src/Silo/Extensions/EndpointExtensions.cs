@@ -1,11 +1,18 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
+using SriovForwarder.Gateway.Grpc;
+using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Ops;
 
 namespace SriovForwarder.Silo.Extensions;
 
-/// <summary>Wires the HTTP side: where Kestrel listens and what it serves (the dashboard; the NSM endpoints).</summary>
+/// <summary>
+/// Wires the HTTP side: which listener serves which group of endpoints (decision 016). This is the one place that says
+/// so: <see cref="MapForwarderEndpoints"/> maps each group for its <see cref="ListenerSurface"/>, and each listener marks
+/// its connections with its surface; any other pairing answers 404.
+/// </summary>
 public static class EndpointExtensions
 {
     /// <summary>Listens on the dashboard address (HTTP/1.1: browsers speak HTTP/2 only over TLS).</summary>
@@ -13,23 +20,64 @@ public static class EndpointExtensions
     {
         if (settings.DashboardListenOn is { } dashboard)
         {
-            if (IPAddress.TryParse(dashboard.Host, out var ip))
-            {
-                kestrel.Listen(ip, dashboard.Port, o => o.Protocols = HttpProtocols.Http1);
-            }
-            else
-            {
-                kestrel.ListenLocalhost(dashboard.Port, o => o.Protocols = HttpProtocols.Http1);
-            }
+            kestrel.ListenHttp1(dashboard, ListenerSurface.Dashboard);
+        }
+
+    }
+
+    /// <summary>
+    /// Maps every endpoint group on its listener: NSM gRPC on the NSM socket and TCP listener, the dashboard, the
+    /// diagnostics endpoint. A new surface (a web page, an API) is one more line here and one listener. The ops endpoints
+    /// are the exception: they live on <see cref="OpsServer"/>, which must answer before and after this Kestrel does.
+    /// </summary>
+    public static void MapForwarderEndpoints(this WebApplication app, ForwarderSettings settings)
+    {
+        app.UseRouting();
+        app.UseMiddleware<SurfaceFilterMiddleware>();
+
+        app.MapSurface(ListenerSurface.Nsm, nsm =>
+        {
+            nsm.MapNsmEndpoint();
+            nsm.MapNsmHealth();
+        });
+        if (settings.DashboardListenOn is not null)
+        {
+            app.MapSurface(ListenerSurface.Dashboard, dashboard => dashboard.MapOrleansDashboard("/dashboard"));
+        }
+
+        if (settings.PprofEnabled)
+        {
+            app.MapSurface(ListenerSurface.Diagnostics, diagnostics => diagnostics.MapDiagnostics());
+        }
+
+    }
+
+    /// <summary>Listens on <paramref name="address"/> with HTTP/1.1 for <paramref name="surface"/>; a host name is Kestrel's localhost.</summary>
+    public static void ListenHttp1(this KestrelServerOptions kestrel, HostPort address, ListenerSurface surface)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(address);
+        void Configure(ListenOptions o)
+        {
+            o.Protocols = HttpProtocols.Http1;
+            o.Serve(surface);
+        }
+
+        if (IPAddress.TryParse(address.Host, out var ip))
+        {
+            kestrel.Listen(ip, address.Port, Configure);
+        }
+        else
+        {
+            kestrel.ListenLocalhost(address.Port, Configure);
         }
     }
 
-    /// <summary>Maps the dashboard at <c>/dashboard</c> when it is enabled.</summary>
-    public static void MapForwarderEndpoints(this WebApplication app, ForwarderSettings settings)
+    // A route group without a prefix: its endpoints carry ServedOn(surface), which SurfaceFilterMiddleware checks.
+    private static void MapSurface(this IEndpointRouteBuilder app, ListenerSurface surface, Action<IEndpointRouteBuilder> map)
     {
-        if (settings.DashboardListenOn is not null)
-        {
-            app.MapOrleansDashboard("/dashboard");
-        }
+        var group = app.MapGroup(string.Empty);
+        group.WithMetadata(new ServedOn(surface));
+        map(group);
     }
 }

@@ -6,12 +6,16 @@ using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Vfio;
 using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Ops;
 
 namespace SriovForwarder.Silo.Extensions;
 
 /// <summary>Wires the NSM side: the forwarder chain, the VFIO kernel pieces, and NetworkService/MonitorConnection on the unix socket.</summary>
 public static class NsmEndpointWiring
 {
+    /// <summary>Permission bits of the NSM socket: read and write for the owner only.</summary>
+    public const UnixFileMode NsmSocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>The unix socket path NSMgr reaches us on (NSM_LISTEN_ON, or a fresh one like upstream's).</summary>
     public static string ListenSocketPath(ForwarderSettings settings) =>
         NsmUrl.SocketPath(settings.ListenOn ?? TemporaryListenSocket.Create());
@@ -33,16 +37,17 @@ public static class NsmEndpointWiring
     public static void ListenForNsm(this KestrelServerOptions kestrel, ForwarderSettings settings, string socketPath)
     {
         // NSMgr passes the client's network namespace as a descriptor on this socket (grpcfd).
-        kestrel.ListenUnixSocketHttp2(socketPath, receiveFileDescriptors: true);
+        // Owner-only: NSMgr connects as root (or, through the registered inode, with our descriptor); nobody else needs to.
+        kestrel.ListenUnixSocketHttp2(socketPath, NsmSocketMode, l => l.Serve(ListenerSurface.Nsm), receiveFileDescriptors: true);
         if (settings.ListenOnTcp is { } tcp)
         {
             if (System.Net.IPAddress.TryParse(tcp.Host, out var ip))
             {
-                kestrel.Listen(ip, tcp.Port, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(ip, tcp.Port, o => o.Serve(ListenerSurface.Nsm).Protocols = HttpProtocols.Http2);
             }
             else
             {
-                kestrel.ListenAnyIP(tcp.Port, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.ListenAnyIP(tcp.Port, o => o.Serve(ListenerSurface.Nsm).Protocols = HttpProtocols.Http2);
             }
         }
     }

@@ -46,6 +46,12 @@ public static class OrleansExtensions
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.AddNodeFileStorage(ForwarderOptionsBinding.GrainStoragePath(settings));
             silo.Configure<SiloOptions>(o => o.SiloName = $"{settings.NodeName}");
+            if (settings.TelemetryEnabled)
+            {
+                // The caller's trace continues through the grain call into the chain (RequestContext carries it).
+                silo.AddActivityPropagation();
+            }
+
             if (settings.DashboardListenOn is not null)
             {
                 silo.AddDashboard(o => o.CounterUpdateIntervalMs = 1000);

@@ -7,6 +7,8 @@ using SriovForwarder.Kernel.VfEthernet;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
 using SriovForwarder.Silo.Logging;
+using SriovForwarder.Silo.Ops;
+using SriovForwarder.Silo.Telemetry;
 
 namespace SriovForwarder.Silo.Hosting;
 
@@ -52,6 +54,7 @@ public static partial class ForwarderProgram
         SettingsDump.Write(logger, settings);
 
         SimulatedSriovNode? simulated = null;
+        OpsServer? ops = null;
         var stopSignal = new StartupStopSignal();
         var started = false;
         try
@@ -91,6 +94,8 @@ public static partial class ForwarderProgram
             var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(levels);
             var app = BuildApplication(settings, config, simulated is not null, levels, gate);
+            // Before the silo starts, so /readyz says "not ready" while it does; disposed last, after the whole shutdown.
+            ops = await OpsServer.StartAsync(settings, app.Services);
             if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
@@ -98,7 +103,9 @@ public static partial class ForwarderProgram
 
             started = true;
             phases.Completed();
-            LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off");
+            LogReady(logger, settings.NodeName, app.Services.GetRequiredService<NsmListenSocket>().Path, settings.DashboardListenOn?.ToString() ?? "off",
+                settings.OpsListenOn?.ToString() ?? "off");
+            TelemetryLog.Describe(logger, settings);
             await app.WaitForShutdownAsync();
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
@@ -110,6 +117,11 @@ public static partial class ForwarderProgram
         finally
         {
             stopSignal.Dispose();
+            if (ops is not null)
+            {
+                await ops.DisposeAsync();
+            }
+
             if (simulated is not null)
             {
                 await simulated.DisposeAsync();
@@ -147,6 +159,11 @@ public static partial class ForwarderProgram
         builder.AddForwarderSilo(settings);
         builder.Services.AddSingleton(new NsmListenSocket(socketPath));
         builder.Services.AddHostedService<NodeStartupCheck>();
+        // Right after the start-up check: its start means the node grain is active (readiness, decision 016).
+        builder.Services.AddSingleton(sp => new ReadinessState(sp, sp.GetRequiredService<NsmListenSocket>(), settings.NodeName));
+        builder.Services.AddHostedService<ReadinessTracker>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
+        builder.Services.AddForwarderTelemetry(settings);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ReconcileLoop>(sp, settings.ReconcileInterval));
         builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
@@ -155,9 +172,6 @@ public static partial class ForwarderProgram
 
         var app = builder.Build();
         app.MapForwarderEndpoints(settings);
-        app.MapNsmEndpoint();
-        app.MapDiagnostics(settings);
-        app.MapNsmHealth();
         return app;
     }
 
@@ -168,7 +182,7 @@ public static partial class ForwarderProgram
     [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "failed to get PCI resources config: {Error}")]
     private static partial void LogBadSriovConfig(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}")]
-    private static partial void LogReady(ILogger logger, string node, string socket, string dashboard);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "sriov-forwarder ready on node {Node}; NSM endpoint: unix://{Socket}; dashboard: {Dashboard}; ops: {Ops}")]
+    private static partial void LogReady(ILogger logger, string node, string socket, string dashboard, string ops);
 
 }

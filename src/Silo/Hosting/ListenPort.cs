@@ -10,7 +10,7 @@ namespace SriovForwarder.Silo.Hosting;
 /// <param name="Optional">Of these, the first address the host has is bound too (<c>::1</c> of a <c>localhost</c> listener; IPv6 any, else IPv4 any, for every address).</param>
 public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddress> Required, IReadOnlyList<IPAddress> Optional)
 {
-    /// <summary>The ports of <paramref name="settings"/>: Orleans' silo and gateway ports, the dashboard, NSM over TCP, the diagnostics endpoint.</summary>
+    /// <summary>The ports of <paramref name="settings"/>: Orleans' silo and gateway ports, the dashboard, NSM over TCP, the ops listener, the diagnostics endpoint.</summary>
     public static IReadOnlyList<ListenPort> From(ForwarderSettings settings)
     {
         // Localhost clustering binds the loopback address; redis clustering binds every address (listenOnAnyHostAddress).
@@ -31,6 +31,11 @@ public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddres
             ports.Add(IPAddress.TryParse(tcp.Host, out var ip)
                 ? new ListenPort($"NSM_LISTEN_ON_TCP={tcp}", tcp.Port, [ip], [])
                 : new ListenPort($"NSM_LISTEN_ON_TCP={tcp}", tcp.Port, [], [IPAddress.IPv6Any, IPAddress.Any]));
+        }
+
+        if (settings.OpsListenOn is { } ops)
+        {
+            ports.Add(Http("NSM_OPS_LISTEN_ON", ops));
         }
 
         if (settings.PprofEnabled)

@@ -29,7 +29,8 @@ public sealed class DaemonSetPodTests
         var settings = _manifests.Settings();
         var ports = _manifests.ContainerPorts();
 
-        Assert.Equal(new[] { settings.SiloPort, settings.GatewayPort }.Order(), ports.Order());
+        Assert.NotNull(settings.OpsListenOn);
+        Assert.Equal(new[] { settings.SiloPort, settings.GatewayPort, settings.OpsListenOn.Port }.Order(), ports.Order());
         Assert.All(ports, port =>
         {
             Assert.False(port is >= 30000 and <= 32767, $"port {port} is in the NodePort range");
@@ -38,6 +39,22 @@ public sealed class DaemonSetPodTests
         Assert.NotNull(settings.DashboardListenOn);
         Assert.Equal("127.0.0.1", settings.DashboardListenOn.Host);
         Assert.DoesNotContain(settings.DashboardListenOn.Port, CommonHostPorts.Concat(ports));
+    }
+
+    [Fact]
+    public void Probes_AskTheOpsListenerForLivenessAndReadiness()
+    {
+        var settings = _manifests.Settings();
+        var container = _manifests.Container;
+        var opsPort = Assert.Single(container.Items("ports"), p => p.Text("name") == "ops").Text("containerPort");
+
+        Assert.NotNull(settings.OpsListenOn);
+        Assert.Equal(settings.OpsListenOn.Port.ToString(CultureInfo.InvariantCulture), opsPort);
+        // kubelet probes the pod IP, which with hostNetwork is the node's: the listener must not be loopback only.
+        Assert.NotEqual("127.0.0.1", settings.OpsListenOn.Host);
+        Assert.Equal((SriovForwarder.Silo.Ops.OpsEndpoints.LivePath, "ops"), (container.Text("livenessProbe.httpGet.path"), container.Text("livenessProbe.httpGet.port")));
+        Assert.Equal((SriovForwarder.Silo.Ops.OpsEndpoints.ReadyPath, "ops"), (container.Text("readinessProbe.httpGet.path"), container.Text("readinessProbe.httpGet.port")));
+        Assert.Equal((SriovForwarder.Silo.Ops.OpsEndpoints.ReadyPath, "ops"), (container.Text("startupProbe.httpGet.path"), container.Text("startupProbe.httpGet.port")));
     }
 
     [Fact]

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Grains.Telemetry;
 using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains.Chain.Elements;
@@ -32,7 +34,18 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
         var selectedHere = false;
         if (context.State.Vf is null)
         {
-            context.State.Vf = await SelectAsync(token, context);
+            var clock = Stopwatch.StartNew();
+            var result = "error";
+            try
+            {
+                context.State.Vf = await SelectAsync(token, context);
+                result = "ok";
+            }
+            finally
+            {
+                ForwarderMeters.RecordAllocation(clock.Elapsed, driver, result);
+            }
+
             selectedHere = true;
         }
 

@@ -11,6 +11,10 @@ public sealed class FdPassingUnixEndPoint(string path) : EndPoint
     /// <summary>The socket file's path.</summary>
     public string Path { get; } = path;
 
+    /// <summary>Unix: Kestrel's connection metrics read it for every accepted connection (the base class throws, which
+    /// stopped the listener accepting once a meter listener such as OpenTelemetry's was on).</summary>
+    public override System.Net.Sockets.AddressFamily AddressFamily => System.Net.Sockets.AddressFamily.Unix;
+
     /// <inheritdoc />
     public override string ToString() => $"unix:{Path} (with fd passing)";
 }
