@@ -19,12 +19,14 @@ public static class UnixSocketChannelFactory
     /// <param name="options">Further channel options; their <c>HttpHandler</c> is replaced by the unix-socket handler.</param>
     /// <param name="sendQueue">Descriptors to send with the next bytes written (grpcfd), or null.</param>
     /// <param name="receiveInto">Where descriptors the server passes go (grpcfd), or null to read without looking for them.</param>
+    /// <param name="security">Secures each connection after it is made (mutual TLS); null speaks plaintext h2c.</param>
     public static GrpcChannel Create(
         string socketPathOrUnixUrl,
         TimeSpan? connectTimeout = null,
         GrpcChannelOptions? options = null,
         FdSendingQueue? sendQueue = null,
-        ReceivedFileDescriptors? receiveInto = null)
+        ReceivedFileDescriptors? receiveInto = null,
+        IClientConnectionSecurity? security = null)
     {
         var socketPath = ParseSocketPath(socketPathOrUnixUrl);
         if (connectTimeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -34,12 +36,17 @@ public static class UnixSocketChannelFactory
 
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, sendQueue, receiveInto, cancellationToken),
+            ConnectCallback = async (_, cancellationToken) => await SecuredConnection.SecureAsync(
+                await ConnectAsync(socketPath, connectTimeout, sendQueue, receiveInto, cancellationToken).ConfigureAwait(false),
+                security,
+                "unix://" + socketPath,
+                cancellationToken).ConfigureAwait(false),
             EnableMultipleHttp2Connections = true,
         };
         options ??= new GrpcChannelOptions();
         options.HttpHandler = handler;
         options.DisposeHttpClient = true;
+        SecuredConnection.AllowCallCredentials(options, security);
         return GrpcChannel.ForAddress(Address, options);
     }
 
