@@ -4,6 +4,9 @@ using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
+using SriovForwarder.Security.Spiffe;
+using SriovForwarder.Security.Spiffe.Tls;
+using SriovForwarder.Security.Spiffe.WorkloadApi;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
 
@@ -51,6 +54,7 @@ public static partial class ForwarderProgram
         LogConfiguration(logger, ForwarderSettingsHelp.RenderValues(settings));
 
         SimulatedSriovNode? simulated = null;
+        WorkloadApiSvidSource? svids = null;
         var stopSignal = new StartupStopSignal();
         var started = false;
         try
@@ -86,10 +90,13 @@ public static partial class ForwarderProgram
                 return ConfigurationError;
             }
 
+            phases.Begin("retrieve SPIFFE SVID");
+            svids = await SpiffeStartup.StartAsync(settings, loggerFactory, logger, stopSignal.Token);
+
             phases.Begin("start the silo, the node grains and the endpoints");
             var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(levels);
-            var app = BuildApplication(settings, config, simulated is not null, levels, gate);
+            var app = BuildApplication(settings, config, simulated is not null, levels, gate, svids);
             if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
@@ -102,6 +109,10 @@ public static partial class ForwarderProgram
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
         }
+        catch (OperationCanceledException) when (!started && stopSignal.Requested)
+        {
+            return HostStart.StoppedWhileStarting(logger);
+        }
         catch (Exception ex) when (!started)
         {
             return HostStart.Refused(logger, ex);
@@ -109,6 +120,11 @@ public static partial class ForwarderProgram
         finally
         {
             stopSignal.Dispose();
+            if (svids is not null)
+            {
+                await svids.DisposeAsync();
+            }
+
             if (simulated is not null)
             {
                 await simulated.DisposeAsync();
@@ -116,7 +132,8 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate)
+    private static WebApplication BuildApplication(
+        ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate, ISvidSource? svids)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -132,10 +149,16 @@ public static partial class ForwarderProgram
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureForwarderEndpoints(settings);
-            kestrel.ListenForNsm(settings, socketPath);
+            kestrel.ListenForNsm(settings, socketPath, svids is null ? null : kestrel.ApplicationServices.GetRequiredService<SvidCredentials>());
             kestrel.ListenForDiagnostics(settings);
         });
         builder.Services.AddNodeHardware(settings, config);
+        if (svids is not null)
+        {
+            // Before the outbound clients and registration are made: they take the client TLS if it is there.
+            builder.Services.AddSpiffeMutualTls(svids);
+        }
+
         builder.Services.AddNsmForwarding(settings);
         if (simulated)
         {
