@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using SriovForwarder.Security.Spiffe;
 using SriovForwarder.Security.Spiffe.Tls;
+using SriovForwarder.TestSupport.StandIns;
 
 namespace SriovForwarder.Security.Tests.Spiffe;
 

@@ -38,7 +38,12 @@ public static class X509SvidParser
             throw new FormatException($"svids[0].x509_svid: the leaf's URI SAN does not name {id} ({leafError ?? leafId?.ToString()})");
         }
 
-        var leaf = WithPrivateKey(chain[0], svid.X509SvidKey.Span);
+        X509Certificate2 leaf;
+        using (var publicLeaf = chain[0])
+        {
+            leaf = WithPrivateKey(publicLeaf, svid.X509SvidKey.Span);
+        }
+
         var bundles = new Dictionary<string, X509Certificate2Collection>(StringComparer.Ordinal)
         {
             [id.TrustDomain] = [.. ReadCertificates(svid.Bundle.Span, "svids[0].bundle")],

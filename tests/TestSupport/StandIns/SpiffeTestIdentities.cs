@@ -3,9 +3,8 @@ using SriovForwarder.Api.Spiffe;
 using SriovForwarder.Security.Spiffe;
 using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Security.Spiffe.WorkloadApi;
-using SriovForwarder.TestSupport.StandIns;
 
-namespace SriovForwarder.Security.Tests.Spiffe;
+namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>Trust domain example.org (forwarder, nsmgr) and a foreign one, evil.org, with SVIDs as the agent would send them.</summary>
 public sealed class SpiffeTestIdentities : IDisposable
@@ -28,10 +27,14 @@ public sealed class SpiffeTestIdentities : IDisposable
         return StandInSpiffeAgent.Answer(domain.IdOf(path), leaf, [domain.Root]);
     }
 
+    /// <summary>The SVID our process would hold after the agent sent <see cref="Answer"/>.</summary>
+    public X509Svid Svid(string path, SpiffeTestTrustDomain? domain = null) => X509SvidParser.Parse(Answer(path, domain));
+
     /// <summary>Credentials as our process would hold them for <paramref name="path"/>.</summary>
     public SvidCredentials Credentials(string path, SpiffeTestTrustDomain? domain = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null) =>
         new(new FixedSvidSource(X509SvidParser.Parse(Answer(path, domain, notBefore, notAfter))));
 
+    /// <summary>Our mutual TLS client with <paramref name="credentials"/>.</summary>
     public SpiffeClientTls Client(SvidCredentials credentials) => new(credentials, NullLogger<SpiffeClientTls>.Instance);
 
     public void Dispose()
@@ -40,6 +43,7 @@ public sealed class SpiffeTestIdentities : IDisposable
         Foreign.Dispose();
     }
 
+    /// <summary>An SVID that never rotates, for peers made in the test (the stand-in NSMgr, a test client).</summary>
     private sealed class FixedSvidSource(X509Svid svid) : ISvidSource
     {
         public X509Svid Current => svid;
