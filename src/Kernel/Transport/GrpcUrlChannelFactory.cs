@@ -45,8 +45,7 @@ public static class GrpcUrlChannelFactory
 
                 options.HttpHandler = handler;
                 options.DisposeHttpClient = true;
-                SecuredConnection.AllowCallCredentials(options, security);
-                return GrpcChannel.ForAddress(new UriBuilder("http", uri.Host, uri.Port).Uri, options);
+                return GrpcChannel.ForAddress(new UriBuilder(SecuredConnection.Scheme(security), uri.Host, uri.Port).Uri, options);
             default:
                 throw new ArgumentException(
                     $"'{url}' has scheme '{uri.Scheme}'; only unix:///path and tcp://host:port are supported.", nameof(url));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Grpc.Net.Client;
 
 namespace SriovForwarder.Kernel.Transport;
 
@@ -43,15 +42,6 @@ internal static class SecuredConnection
         return await SecureAsync(new NetworkStream(socket, ownsSocket: true), security, target, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The channel's address says <c>http</c> because TLS is done in the connect callback, beneath the handler; grpc-dotnet
-    /// would then refuse per-RPC call credentials (NSM's tokens) as unsafe, although the connection is encrypted.
-    /// </summary>
-    public static void AllowCallCredentials(GrpcChannelOptions options, IClientConnectionSecurity? security)
-    {
-        if (security is not null)
-        {
-            options.UnsafeUseInsecureChannelCallCredentials = true;
-        }
-    }
+    /// <summary><c>https</c> with security (the handler then takes our SslStream as the TLS connection), else <c>http</c> (h2c).</summary>
+    public static string Scheme(IClientConnectionSecurity? security) => security is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
 }

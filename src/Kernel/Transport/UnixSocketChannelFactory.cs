@@ -10,6 +10,9 @@ public static class UnixSocketChannelFactory
     /// <summary>The address gRPC puts in requests; the socket, not this host name, decides where they go.</summary>
     public static readonly Uri Address = new("http://localhost");
 
+    /// <summary>The address of a channel secured by an <see cref="IClientConnectionSecurity"/>.</summary>
+    public static readonly Uri SecureAddress = new("https://localhost");
+
     /// <summary>
     /// Creates a channel to the socket at <paramref name="socketPathOrUnixUrl"/> (a path, or a <c>unix:///path</c> URL).
     /// Each connection attempt fails after <paramref name="connectTimeout"/> (none when null) with an error naming the socket.
@@ -46,8 +49,7 @@ public static class UnixSocketChannelFactory
         options ??= new GrpcChannelOptions();
         options.HttpHandler = handler;
         options.DisposeHttpClient = true;
-        SecuredConnection.AllowCallCredentials(options, security);
-        return GrpcChannel.ForAddress(Address, options);
+        return GrpcChannel.ForAddress(security is null ? Address : SecureAddress, options);
     }
 
     /// <summary>Returns the socket path of a plain path or a <c>unix://</c> URL, rejecting anything else with a clear message.</summary>

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
@@ -30,7 +31,20 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Request_ClientWithoutCertificate_FailsTheHandshakeAndReachesNothing()
+    public async Task Request_TlsClientWithoutCertificate_FailsTheHandshakeAndReachesNothing()
+    {
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: new TlsWithoutCertificate());
+        var client = new NetworkService.NetworkServiceClient(channel);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => client.RequestAsync(Noop("spiffe-nocert"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+
+        await fixture.Forwarder.WaitForLineAsync("presented no certificate", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-nocert"));
+        await AssertNotHeldAsync("spiffe-nocert");
+    }
+
+    [Fact]
+    public async Task Request_PlaintextClient_IsRefusedAndReachesNothing()
     {
         using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5));
         var client = new NetworkService.NetworkServiceClient(channel);
@@ -38,7 +52,6 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
         var failure = await Assert.ThrowsAsync<RpcException>(() => client.RequestAsync(Noop("spiffe-plain"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
         Assert.NotEqual(StatusCode.OK, failure.StatusCode);
-        await fixture.Forwarder.WaitForLineAsync("refused a TLS client", TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-plain"));
         await AssertNotHeldAsync("spiffe-plain");
     }
@@ -79,6 +92,24 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
             "a new connection is served with the rotated SVID");
         Assert.Equal(pid, fixture.Forwarder.Id);
         Assert.False(fixture.Forwarder.HasExited);
+    }
+
+    /// <summary>A TLS client that checks the server's SVID but has no certificate of its own.</summary>
+    private sealed class TlsWithoutCertificate : IClientConnectionSecurity
+    {
+        public async ValueTask<SslStream> SecureAsync(Stream connection, string target, CancellationToken cancellationToken)
+        {
+            var tls = new SslStream(connection, leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = string.Empty,
+                    ApplicationProtocols = [SslApplicationProtocol.Http2],
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.Subject.Contains("forwarder", StringComparison.Ordinal) == true,
+                },
+                cancellationToken);
+            return tls;
+        }
     }
 
     private static NetworkServiceRequest Noop(string id) => new()

@@ -20,7 +20,7 @@ public sealed partial class SpiffeClientTls(SvidCredentials credentials, ILogger
     public PeerIdentity? ServerOf(string target) => _servers.TryGetValue(target, out var server) ? server : null;
 
     /// <inheritdoc />
-    public async ValueTask<Stream> SecureAsync(Stream connection, string target, CancellationToken cancellationToken)
+    public async ValueTask<SslStream> SecureAsync(Stream connection, string target, CancellationToken cancellationToken)
     {
         PeerIdentity? server = null;
         string? refusal = null;
