@@ -36,6 +36,8 @@ public sealed class SimulatedForwarderTests : IDisposable
         Assert.Contains("\"workingSetBytes\":", runtime, StringComparison.Ordinal);
         Assert.Equal(0, exitCode);
         Assert.Contains("Startup completed in", forwarder.Output, StringComparison.Ordinal);
+        // No SPIFFE_ENDPOINT_SOCKET: plaintext, said loudly.
+        Assert.Contains(forwarder.Output.Split(System.Environment.NewLine), l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("runs PLAINTEXT", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,6 +86,7 @@ public sealed class SimulatedForwarderTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Contains("NSM_SRIOV_CONFIG_FILE", forwarder.Output, StringComparison.Ordinal);
         Assert.Contains("--simulate", forwarder.Output, StringComparison.Ordinal);
+        Assert.Contains("UNSET: all of it is PLAINTEXT", forwarder.Output, StringComparison.Ordinal);
     }
 
     private Dictionary<string, string> Environment(int dashboardPort) => new()

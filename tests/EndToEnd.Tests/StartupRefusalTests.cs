@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SriovForwarder.TestSupport.StandIns;
 
 namespace SriovForwarder.EndToEnd.Tests;
 
@@ -72,6 +73,32 @@ public sealed class StartupRefusalTests : IDisposable
         Assert.Equal(0, await recovered.TerminateAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("has no sriov-forwarder state header", line, StringComparison.Ordinal);
         Assert.True(File.Exists(corrupt), "the restarted node writes fresh token ids");
+    }
+
+    [Fact]
+    public async Task SpiffeEndpointSocket_NoAgent_ExitsWithCode1NamingTheSocketAndWhy()
+    {
+        var socket = Path.Combine(_folder, "agent.sock");
+
+        var (exitCode, output) = await RunToExitAsync(
+            ["--simulate"], new() { ["SPIFFE_ENDPOINT_SOCKET"] = "unix://" + socket, ["NSM_SPIFFE_START_TIMEOUT"] = "4s" });
+
+        var line = AssertRefused(exitCode, output, $"SPIFFE_ENDPOINT_SOCKET=unix://{socket}", "NSM_SPIFFE_START_TIMEOUT", "no socket file exists");
+        Assert.Contains("no X.509-SVID", line, StringComparison.Ordinal);
+        Assert.Contains("executing phase", output, StringComparison.Ordinal);
+        Assert.Contains("retrieve SPIFFE SVID", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SpiffeEndpointSocket_SilentAgent_ExitsWithCode1SayingItHasNotAnswered()
+    {
+        await using var agent = new StandInSpiffeAgent(Path.Combine(_folder, "silent.sock"));
+        await agent.StartAsync();
+
+        var (exitCode, output) = await RunToExitAsync(
+            ["--simulate"], new() { ["SPIFFE_ENDPOINT_SOCKET"] = agent.EndpointUrl, ["NSM_SPIFFE_START_TIMEOUT"] = "2s" });
+
+        AssertRefused(exitCode, output, agent.EndpointUrl, "the agent has not answered yet");
     }
 
     [Fact]

@@ -18,7 +18,8 @@ namespace SriovForwarder.Gateway.Registry;
 /// Kestrel has already removed. Expirations and pauses follow <see cref="TimeProvider"/>; gRPC deadlines stay on the
 /// system clock, which is the one gRPC measures them against.
 /// </summary>
-public sealed class RegistrationService(IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger)
+public sealed class RegistrationService(
+    IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger, IClientConnectionSecurity? security = null)
     : EarlyStoppingService
 {
     private readonly RegistrationOptions _options = options.Value;
@@ -47,7 +48,7 @@ public sealed class RegistrationService(IOptions<RegistrationOptions> options, T
         await Task.Yield();
         try
         {
-            _channel = GrpcUrlChannelFactory.Create(_options.ConnectTo, _options.DialTimeout, sendQueue: PassedSocketPath() is null ? null : _sendQueue);
+            _channel = GrpcUrlChannelFactory.Create(_options.ConnectTo, _options.DialTimeout, sendQueue: PassedSocketPath() is null ? null : _sendQueue, security: security);
         }
         catch (ArgumentException ex)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Kernel.Transport;
@@ -30,7 +31,8 @@ public sealed class UnixSocketGrpcServer : IAsyncDisposable
     /// <summary>
     /// Binds <paramref name="socketPath"/> (replacing a stale socket file), serves the gRPC services that
     /// <paramref name="mapServices"/> maps, and sets the socket's permissions to <paramref name="mode"/> once bound; with
-    /// <paramref name="receiveFileDescriptors"/> callers can pass descriptors with their calls (grpcfd).
+    /// <paramref name="receiveFileDescriptors"/> callers can pass descriptors with their calls (grpcfd);
+    /// <paramref name="configureListener"/> can add to the listener, e.g. mutual TLS.
     /// </summary>
     public static async Task<UnixSocketGrpcServer> StartAsync(
         string socketPath,
@@ -38,6 +40,7 @@ public sealed class UnixSocketGrpcServer : IAsyncDisposable
         Action<IEndpointRouteBuilder> mapServices,
         UnixFileMode? mode = UnixSocketFile.DefaultMode,
         bool receiveFileDescriptors = false,
+        Action<ListenOptions>? configureListener = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configureServices);
@@ -46,7 +49,7 @@ public sealed class UnixSocketGrpcServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         // The host's logging belongs to the caller: it adds its ILoggerFactory in configureServices if it wants logs.
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocketHttp2(fullPath, mode: null, receiveFileDescriptors: receiveFileDescriptors));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocketHttp2(fullPath, mode: null, configure: configureListener, receiveFileDescriptors: receiveFileDescriptors));
         builder.Services.AddGrpc();
         if (receiveFileDescriptors)
         {

@@ -2,14 +2,18 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.Grains.Outbound;
 
-/// <summary>Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL.</summary>
-public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopClient, IDisposable
+/// <summary>
+/// Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL; with
+/// <paramref name="security"/> (a SPIFFE identity is configured) every connection is mutual TLS, else plaintext.
+/// </summary>
+public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null) : INextHopClient, IDisposable
 {
     private readonly NextHopOptions _options = options.Value;
-    private readonly ChannelCache _channels = new(options.Value.DialTimeout);
+    private readonly ChannelCache _channels = new(options.Value.DialTimeout, security: security);
 
     /// <inheritdoc />
     public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)

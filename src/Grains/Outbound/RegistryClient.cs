@@ -23,13 +23,13 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
     private readonly ConcurrentDictionary<InodeId, ReceivedFile> _sockets = new();
     private readonly ChannelCache _channels;
 
-    /// <summary>Creates the client for <see cref="NextHopOptions.ConnectTo"/>.</summary>
-    public RegistryClient(IOptions<NextHopOptions> options)
+    /// <summary>Creates the client for <see cref="NextHopOptions.ConnectTo"/>; mutual TLS with <paramref name="security"/>, else plaintext.</summary>
+    public RegistryClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null)
     {
         _options = options.Value;
         _channels = new ChannelCache(TimeSpan.FromMilliseconds(300), (url, timeout) => url.StartsWith("unix://", StringComparison.Ordinal)
-            ? UnixSocketChannelFactory.Create(url, timeout, receiveInto: _received)
-            : GrpcUrlChannelFactory.Create(url, timeout));
+            ? UnixSocketChannelFactory.Create(url, timeout, receiveInto: _received, security: security)
+            : GrpcUrlChannelFactory.Create(url, timeout, security: security));
     }
 
     /// <inheritdoc />

@@ -10,6 +10,9 @@ public static class UnixSocketChannelFactory
     /// <summary>The address gRPC puts in requests; the socket, not this host name, decides where they go.</summary>
     public static readonly Uri Address = new("http://localhost");
 
+    /// <summary>The address of a channel secured by an <see cref="IClientConnectionSecurity"/>.</summary>
+    public static readonly Uri SecureAddress = new("https://localhost");
+
     /// <summary>
     /// Creates a channel to the socket at <paramref name="socketPathOrUnixUrl"/> (a path, or a <c>unix:///path</c> URL).
     /// Each connection attempt fails after <paramref name="connectTimeout"/> (none when null) with an error naming the socket.
@@ -19,12 +22,14 @@ public static class UnixSocketChannelFactory
     /// <param name="options">Further channel options; their <c>HttpHandler</c> is replaced by the unix-socket handler.</param>
     /// <param name="sendQueue">Descriptors to send with the next bytes written (grpcfd), or null.</param>
     /// <param name="receiveInto">Where descriptors the server passes go (grpcfd), or null to read without looking for them.</param>
+    /// <param name="security">Secures each connection after it is made (mutual TLS); null speaks plaintext h2c.</param>
     public static GrpcChannel Create(
         string socketPathOrUnixUrl,
         TimeSpan? connectTimeout = null,
         GrpcChannelOptions? options = null,
         FdSendingQueue? sendQueue = null,
-        ReceivedFileDescriptors? receiveInto = null)
+        ReceivedFileDescriptors? receiveInto = null,
+        IClientConnectionSecurity? security = null)
     {
         var socketPath = ParseSocketPath(socketPathOrUnixUrl);
         if (connectTimeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -34,13 +39,17 @@ public static class UnixSocketChannelFactory
 
         var handler = new SocketsHttpHandler
         {
-            ConnectCallback = (_, cancellationToken) => ConnectAsync(socketPath, connectTimeout, sendQueue, receiveInto, cancellationToken),
+            ConnectCallback = async (_, cancellationToken) => await SecuredConnection.SecureAsync(
+                await ConnectAsync(socketPath, connectTimeout, sendQueue, receiveInto, cancellationToken).ConfigureAwait(false),
+                security,
+                "unix://" + socketPath,
+                cancellationToken).ConfigureAwait(false),
             EnableMultipleHttp2Connections = true,
         };
         options ??= new GrpcChannelOptions();
         options.HttpHandler = handler;
         options.DisposeHttpClient = true;
-        return GrpcChannel.ForAddress(Address, options);
+        return GrpcChannel.ForAddress(security is null ? Address : SecureAddress, options);
     }
 
     /// <summary>Returns the socket path of a plain path or a <c>unix://</c> URL, rejecting anything else with a clear message.</summary>

@@ -7,6 +7,7 @@ using SriovForwarder.Grains.Chain;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.Security.Spiffe.WorkloadApi;
 
 namespace SriovForwarder.Silo.Configuration;
 
@@ -97,8 +98,11 @@ public sealed record ForwarderSettings
     /// <summary><c>TELEMETRY</c>: export traces and metrics over OTLP to <see cref="OpenTelemetryEndpoint"/>. Default false.</summary>
     public bool TelemetryEnabled { get; init; }
 
-    /// <summary><c>SPIFFE_ENDPOINT_SOCKET</c>: SPIRE agent Workload API address. Default unset. Read and kept; not used yet.</summary>
+    /// <summary><c>SPIFFE_ENDPOINT_SOCKET</c>: SPIRE agent Workload API address. Default unset: NSM gRPC is plaintext.</summary>
     public string? SpiffeEndpointSocket { get; init; }
+
+    /// <summary><c>NSM_SPIFFE_START_TIMEOUT</c>: how long start-up waits for the first SVID. Default 30 s.</summary>
+    public TimeSpan SpiffeStartTimeout { get; init; } = WorkloadApiOptions.DefaultFirstSvidTimeout;
 
     /// <summary><c>NSM_NODE_NAME</c>: this node's name, published as silo metadata <c>nsm.node</c>. Default the host name.</summary>
     public string NodeName { get; init; } = Dns.GetHostName();

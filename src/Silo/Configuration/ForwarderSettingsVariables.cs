@@ -5,6 +5,7 @@ using SriovForwarder.Grains.Chain;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.Security.Spiffe.WorkloadApi;
 using static SriovForwarder.Silo.Configuration.SettingKinds;
 
 namespace SriovForwarder.Silo.Configuration;
@@ -65,8 +66,10 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { PprofListenOn = v! }, s => s.PprofListenOn, emptyIsOff: false),
         Bool("TELEMETRY", "false", "Export traces (a span per chain element of each Request/Close, the caller's trace context continued) and metrics over OTLP/gRPC to NSM_OPEN_TELEMETRY_ENDPOINT",
             (s, v) => s with { TelemetryEnabled = v }, s => s.TelemetryEnabled, emptyIsFalse: true),
-        Text("SPIFFE_ENDPOINT_SOCKET", "", "SPIRE agent Workload API address (read; not used yet)",
+        Text("SPIFFE_ENDPOINT_SOCKET", "", "SPIRE agent Workload API, unix:///path. Set: all NSM gRPC (our socket, NSM_LISTEN_ON_TCP, registry, next hop) is mutual TLS with our X.509-SVID, peers verified by SPIFFE rules, never plaintext. UNSET: all of it is PLAINTEXT and unauthenticated",
             (s, v) => s with { SpiffeEndpointSocket = v }, s => s.SpiffeEndpointSocket),
+        Duration("NSM_SPIFFE_START_TIMEOUT", GoDuration.FormatShort(WorkloadApiOptions.DefaultFirstSvidTimeout), "How long start-up waits for the first X.509-SVID from SPIFFE_ENDPOINT_SOCKET before it refuses to start (exit code 1)",
+            (s, v) => s with { SpiffeStartTimeout = v }, s => s.SpiffeStartTimeout),
         Text("NSM_NODE_NAME", "(the host name)", "This node's name (silo metadata nsm.node); in Kubernetes set it from spec.nodeName",
             (s, v) => s with { NodeName = v }, s => s.NodeName, required: true),
         Text("NSM_STATE_PATH", "/var/lib/networkservicemesh/sriov-forwarder", "Folder where node-bound grains keep their state",

@@ -5,6 +5,7 @@ using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Ops;
 
@@ -33,21 +34,35 @@ public static class NsmEndpointWiring
         return services;
     }
 
-    /// <summary>Listens for NSM gRPC on the unix socket (HTTP/2 only) and, when NSM_LISTEN_ON_TCP is set, on TCP.</summary>
-    public static void ListenForNsm(this KestrelServerOptions kestrel, ForwarderSettings settings, string socketPath)
+    /// <summary>
+    /// Listens for NSM gRPC on the unix socket (HTTP/2 only) and, when NSM_LISTEN_ON_TCP is set, on TCP; both speak
+    /// mutual TLS with <paramref name="svid"/> when a SPIFFE identity is configured, else plaintext h2c.
+    /// </summary>
+    public static void ListenForNsm(this KestrelServerOptions kestrel, ForwarderSettings settings, string socketPath, SvidCredentials? svid)
     {
+        var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SpiffeServerTls));
+        void Secure(ListenOptions listen)
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (svid is not null)
+            {
+                // Above the transport: the fd-passing transport beneath still receives descriptors (decision 020).
+                listen.UseSpiffeMutualTls(svid, logger);
+            }
+        }
+
         // NSMgr passes the client's network namespace as a descriptor on this socket (grpcfd).
         // Owner-only: NSMgr connects as root (or, through the registered inode, with our descriptor); nobody else needs to.
-        kestrel.ListenUnixSocketHttp2(socketPath, NsmSocketMode, l => l.Serve(ListenerSurface.Nsm), receiveFileDescriptors: true);
+        kestrel.ListenUnixSocketHttp2(socketPath, NsmSocketMode, l => Secure(l.Serve(ListenerSurface.Nsm)), receiveFileDescriptors: true);
         if (settings.ListenOnTcp is { } tcp)
         {
             if (System.Net.IPAddress.TryParse(tcp.Host, out var ip))
             {
-                kestrel.Listen(ip, tcp.Port, o => o.Serve(ListenerSurface.Nsm).Protocols = HttpProtocols.Http2);
+                kestrel.Listen(ip, tcp.Port, o => Secure(o.Serve(ListenerSurface.Nsm)));
             }
             else
             {
-                kestrel.ListenAnyIP(tcp.Port, o => o.Serve(ListenerSurface.Nsm).Protocols = HttpProtocols.Http2);
+                kestrel.ListenAnyIP(tcp.Port, o => Secure(o.Serve(ListenerSurface.Nsm)));
             }
         }
     }

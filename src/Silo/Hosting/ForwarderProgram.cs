@@ -4,6 +4,9 @@ using SriovForwarder.Grains.Chain;
 using SriovForwarder.Grains.Configuration;
 using SriovForwarder.Kernel.Simulation;
 using SriovForwarder.Kernel.VfEthernet;
+using SriovForwarder.Security.Spiffe;
+using SriovForwarder.Security.Spiffe.Tls;
+using SriovForwarder.Security.Spiffe.WorkloadApi;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Extensions;
 using SriovForwarder.Silo.Logging;
@@ -55,6 +58,7 @@ public static partial class ForwarderProgram
 
         SimulatedSriovNode? simulated = null;
         OpsServer? ops = null;
+        WorkloadApiSvidSource? svids = null;
         var stopSignal = new StartupStopSignal();
         var started = false;
         try
@@ -90,10 +94,13 @@ public static partial class ForwarderProgram
                 return ConfigurationError;
             }
 
+            phases.Begin("retrieve SPIFFE SVID");
+            svids = await SpiffeStartup.StartAsync(settings, loggerFactory, logger, stopSignal.Token);
+
             phases.Begin("start the silo, the node grains and the endpoints");
             var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(levels);
-            var app = BuildApplication(settings, config, simulated is not null, levels, gate);
+            var app = BuildApplication(settings, config, simulated is not null, levels, gate, svids);
             // Before the silo starts, so /readyz says "not ready" while it does; disposed last, after the whole shutdown.
             ops = await OpsServer.StartAsync(settings, app.Services);
             if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
@@ -110,6 +117,10 @@ public static partial class ForwarderProgram
             await app.DisposeAsync();
             return NodeStartupCheck.Failed ? StartupError : 0;
         }
+        catch (OperationCanceledException) when (!started && stopSignal.Requested)
+        {
+            return HostStart.StoppedWhileStarting(logger);
+        }
         catch (Exception ex) when (!started)
         {
             return HostStart.Refused(logger, ex);
@@ -117,6 +128,11 @@ public static partial class ForwarderProgram
         finally
         {
             stopSignal.Dispose();
+            if (svids is not null)
+            {
+                await svids.DisposeAsync();
+            }
+
             if (ops is not null)
             {
                 await ops.DisposeAsync();
@@ -129,7 +145,8 @@ public static partial class ForwarderProgram
         }
     }
 
-    private static WebApplication BuildApplication(ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate)
+    private static WebApplication BuildApplication(
+        ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate, ISvidSource? svids)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -145,10 +162,16 @@ public static partial class ForwarderProgram
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureForwarderEndpoints(settings);
-            kestrel.ListenForNsm(settings, socketPath);
+            kestrel.ListenForNsm(settings, socketPath, svids is null ? null : kestrel.ApplicationServices.GetRequiredService<SvidCredentials>());
             kestrel.ListenForDiagnostics(settings);
         });
         builder.Services.AddNodeHardware(settings, config);
+        if (svids is not null)
+        {
+            // Before the outbound clients and registration are made: they take the client TLS if it is there.
+            builder.Services.AddSpiffeMutualTls(svids);
+        }
+
         builder.Services.AddNsmForwarding(settings);
         if (simulated)
         {

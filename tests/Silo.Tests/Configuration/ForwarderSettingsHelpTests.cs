@@ -32,7 +32,7 @@ public sealed class ForwarderSettingsHelpTests
             "TELEMETRY", "SPIFFE_ENDPOINT_SOCKET",
             "NSM_NODE_NAME", "NSM_STATE_PATH", "NSM_LISTEN_ON", "NSM_LISTEN_ON_TCP", "NSM_CLUSTER_ID", "NSM_CLUSTERING",
             "NSM_REDIS_CONNECTION_STRING", "NSM_SILO_PORT", "NSM_GATEWAY_PORT", "NSM_ADVERTISED_IP", "NSM_DASHBOARD_LISTEN_ON", "NSM_OPS_LISTEN_ON",
-            "NSM_DRIVER_BIND_TIMEOUT", "NSM_RECONCILE_INTERVAL",
+            "NSM_DRIVER_BIND_TIMEOUT", "NSM_RECONCILE_INTERVAL", "NSM_SPIFFE_START_TIMEOUT",
         ];
 
         Assert.Equal(expected.Order(), ForwarderSettingsVariables.All.Select(v => v.Name).Order());

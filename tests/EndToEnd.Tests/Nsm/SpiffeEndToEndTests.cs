@@ -1,0 +1,141 @@
+using System.Net.Security;
+using Grpc.Core;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Security.Spiffe.WorkloadApi;
+using SriovForwarder.TestSupport.StandIns;
+using SriovForwarder.TestSupport.Waiting;
+
+namespace SriovForwarder.EndToEnd.Tests.Nsm;
+
+/// <summary>Mutual TLS by SPIFFE rules on the real executable's NSM socket and on its calls to the registry and the next hop.</summary>
+public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClassFixture<SpiffeForwarderFixture>
+{
+    [Fact]
+    public async Task NoopRequest_NsmgrWithItsSvid_IsServedOverMutualTlsAndForwardedToTheNseOverMutualTls()
+    {
+        var nsmgr = fixture.Identities.Client(fixture.Identities.Credentials("nsmgr"));
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
+        var client = new NetworkService.NetworkServiceClient(channel);
+
+        var answer = await client.RequestAsync(Noop("spiffe-ok"), deadline: DateTime.UtcNow.AddSeconds(20));
+
+        Assert.Equal("NOOP", answer.Mechanism.Type);
+        Assert.Equal("spiffe://example.org/forwarder", nsmgr.ServerOf(fixture.ListenUrl)?.Id.ToString());
+        // The next hop (nse-1) requires mutual TLS: the Request reached it, so our client side presented our SVID.
+        Assert.Contains(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-ok"));
+        // So did the registration with the registry (mutual TLS too).
+        await Eventually.TrueAsync(() => fixture.Nsmgr.Registry.Registrations.Reader.TryPeek(out _), "the forwarder registered over mutual TLS");
+        await client.CloseAsync(answer, deadline: DateTime.UtcNow.AddSeconds(20));
+    }
+
+    [Fact]
+    public async Task Request_TlsClientWithoutCertificate_FailsTheHandshakeAndReachesNothing()
+    {
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: new TlsWithoutCertificate());
+        var client = new NetworkService.NetworkServiceClient(channel);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => client.RequestAsync(Noop("spiffe-nocert"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+
+        await fixture.Forwarder.WaitForLineAsync("presented no certificate", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-nocert"));
+        await AssertNotHeldAsync("spiffe-nocert");
+    }
+
+    [Fact]
+    public async Task Request_PlaintextClient_IsRefusedAndReachesNothing()
+    {
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5));
+        var client = new NetworkService.NetworkServiceClient(channel);
+
+        var failure = await Assert.ThrowsAsync<RpcException>(() => client.RequestAsync(Noop("spiffe-plain"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+
+        Assert.NotEqual(StatusCode.OK, failure.StatusCode);
+        Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-plain"));
+        await AssertNotHeldAsync("spiffe-plain");
+    }
+
+    [Fact]
+    public async Task Request_ClientOfForeignTrustDomain_FailsTheHandshakeNamingItAndReachesNothing()
+    {
+        var foreign = fixture.Identities.Client(fixture.Identities.Credentials("nsmgr", fixture.Identities.Foreign));
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: foreign);
+        var client = new NetworkService.NetworkServiceClient(channel);
+
+        await Assert.ThrowsAsync<RpcException>(() => client.RequestAsync(Noop("spiffe-foreign"), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+
+        await fixture.Forwarder.WaitForLineAsync("trust domain 'evil.org'", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-foreign"));
+        await AssertNotHeldAsync("spiffe-foreign");
+    }
+
+    [Fact]
+    public async Task Rotation_AgentSendsNewSvid_NewConnectionsGetItWithoutARestart()
+    {
+        var pid = fixture.Forwarder.Id;
+        var rotated = fixture.Identities.Answer("forwarder");
+        var rotatedThumbprint = X509SvidParser.Parse(rotated).Certificate.Thumbprint;
+
+        fixture.Agent.Send(rotated);
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var nsmgr = fixture.Identities.Client(fixture.Identities.Credentials("nsmgr"));
+                using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
+                var monitor = new MonitorConnection.MonitorConnectionClient(channel);
+                using var stream = monitor.MonitorConnections(new MonitorScopeSelector(), deadline: DateTime.UtcNow.AddSeconds(10));
+                await stream.ResponseStream.MoveNext(CancellationToken.None);
+                return nsmgr.ServerOf(fixture.ListenUrl)?.Certificate.Thumbprint == rotatedThumbprint;
+            },
+            "a new connection is served with the rotated SVID");
+        Assert.Equal(pid, fixture.Forwarder.Id);
+        Assert.False(fixture.Forwarder.HasExited);
+    }
+
+    /// <summary>A TLS client that checks the server's SVID but has no certificate of its own.</summary>
+    private sealed class TlsWithoutCertificate : IClientConnectionSecurity
+    {
+        public async ValueTask<SslStream> SecureAsync(Stream connection, string target, CancellationToken cancellationToken)
+        {
+            var tls = new SslStream(connection, leaveInnerStreamOpen: false);
+            await tls.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = string.Empty,
+                    ApplicationProtocols = [SslApplicationProtocol.Http2],
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.Subject.Contains("forwarder", StringComparison.Ordinal) == true,
+                },
+                cancellationToken);
+            return tls;
+        }
+    }
+
+    private static NetworkServiceRequest Noop(string id) => new()
+    {
+        Connection = new Connection
+        {
+            Id = id,
+            NetworkService = "ns",
+            NetworkServiceEndpointName = "nse-1",
+            Path = new Api.Nsm.Connection.Path
+            {
+                Index = 1,
+                PathSegments = { new PathSegment { Name = "nsc", Id = id + "-nsc" }, new PathSegment { Name = "nsmgr", Id = id } },
+            },
+        },
+        MechanismPreferences = { new Mechanism { Cls = "LOCAL", Type = "NOOP" } },
+    };
+
+    /// <summary>MonitorConnections (over mutual TLS, as NSMgr) lists no connection of <paramref name="id"/>.</summary>
+    private async Task AssertNotHeldAsync(string id)
+    {
+        var nsmgr = fixture.Identities.Client(fixture.Identities.Credentials("nsmgr"));
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
+        var monitor = new MonitorConnection.MonitorConnectionClient(channel);
+        using var stream = monitor.MonitorConnections(new MonitorScopeSelector(), deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.DoesNotContain(stream.ResponseStream.Current.Connections.Values, c => c.Id == id || c.Path.PathSegments.Any(s => s.Id == id));
+    }
+}
