@@ -2,11 +2,15 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Security.Tokens;
 
 namespace SriovForwarder.Grains.Outbound;
 
-/// <summary>Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL.</summary>
-public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopClient, IDisposable
+/// <summary>
+/// Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL. In SPIFFE mode
+/// every call carries our per-RPC token (<c>nsm-client-token</c>, <c>nsm-client-token-expires</c>), as upstream's calls do.
+/// </summary>
+public sealed class NextHopClient(IOptions<NextHopOptions> options, NsmTokenSource? tokens = null) : INextHopClient, IDisposable
 {
     private readonly NextHopOptions _options = options.Value;
     private readonly ChannelCache _channels = new(options.Value.DialTimeout);
@@ -17,7 +21,7 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopCl
         var client = Client(url);
         try
         {
-            return await client.RequestAsync(request, deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+            return await client.RequestAsync(request, headers: tokens?.HeadersFor(url), deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {
@@ -32,7 +36,7 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options) : INextHopCl
         var client = Client(url);
         try
         {
-            await client.CloseAsync(connection, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+            await client.CloseAsync(connection, headers: tokens?.HeadersFor(url), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {
