@@ -71,13 +71,12 @@ public sealed partial class NsmServerSecurity
         }
     }
 
-    /// <summary>Records the caller of a successful Request as the owner of our connection <paramref name="id"/>, known to it as <paramref name="returned"/>'s id.</summary>
-    public void Established(string id, Connection returned, ServerCallContext context)
+    /// <summary>Records the caller of a successful Request as the owner of our connection <paramref name="id"/>.</summary>
+    public void Established(string id, ServerCallContext context)
     {
-        ArgumentNullException.ThrowIfNull(returned);
         if (_authorizer is not null && CertificateSpiffeId.Of(_callers.Of(context)) is { } owner)
         {
-            _owners.Record(id, returned.Id, owner);
+            _owners.Record(id, owner);
         }
     }
 
@@ -85,7 +84,7 @@ public sealed partial class NsmServerSecurity
     public void Closed(string id) => _owners.Forget(id);
 
     /// <summary>
-    /// Which connections a MonitorConnections subscriber may see (by the id its events carry): in SPIFFE mode those its
+    /// Which connections a MonitorConnections subscriber may see (by our segment id, which the events carry): in SPIFFE mode those its
     /// SPIFFE ID made; null (all) in plaintext mode.
     /// </summary>
     public Func<string, bool>? MonitorVisibility(ServerCallContext context)

@@ -9,7 +9,7 @@ namespace SriovForwarder.Gateway.Grpc;
 /// The events of one MonitorConnections stream: observes the node's monitor grain, puts its numbered events back in
 /// order after the initial state transfer, and queues those in the stream's scope (the initial state transfer always,
 /// with only the connections in scope). <paramref name="visible"/>, when given, hides connections the subscriber may not
-/// see (by the id the event carries): in SPIFFE mode, those another identity made.
+/// see (by the id the event carries, our segment id): in SPIFFE mode, those another identity made.
 /// </summary>
 public sealed class ConnectionEventFeed(MonitorScopeSelector selector, Func<string, bool>? visible = null) : IConnectionEventObserver
 {

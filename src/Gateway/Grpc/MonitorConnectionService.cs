@@ -11,7 +11,7 @@ namespace SriovForwarder.Gateway.Grpc;
 /// forwarder begins to stop (then the stream ends from our side with <c>Unavailable</c>). In SPIFFE mode a subscriber
 /// sees only the connections its SPIFFE ID made (<see cref="NsmServerSecurity.MonitorVisibility"/>).
 /// </summary>
-public sealed class MonitorConnectionService(IConnectionEventSource events, IHostApplicationLifetime lifetime, NsmServerSecurity security) : MonitorConnection.MonitorConnectionBase
+public sealed class MonitorConnectionService(IConnectionEventSource events, IHostApplicationLifetime lifetime, NsmServerSecurity? security = null) : MonitorConnection.MonitorConnectionBase
 {
     /// <inheritdoc />
     public override async Task MonitorConnections(MonitorScopeSelector request, IServerStreamWriter<ConnectionEvent> responseStream, ServerCallContext context)
@@ -20,7 +20,7 @@ public sealed class MonitorConnectionService(IConnectionEventSource events, IHos
         // shutdown timeout and the forwarder would outlive Kubernetes' grace period.
         var stopping = lifetime.ApplicationStopping;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-        var feed = new ConnectionEventFeed(request, security.MonitorVisibility(context));
+        var feed = new ConnectionEventFeed(request, security?.MonitorVisibility(context));
         try
         {
             await using var subscription = await SubscribeAsync(feed, ending.Token);

@@ -58,7 +58,7 @@ public sealed partial class NetworkServiceEndpoint(
                 await CloseAbandonedAsync(id, connection);
             }
 
-            security.Established(id, connection, context);
+            security.Established(id, context);
             return connection;
         }
         catch (Exception ex)
