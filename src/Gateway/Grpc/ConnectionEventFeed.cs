@@ -8,9 +8,10 @@ namespace SriovForwarder.Gateway.Grpc;
 /// <summary>
 /// The events of one MonitorConnections stream: observes the node's monitor grain, puts its numbered events back in
 /// order after the initial state transfer, and queues those in the stream's scope (the initial state transfer always,
-/// with only the connections in scope).
+/// with only the connections in scope). <paramref name="visible"/>, when given, hides connections the subscriber may not
+/// see (by the id the event carries, our segment id): in SPIFFE mode, those another identity made.
 /// </summary>
-public sealed class ConnectionEventFeed(MonitorScopeSelector selector) : IConnectionEventObserver
+public sealed class ConnectionEventFeed(MonitorScopeSelector selector, Func<string, bool>? visible = null) : IConnectionEventObserver
 {
     private readonly MonitorScopeSelector _selector = selector.Clone();
     private readonly Channel<ConnectionEvent> _events = Channel.CreateUnbounded<ConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -70,7 +71,7 @@ public sealed class ConnectionEventFeed(MonitorScopeSelector selector) : IConnec
         var initial = new ConnectionEvent { Type = ConnectionEventType.InitialStateTransfer };
         foreach (var (id, connection) in snapshot.Connections)
         {
-            if (ScopeSelector.Matches(_selector, connection))
+            if (ScopeSelector.Matches(_selector, connection) && (visible?.Invoke(id) ?? true))
             {
                 initial.Connections[id] = connection;
             }
@@ -84,7 +85,7 @@ public sealed class ConnectionEventFeed(MonitorScopeSelector selector) : IConnec
     {
         foreach (var (id, connection) in connectionEvent.Connections)
         {
-            if (ScopeSelector.Matches(_selector, connection))
+            if (ScopeSelector.Matches(_selector, connection) && (visible?.Invoke(id) ?? true))
             {
                 _events.Writer.TryWrite(new ConnectionEvent { Type = connectionEvent.Type, Connections = { [id] = connection } });
             }

@@ -1,15 +1,17 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.Gateway.Authorization;
 
 namespace SriovForwarder.Gateway.Grpc;
 
 /// <summary>
 /// The forwarder's <c>connection.MonitorConnection</c>: an initial snapshot of this node's connections,
 /// then their UPDATE and DELETE events, filtered by the scope selector, until the client goes away or the
-/// forwarder begins to stop (then the stream ends from our side with <c>Unavailable</c>).
+/// forwarder begins to stop (then the stream ends from our side with <c>Unavailable</c>). In SPIFFE mode a subscriber
+/// sees only the connections its SPIFFE ID made (<see cref="NsmServerSecurity.MonitorVisibility"/>).
 /// </summary>
-public sealed class MonitorConnectionService(IConnectionEventSource events, IHostApplicationLifetime lifetime) : MonitorConnection.MonitorConnectionBase
+public sealed class MonitorConnectionService(IConnectionEventSource events, IHostApplicationLifetime lifetime, NsmServerSecurity? security = null) : MonitorConnection.MonitorConnectionBase
 {
     /// <inheritdoc />
     public override async Task MonitorConnections(MonitorScopeSelector request, IServerStreamWriter<ConnectionEvent> responseStream, ServerCallContext context)
@@ -18,7 +20,7 @@ public sealed class MonitorConnectionService(IConnectionEventSource events, IHos
         // shutdown timeout and the forwarder would outlive Kubernetes' grace period.
         var stopping = lifetime.ApplicationStopping;
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-        var feed = new ConnectionEventFeed(request);
+        var feed = new ConnectionEventFeed(request, security?.MonitorVisibility(context));
         try
         {
             await using var subscription = await SubscribeAsync(feed, ending.Token);

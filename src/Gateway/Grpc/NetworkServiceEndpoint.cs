@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Gateway.Authorization;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Chain;
 
@@ -13,7 +14,8 @@ namespace SriovForwarder.Gateway.Grpc;
 /// The forwarder's <c>networkservice.NetworkService</c>: each Request or Close goes to the connection
 /// grain of this node named by this forwarder's path segment id, and failures become gRPC statuses.
 /// </summary>
-public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOptions<NsmEndpointOptions> options, ILogger<NetworkServiceEndpoint> logger)
+public sealed partial class NetworkServiceEndpoint(
+    IGrainFactory grains, IOptions<NsmEndpointOptions> options, NsmServerSecurity security, ILogger<NetworkServiceEndpoint> logger)
     : NetworkService.NetworkServiceBase
 {
     private static readonly TimeSpan ClosePassedFileTimeout = TimeSpan.FromSeconds(1);
@@ -37,6 +39,8 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
         var first = request.Connection.Path?.PathSegments.All(s => s.Name != _options.Name) ?? true;
         try
         {
+            // Tokens and policies first: a refused Request reaches no grain, claims no descriptor and holds nothing.
+            security.AuthorizeRequest(request, id, context);
             using var passed = await PassedFileUrls.ResolveAsync(
                 request.MechanismPreferences.Append(request.Connection.Mechanism), context, _options.PassedFileTimeout, required: true);
             Connection connection;
@@ -54,6 +58,7 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
                 await CloseAbandonedAsync(id, connection);
             }
 
+            security.Established(id, context);
             return connection;
         }
         catch (Exception ex)
@@ -87,9 +92,11 @@ public sealed partial class NetworkServiceEndpoint(IGrainFactory grains, IOption
 
         try
         {
+            security.AuthorizeClose(request, id, context);
             // The grain closes what it remembers; the descriptor passed with a Close is only claimed so it is released.
             using var passed = await PassedFileUrls.ResolveAsync([request.Mechanism], context, ClosePassedFileTimeout, required: false);
             await Grain(id).CloseAsync(request);
+            security.Closed(id);
             return new Empty();
         }
         catch (Exception ex)

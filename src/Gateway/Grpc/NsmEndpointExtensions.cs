@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SriovForwarder.Gateway.Authorization;
 
 namespace SriovForwarder.Gateway.Grpc;
 
@@ -17,6 +18,9 @@ public static class NsmEndpointExtensions
         services.Configure(endpoint);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IConnectionEventSource, MonitorGrainEventSource>();
+        // Tokens and policies apply when the host also registers an SVID source (SPIFFE mode); see NsmServerSecurity.
+        services.TryAddSingleton<ICallerCertificate, TlsCallerCertificate>();
+        services.TryAddSingleton<NsmServerSecurity>();
         return services;
     }
 

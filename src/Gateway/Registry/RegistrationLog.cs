@@ -28,4 +28,8 @@ internal static partial class RegistrationLog
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Error, Message = "Cannot register with the NSM registry: {Error}")]
     public static partial void BadConfiguration(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 7110, Level = LogLevel.Warning,
+        Message = "The registration of {Name} at {Registry}: policy failed: {Policy}; retrying")]
+    public static partial void PolicyFailed(ILogger logger, string name, string registry, string policy);
 }

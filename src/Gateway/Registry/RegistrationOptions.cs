@@ -1,4 +1,5 @@
 using SriovForwarder.Api.Nsm;
+using SriovForwarder.Security.Authorization;
 
 namespace SriovForwarder.Gateway.Registry;
 
@@ -52,4 +53,10 @@ public sealed class RegistrationOptions
     /// rest of the shutdown, which must end within 2 s). Default 1 s.
     /// </summary>
     public TimeSpan UnregisterTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The registry client policies checked on each Register response in SPIFFE mode: <c>NSM_REGISTRY_CLIENT_POLICIES</c>
+    /// mapped to the built-ins (<see cref="RegistryClientPolicyMapping"/>). Default: none.
+    /// </summary>
+    public PolicySet ClientPolicies { get; set; } = new([]);
 }

@@ -7,6 +7,7 @@ using SriovForwarder.Gateway.Hosting;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
 using SriovForwarder.Gateway.Telemetry;
+using SriovForwarder.Security.Tokens;
 
 namespace SriovForwarder.Gateway.Registry;
 
@@ -18,11 +19,21 @@ namespace SriovForwarder.Gateway.Registry;
 /// Kestrel has already removed. Expirations and pauses follow <see cref="TimeProvider"/>; gRPC deadlines stay on the
 /// system clock, which is the one gRPC measures them against.
 /// </summary>
+/// <remarks>
+/// Every Register carries the registry <c>path</c> metadata (§7.3), starting empty and then what the registry returned. In
+/// SPIFFE mode (<paramref name="tokens"/> can sign) it also carries our per-RPC token, and the response must pass the
+/// registry client policies (<see cref="RegistrationOptions.ClientPolicies"/>, §11.5); a first registration that fails
+/// them is unregistered and retried like an unreachable registry.
+/// </remarks>
 public sealed class RegistrationService(
-    IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger, IClientConnectionSecurity? security = null)
+    IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger, IClientConnectionSecurity? security = null,
+    NsmTokenSource? tokens = null)
     : EarlyStoppingService
 {
     private readonly RegistrationOptions _options = options.Value;
+    private readonly RegistrationAuthorization? _authorization =
+        tokens?.Generator is null ? null : new RegistrationAuthorization(options.Value.ClientPolicies, time);
+    private string _path = RegistryPathMetadata.Empty;
     private readonly FdSendingQueue _sendQueue = new();
     private GrpcChannel? _channel;
     private NetworkServiceEndpoint? _lastRegistered;
@@ -67,8 +78,12 @@ public sealed class RegistrationService(
             try
             {
                 PassSocket(request);
-                var returned = await client.RegisterAsync(
-                    request, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken).ConfigureAwait(false);
+                using var call = client.RegisterAsync(
+                    request, Headers(), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken);
+                var returned = await call.ResponseAsync.ConfigureAwait(false);
+                var returnedPath = (await call.ResponseHeadersAsync.ConfigureAwait(false)).GetValue(RegistryPathMetadata.Key);
+                _path = returnedPath ?? _path;
+                await AuthorizeAsync(returned, returnedPath, request).ConfigureAwait(false);
                 var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
                 pause = PauseAsync(wait, stoppingToken);
                 GatewayMeters.RecordRegistryRegistration("ok");
@@ -118,6 +133,31 @@ public sealed class RegistrationService(
                 return;
             }
         }
+    }
+
+    // Our per-RPC token (SPIFFE mode) and the registry path the registry last returned.
+    private global::Grpc.Core.Metadata Headers()
+    {
+        var headers = tokens?.HeadersFor(_options.ConnectTo) ?? new global::Grpc.Core.Metadata();
+        headers.Add(RegistryPathMetadata.Key, _path);
+        return headers;
+    }
+
+    // Upstream's client authorize: a response that fails a policy is an error; a first registration is undone first.
+    private async Task AuthorizeAsync(NetworkServiceEndpoint returned, string? returnedPath, NetworkServiceEndpoint sent)
+    {
+        if (_authorization?.Check(returned, returnedPath, tokens!.Peers.Find(_options.ConnectTo)) is not { } failed)
+        {
+            return;
+        }
+
+        RegistrationLog.PolicyFailed(logger, _options.Name, _options.ConnectTo, failed);
+        if (Volatile.Read(ref _lastRegistered) is null && _channel is { } channel)
+        {
+            await UnregisterAsync(channel, sent).ConfigureAwait(false);
+        }
+
+        throw new RpcException(new Status(StatusCode.PermissionDenied, $"the registry's answer fails the registry client policy {failed} (NSM_REGISTRY_CLIENT_POLICIES)"));
     }
 
     // Started before the registration or failure is logged or announced, so that whoever hears of it (a test advancing
@@ -175,8 +215,9 @@ public sealed class RegistrationService(
         try
         {
             var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(channel);
-            await client.UnregisterAsync(registered, deadline: DateTime.UtcNow + _options.UnregisterTimeout).ConfigureAwait(false);
+            await client.UnregisterAsync(registered, Headers(), deadline: DateTime.UtcNow + _options.UnregisterTimeout).ConfigureAwait(false);
             RegistrationLog.Unregistered(logger, _options.Name, _options.ConnectTo);
+            _authorization?.Forget(registered.Name);
         }
         catch (RpcException ex)
         {

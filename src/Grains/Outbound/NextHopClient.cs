@@ -3,14 +3,17 @@ using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Security.Tokens;
 
 namespace SriovForwarder.Grains.Outbound;
 
 /// <summary>
 /// Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL; with
-/// <paramref name="security"/> (a SPIFFE identity is configured) every connection is mutual TLS, else plaintext.
+/// <paramref name="security"/> (a SPIFFE identity is configured) every connection is mutual TLS, else plaintext. In SPIFFE
+/// mode every call carries our per-RPC token (<c>nsm-client-token</c>, <c>nsm-client-token-expires</c>), as upstream's calls do.
 /// </summary>
-public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null) : INextHopClient, IDisposable
+public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null, NsmTokenSource? tokens = null)
+    : INextHopClient, IDisposable
 {
     private readonly NextHopOptions _options = options.Value;
     private readonly ChannelCache _channels = new(options.Value.DialTimeout, security: security);
@@ -21,7 +24,7 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
         var client = Client(url);
         try
         {
-            return await client.RequestAsync(request, deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+            return await client.RequestAsync(request, headers: tokens?.HeadersFor(url), deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {
@@ -36,7 +39,7 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
         var client = Client(url);
         try
         {
-            await client.CloseAsync(connection, deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
+            await client.CloseAsync(connection, headers: tokens?.HeadersFor(url), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Registry;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Transport.FdPassing;
+using SriovForwarder.Security.Tokens;
 
 namespace SriovForwarder.Grains.Outbound;
 
@@ -12,7 +13,7 @@ namespace SriovForwarder.Grains.Outbound;
 /// it receives the descriptors NSMgr passes with its answers (upstream's recvfd client): a local NSE registered as
 /// <c>inode://dev/ino</c> comes back dialable as <c>unix:///proc/&lt;pid&gt;/fd/&lt;n&gt;</c>. Those socket
 /// descriptors (O_PATH, one per NSE socket) are kept while this client lives, since connections dial them again on
-/// refresh and Close.
+/// refresh and Close. In SPIFFE mode every call carries our per-RPC token.
 /// </summary>
 public sealed class RegistryClient : INsmRegistryClient, IDisposable
 {
@@ -22,11 +23,16 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
     private readonly ReceivedFileDescriptors _received = new();
     private readonly ConcurrentDictionary<InodeId, ReceivedFile> _sockets = new();
     private readonly ChannelCache _channels;
+    private readonly NsmTokenSource? _tokens;
 
-    /// <summary>Creates the client for <see cref="NextHopOptions.ConnectTo"/>; mutual TLS with <paramref name="security"/>, else plaintext.</summary>
-    public RegistryClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null)
+    /// <summary>
+    /// Creates the client for <see cref="NextHopOptions.ConnectTo"/>; mutual TLS with <paramref name="security"/>, else
+    /// plaintext; <paramref name="tokens"/> signs its calls in SPIFFE mode.
+    /// </summary>
+    public RegistryClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null, NsmTokenSource? tokens = null)
     {
         _options = options.Value;
+        _tokens = tokens;
         _channels = new ChannelCache(TimeSpan.FromMilliseconds(300), (url, timeout) => url.StartsWith("unix://", StringComparison.Ordinal)
             ? UnixSocketChannelFactory.Create(url, timeout, receiveInto: _received, security: security)
             : GrpcUrlChannelFactory.Create(url, timeout, security: security));
@@ -49,6 +55,7 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
             var client = new NetworkServiceRegistry.NetworkServiceRegistryClient(Channel(url));
             using var call = client.Find(
                 new NetworkServiceQuery { NetworkService = new NetworkService { Name = name, Payload = payload } },
+                headers: _tokens?.HeadersFor(url),
                 deadline: DateTime.UtcNow + _options.RegistryTimeout,
                 cancellationToken: cancellationToken);
             var result = new List<NetworkService>();
@@ -89,6 +96,7 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
             var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(Channel(url));
             using var call = client.Find(
                 new NetworkServiceEndpointQuery { NetworkServiceEndpoint = query },
+                headers: _tokens?.HeadersFor(url),
                 deadline: DateTime.UtcNow + _options.RegistryTimeout,
                 cancellationToken: cancellationToken);
             var result = new List<NetworkServiceEndpoint>();

@@ -8,6 +8,8 @@ using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Vfio;
 
+using SriovForwarder.Security.Authorization;
+
 namespace SriovForwarder.Silo.Configuration;
 
 /// <summary>The one place each options class is filled from <see cref="ForwarderSettings"/>: which variable feeds which option.</summary>
@@ -81,6 +83,8 @@ public static class ForwarderOptionsBinding
         // FD passing (inode:// URLs) is not implemented: NSMgr must be able to open this path itself.
         options.Url = "unix://" + socketPath;
         options.Lifetime = settings.MaxTokenLifetime;
+        // A mapping problem (a custom rego file) refuses the start before binding (ForwarderOptionsValidation).
+        options.ClientPolicies = RegistryClientPolicyMapping.Map(settings.RegistryClientPolicies, Environment.CurrentDirectory).Policies ?? new([]);
     }
 
     /// <summary>The node-bound grains' state folder.</summary>

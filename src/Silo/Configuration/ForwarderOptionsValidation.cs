@@ -9,6 +9,8 @@ using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Vfio;
 
+using SriovForwarder.Security.Authorization;
+
 namespace SriovForwarder.Silo.Configuration;
 
 /// <summary>
@@ -31,6 +33,8 @@ public static class ForwarderOptionsValidation
         // The socket path is chosen later; any path checks the same rules.
         Check(problems, new RegistrationOptionsValidator(), settings, (o, s) => ForwarderOptionsBinding.Bind(o, s, "/listen_on.io.sock"));
         Check(problems, new FileGrainStorageOptionsValidator(), settings, ForwarderOptionsBinding.Bind);
+        // Only upstream's built-in policies are evaluated (natively); a custom rego file refuses the start (decision 023).
+        problems.AddRange(RegistryClientPolicyMapping.Map(settings.RegistryClientPolicies, Environment.CurrentDirectory).Problems);
         // Options fed by one variable in two classes (NSM_NAME, NSM_VFIO_PATH, ...) may fail the same way twice; say it once.
         return problems.Distinct(StringComparer.Ordinal).ToList();
     }

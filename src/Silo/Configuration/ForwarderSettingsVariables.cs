@@ -30,7 +30,7 @@ public static class ForwarderSettingsVariables
         Duration("NSM_MAX_TOKEN_LIFETIME", GoDuration.FormatShort(RegistrationOptions.DefaultLifetime), "Upper bound of the expiry of tokens this forwarder generates",
             (s, v) => s with { MaxTokenLifetime = v }, s => s.MaxTokenLifetime),
         List("NSM_REGISTRY_CLIENT_POLICIES", "etc/nsm/opa/common/.*.rego,etc/nsm/opa/registry/.*.rego,etc/nsm/opa/client/.*.rego",
-            "OPA policy files or masks applied to the forwarder's own registration",
+            "Registry client policies checked on the forwarder's own registration (SPIFFE mode): masks of upstream's built-in policies (etc/nsm/opa/...), evaluated natively; a custom .rego file is refused at start",
             (s, v) => s with { RegistryClientPolicies = v }, s => s.RegistryClientPolicies),
         Duration("NSM_RESOURCE_POLL_TIMEOUT", GoDuration.FormatShort(KubeletDevicePluginOptions.DefaultResourcePollTimeout), "Pod-resources poll period of each device plugin",
             (s, v) => s with { ResourcePollTimeout = v }, s => s.ResourcePollTimeout),

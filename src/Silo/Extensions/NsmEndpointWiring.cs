@@ -9,6 +9,8 @@ using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Ops;
 
+using SriovForwarder.Security.Tokens;
+
 namespace SriovForwarder.Silo.Extensions;
 
 /// <summary>Wires the NSM side: the forwarder chain, the VFIO kernel pieces, and NetworkService/MonitorConnection on the unix socket.</summary>
@@ -27,6 +29,8 @@ public static class NsmEndpointWiring
         services.AddForwarderChain(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddNsmOutbound(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddNsmEndpoint(o => ForwarderOptionsBinding.Bind(o, settings));
+        // Signs path segments and per-RPC calls once an SVID source is registered (SPIFFE mode); idle in plaintext mode.
+        services.AddNsmTokens(settings.MaxTokenLifetime);
         services.AddVfioDevices(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddDeviceCgroupController(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddGrpc();

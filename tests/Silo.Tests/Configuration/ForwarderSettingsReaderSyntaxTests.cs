@@ -16,7 +16,7 @@ public sealed class ForwarderSettingsReaderSyntaxTests
             ("NSM_CONNECT_TO", "tcp://nsmgr.local:5001"),
             ("NSM_DIAL_TIMEOUT", "1m30s"),
             ("NSM_MAX_TOKEN_LIFETIME", "24h"),
-            ("NSM_REGISTRY_CLIENT_POLICIES", "a.rego,b.rego"),
+            ("NSM_REGISTRY_CLIENT_POLICIES", "etc/nsm/opa/common/.*.rego,etc/nsm/opa/client/next_token_signed.rego"),
             ("NSM_LOG_LEVEL", "TRACE"),
             ("NSM_LOG_FORMAT", "JSON"),
             ("NSM_PPROF_ENABLED", "T"),
@@ -39,7 +39,7 @@ public sealed class ForwarderSettingsReaderSyntaxTests
         Assert.Equal(("tcp", "nsmgr.local", 5001), (settings.ConnectTo.Scheme, settings.ConnectTo.Host, settings.ConnectTo.Port));
         Assert.Equal(TimeSpan.FromSeconds(90), settings.DialTimeout);
         Assert.Equal(TimeSpan.FromHours(24), settings.MaxTokenLifetime);
-        Assert.Equal(["a.rego", "b.rego"], settings.RegistryClientPolicies);
+        Assert.Equal(["etc/nsm/opa/common/.*.rego", "etc/nsm/opa/client/next_token_signed.rego"], settings.RegistryClientPolicies);
         Assert.Equal(LogLevel.Trace, settings.LogLevel);
         Assert.Equal(LogFormat.Json, settings.LogFormat);
         Assert.True(settings.PprofEnabled);

@@ -30,6 +30,9 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
     /// <summary>The deadline each Request arrived with, by connection id (<see cref="DateTime.MaxValue"/>: none).</summary>
     public ConcurrentDictionary<string, DateTime> Deadlines { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The <c>nsm-client-token</c> each Request arrived with (null: none), by connection id.</summary>
+    public ConcurrentDictionary<string, string?> ClientTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The ids of the Requests whose call was cancelled while they waited.</summary>
     public ConcurrentQueue<string> Cancelled { get; } = new();
 
@@ -37,6 +40,7 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
     {
         Requests.Enqueue(request);
         Deadlines[request.Connection.Id] = context.Deadline;
+        ClientTokens[request.Connection.Id] = context.RequestHeaders.GetValue("nsm-client-token");
         var delay = request.Connection.Labels.GetValueOrDefault("nse") == "hang" ? Timeout.InfiniteTimeSpan : Delay;
         if (delay != TimeSpan.Zero)
         {
