@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -26,6 +27,7 @@ internal static class SecuredConnection
     }
 
     /// <summary>Connects a TCP socket to <paramref name="endPoint"/> and secures it.</summary>
+    [SuppressMessage("Reliability", "CA2000", Justification = "The stream is returned, or disposed by SecureAsync when the handshake fails.")]
     public static async ValueTask<Stream> ConnectTcpAsync(DnsEndPoint endPoint, IClientConnectionSecurity security, string target, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

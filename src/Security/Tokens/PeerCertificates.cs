@@ -12,8 +12,12 @@ public sealed class PeerCertificates
 {
     private readonly ConcurrentDictionary<string, X509Certificate2> _byTarget = new(StringComparer.Ordinal);
 
-    /// <summary>Records the leaf <paramref name="certificate"/> that the server at <paramref name="target"/> presented (the caller keeps owning it).</summary>
-    public void Remember(string target, X509Certificate2 certificate) => _byTarget[target] = certificate;
+    /// <summary>
+    /// Records the leaf <paramref name="certificate"/> that the server at <paramref name="target"/> presented. A copy is
+    /// kept: the handshake's certificate goes away with its TLS stream, while tokens are made for as long as the channel lives.
+    /// </summary>
+    public void Remember(string target, X509Certificate2 certificate) =>
+        _byTarget[target] = X509CertificateLoader.LoadCertificate(certificate.RawData);
 
     /// <summary>The last leaf the server at <paramref name="target"/> presented, or null.</summary>
     public X509Certificate2? Find(string target) => _byTarget.TryGetValue(target, out var certificate) ? certificate : null;

@@ -20,12 +20,13 @@ namespace SriovForwarder.Gateway.Tests.Authorization;
 /// the real chain in a one-silo cluster, a stand-in registry and NSE. Identities come from a test trust domain; the TLS
 /// handshake that would hand the gateway the caller's certificate is stood in for by <see cref="StandInCallerCertificates"/>.
 /// </summary>
-public sealed class SecuredForwarderFixture : IAsyncLifetime
+public sealed class SecuredForwarderFixture : IAsyncLifetime, IDisposable
 {
     public const string Node = "node-sec";
     public const string Name = "forwarder-sec";
 
     private readonly TempSocketFolder _folder = new();
+    private readonly StandInRegistry _registry = new();
     private NodeSilos _cluster = null!;
     private UnixSocketGrpcServer _registryServer = null!;
     private UnixSocketGrpcServer _nseServer = null!;
@@ -50,7 +51,7 @@ public sealed class SecuredForwarderFixture : IAsyncLifetime
         }
 
         var svids = new FixedSvidSource(Domain.Svid(Identities["forwarder"]));
-        var registry = new StandInRegistry();
+        var registry = _registry;
         _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<StandInRegistry>());
         _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
         registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
@@ -91,6 +92,12 @@ public sealed class SecuredForwarderFixture : IAsyncLifetime
         }
 
         Domain.Dispose();
+    }
+
+    // xunit calls DisposeAsync first, then this: what the servers used goes last.
+    public void Dispose()
+    {
+        _registry.Dispose();
         _folder.Dispose();
     }
 }

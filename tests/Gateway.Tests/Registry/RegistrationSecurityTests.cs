@@ -39,7 +39,7 @@ public sealed class RegistrationSecurityTests : IDisposable
     public async Task Plaintext_FirstRegisterSendsTheEmptyPath_TheRefreshSendsTheReturnedOne_AndNoToken()
     {
         await using var server = await StartRegistryAsync();
-        var service = new RegistrationService(Options.Create(Options_(TimeSpan.FromSeconds(3))), _time, _logger);
+        using var service = new RegistrationService(Options.Create(Options_(TimeSpan.FromSeconds(3))), _time, _logger);
 
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(2100);
@@ -57,7 +57,7 @@ public sealed class RegistrationSecurityTests : IDisposable
     public async Task Spiffe_RegistrySignedItsSegment_RegistersWithOurTokenForTheRegistry()
     {
         await using var server = await StartRegistryAsync();
-        var service = SpiffeService(out _);
+        using var service = SpiffeService(out _);
 
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(2100);
@@ -76,7 +76,7 @@ public sealed class RegistrationSecurityTests : IDisposable
     {
         _registry.Signer = Generator(_impostor);
         await using var server = await StartRegistryAsync();
-        var service = SpiffeService(out _);
+        using var service = SpiffeService(out _);
 
         await service.StartAsync(CancellationToken.None);
         await _logger.WaitForAsync(7110);
@@ -105,7 +105,7 @@ public sealed class RegistrationSecurityTests : IDisposable
         var tokens = new NsmTokenSource(Options.Create(new NsmTokenOptions()), _time, peers, new FixedSvidSource(_domain.Svid(_forwarder)));
         var options = Options_(TimeSpan.FromMinutes(10));
         options.ClientPolicies = RegistryClientPolicyMapping.Map(["etc/nsm/opa/common/.*.rego", "etc/nsm/opa/registry/.*.rego", "etc/nsm/opa/client/.*.rego"], _folder).Policies!;
-        return new RegistrationService(Options.Create(options), _time, _logger, tokens);
+        return new RegistrationService(Options.Create(options), _time, _logger, tokens: tokens);
     }
 
     private NsmTokenGenerator Generator(System.Security.Cryptography.X509Certificates.X509Certificate2 leaf) =>

@@ -96,10 +96,10 @@ public sealed class PolicyTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var certificate in new[] { _nsc, _nsmgr, _forwarder, _impostor })
-        {
-            certificate.Dispose();
-        }
+        _nsc.Dispose();
+        _nsmgr.Dispose();
+        _forwarder.Dispose();
+        _impostor.Dispose();
 
         _domain.Dispose();
     }
