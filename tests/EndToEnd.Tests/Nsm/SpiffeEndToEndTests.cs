@@ -3,7 +3,11 @@ using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Kernel.Transport;
+using SriovForwarder.Security.Spiffe;
+using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Security.Spiffe.WorkloadApi;
+using SriovForwarder.Security.Tokens;
+using SriovForwarder.TestSupport.Tokens;
 using SriovForwarder.TestSupport.StandIns;
 using SriovForwarder.TestSupport.Waiting;
 
@@ -15,11 +19,16 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
     [Fact]
     public async Task NoopRequest_NsmgrWithItsSvid_IsServedOverMutualTlsAndForwardedToTheNseOverMutualTls()
     {
-        var nsmgr = fixture.Identities.Client(fixture.Identities.Credentials("nsmgr"));
+        // NSMgr's TLS identity and the key that signs its tokens are one SVID, as with a real NSMgr (prev_token_signed).
+        var nsmgrSvid = fixture.Identities.Svid("nsmgr");
+        var nsmgr = fixture.Identities.Client(new SvidCredentials(new FixedSvidSource(nsmgrSvid)));
         using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
         var client = new NetworkService.NetworkServiceClient(channel);
+        var request = Noop("spiffe-ok");
+        var (nscToken, nsmgrTokens) = NsmgrTokens(nsmgrSvid);
+        request.Connection.Path.PathSegments[0].Token = nscToken;
 
-        var answer = await client.RequestAsync(Noop("spiffe-ok"), deadline: DateTime.UtcNow.AddSeconds(20));
+        var answer = await client.RequestAsync(request, nsmgrTokens, deadline: DateTime.UtcNow.AddSeconds(20));
 
         Assert.Equal("NOOP", answer.Mechanism.Type);
         Assert.Equal("spiffe://example.org/forwarder", nsmgr.ServerOf(fixture.ListenUrl)?.Id.ToString());
@@ -27,7 +36,23 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
         Assert.Contains(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == "spiffe-ok"));
         // So did the registration with the registry (mutual TLS too).
         await Eventually.TrueAsync(() => fixture.Nsmgr.Registry.Registrations.Reader.TryPeek(out _), "the forwarder registered over mutual TLS");
-        await client.CloseAsync(answer, deadline: DateTime.UtcNow.AddSeconds(20));
+        // Our segment carries our own token, for NSMgr: the path is chained through us.
+        Assert.True(JwtToken.TryParse(answer.Path.PathSegments[2].Token, out var ours));
+        Assert.Equal("spiffe://example.org/forwarder", ours.Subject);
+        await client.CloseAsync(answer, NsmgrTokens(nsmgrSvid).PerRpc, deadline: DateTime.UtcNow.AddSeconds(20));
+    }
+
+    /// <summary>
+    /// The client's token for NSMgr (the NSC segment's) and NSMgr's per-RPC token for us, as NSMgr's token generator
+    /// makes them: each signed by its owner's SVID key, its audience the next hop's SPIFFE ID.
+    /// </summary>
+    private (string NscToken, Metadata PerRpc) NsmgrTokens(X509Svid nsmgr)
+    {
+        var lifetime = TimeSpan.FromMinutes(10);
+        var nsc = new NsmTokenGenerator(new FixedSvidSource(fixture.Identities.Svid("nsc")), lifetime, TimeProvider.System);
+        var forwarder = fixture.Identities.Svid("forwarder").Certificate;
+        var perRpc = new NsmTokenGenerator(new FixedSvidSource(nsmgr), lifetime, TimeProvider.System).Generate(forwarder);
+        return (nsc.Generate(nsmgr.Certificate).Value, TokenMetadata.Headers(perRpc));
     }
 
     [Fact]
