@@ -132,6 +132,9 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_DASHBOARD_LISTEN_ON</c>: Orleans Dashboard address. Default <c>127.0.0.1:8080</c>; null = dashboard off.</summary>
     public HostPort? DashboardListenOn { get; init; } = new("127.0.0.1", 8080);
 
+    /// <summary><c>NSM_FLEET_LISTEN_ON</c>: the fleet gRPC API's address. Default <c>127.0.0.1:8081</c> (loopback: the API has no authentication); null = off.</summary>
+    public HostPort? FleetListenOn { get; init; } = new("127.0.0.1", 8081);
+
     /// <summary><c>NSM_DRIVER_BIND_TIMEOUT</c>: how long to wait for a driver to bind a PCI function. Default 1 s.</summary>
     public TimeSpan DriverBindTimeout { get; init; } = PciOptions.DefaultBindTimeout;
 
