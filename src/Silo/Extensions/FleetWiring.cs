@@ -11,7 +11,7 @@ namespace SriovForwarder.Silo.Extensions;
 /// listener (each answers only on its own port), and the membership probe settings that bound how soon a killed
 /// node shows down (decision 025).
 /// </summary>
-public static class FleetWiring
+public static partial class FleetWiring
 {
     /// <summary>How often a silo probes others; a killed node's silo is suspected after <see cref="MissedProbes"/> missed probes.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -43,6 +43,7 @@ public static class FleetWiring
     /// <summary>Maps the fleet API on its port and the SR-IOV page on the dashboard's (the host calls <c>AddGrpc</c>).</summary>
     public static void MapFleet(this WebApplication app, ForwarderSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(app);
         if (settings.FleetListenOn is { } fleet)
         {
             app.MapGrpcService<FleetApiService>().RequireHost($"*:{fleet.Port}");
@@ -52,7 +53,13 @@ public static class FleetWiring
         {
             app.MapFleetPage(dashboard.Port);
         }
+
+        LogFleetSurfaces(app.Logger, settings.FleetListenOn?.ToString() ?? "off",
+            settings.DashboardListenOn is { } page ? $"http://{page}{FleetPage.Path}" : "off");
     }
+
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Fleet API (sriov.fleet.v1): {FleetApi}; SR-IOV page: {Page}")]
+    private static partial void LogFleetSurfaces(ILogger logger, string fleetApi, string page);
 
     /// <summary>The membership settings behind the fleet's liveness: see <see cref="ProbeTimeout"/>, <see cref="MissedProbes"/>, <see cref="TableRefresh"/>.</summary>
     public static ISiloBuilder ConfigureFleetLiveness(this ISiloBuilder silo) =>
