@@ -94,7 +94,14 @@ public class FleetBenchmark
             await _fleet.ReportAsync(snapshot);
         }
 
+        // Reports are one-way: a read may overtake them, so read until all have arrived (bounded).
         var listed = await _fleet.GetNodesAsync();
+        for (var i = 0; i < 200 && listed.Count(n => n.Live) < Nodes; i++)
+        {
+            await Task.Delay(50);
+            listed = await _fleet.GetNodesAsync();
+        }
+
         if (listed.Count != Nodes || listed.Any(n => !n.Live))
         {
             throw new InvalidOperationException($"the fleet lists {listed.Count} nodes, {listed.Count(n => n.Live)} live; expected {Nodes} live");

@@ -20,7 +20,7 @@ public static class FleetVerb
     public const int Refused = 4;
 
     /// <summary>How long one question may take.</summary>
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation());
 
@@ -51,7 +51,12 @@ public static class FleetVerb
             await output.WriteLineAsync(text);
             return 0;
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unimplemented or StatusCode.Internal)
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+        {
+            await error.WriteLineAsync($"sriov-forwarder fleet: the fleet API at {target} ({source}) did not answer within {Deadline.TotalSeconds:0} s");
+            return Unreachable;
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Unimplemented or StatusCode.Internal)
         {
             await error.WriteLineAsync($"sriov-forwarder fleet: cannot reach the fleet API at {target} ({source}): {ex.Status.Detail}");
             return Unreachable;

@@ -51,7 +51,7 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
 
             // The same through the CLI, as tables and as JSON, from another node's fleet API.
             var table = await FleetCli.RunAsync("--address", b.FleetAddress);
-            Assert.Equal(0, table.ExitCode);
+            Assert.True(table.ExitCode == 0, $"fleet exited {table.ExitCode}: {table.Error}");
             Assert.All(["node-a", "node-b", "node-c"], n => Assert.Contains(table.Output.Split('\n'), l => l.StartsWith(n + " ", StringComparison.Ordinal) && l.Contains(" yes ", StringComparison.Ordinal)));
             var json = await FleetCli.RunAsync("--json", "--address", b.FleetAddress);
             using (var document = JsonDocument.Parse(json.Output))
@@ -60,7 +60,7 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             }
 
             var found = await FleetCli.RunAsync("find", Resource, "4", "--driver", "kernel", "--address", c.FleetAddress);
-            Assert.Equal(0, found.ExitCode);
+            Assert.True(found.ExitCode == 0, $"fleet find exited {found.ExitCode}: {found.Error}");
             Assert.Equal(3, found.Output.Split('\n').Count(l => l.StartsWith("node-", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" 4", StringComparison.Ordinal)));
 
             // Keep the node hosting the fleet grain (and serving the watch) up; stop one of the others, kill the last.

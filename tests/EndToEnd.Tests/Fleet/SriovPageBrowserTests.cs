@@ -48,7 +48,8 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         {
             ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{_dashboardPort.ToString(CultureInfo.InvariantCulture)}",
         });
-        await _forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
+        // Generous: the browser test shares a busy CI machine with other forwarder processes.
+        await _forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(150));
         _node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
     }
 
