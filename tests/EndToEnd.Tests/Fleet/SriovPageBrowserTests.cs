@@ -48,9 +48,18 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         {
             ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{_dashboardPort.ToString(CultureInfo.InvariantCulture)}",
         });
-        // Generous: the browser test shares a busy CI machine with other forwarder processes.
-        await _forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(150));
-        _node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        try
+        {
+            // Generous: the browser test shares a busy CI machine with other forwarder processes.
+            await _forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(150));
+            _node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        }
+        catch
+        {
+            // xUnit does not call DisposeAsync when InitializeAsync fails: stop the forwarder and remove its node here.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
