@@ -112,8 +112,9 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
 
             var find = await api.FindNodesAsync(new FindNodesRequest { ResourceName = Resource, Count = 1 });
             Assert.Equal([host.Name], find.Nodes.Select(n => n.Name));
-            // SIGTERM comes first: in one run a SIGTERM sent after another node's SIGKILL was not shown down within 30 s
-            // (the stopping silo's shutdown with a dead silo in the cluster; not yet understood, see the fleet report).
+            // KNOWN FAILURE (session of issue 11): each departure alone is shown (SIGTERM -> down in ~0.1 s, SIGKILL -> down in
+            // ~2.5 s), but the second departure of the three-node cluster was not shown in either order (30-60 s). Not yet
+            // understood: see the fleet engineer's report.
         }
         finally
         {
