@@ -16,9 +16,32 @@ public interface IFleetGrain : IGrainWithStringKey
     [OneWay]
     Task ReportAsync(NodeSnapshot snapshot);
 
+    /// <summary>A node grain on <paramref name="silo"/> is deactivating because its silo stops gracefully: show the node down now.</summary>
+    Task NodeStoppingAsync(string node, string silo);
+
     /// <summary>Every node known to the fleet, whether its silo is live, and its latest snapshot.</summary>
     Task<IReadOnlyList<FleetNode>> GetNodesAsync();
 
+    /// <summary>One node as <see cref="GetNodesAsync"/> lists it, or null when the fleet has never heard of it.</summary>
+    Task<FleetNode?> GetNodeAsync(string node);
+
     /// <summary>The live nodes that can hand out <paramref name="count"/> more tokens of <paramref name="resourceName"/> now.</summary>
     Task<IReadOnlyList<string>> FindNodesAsync(string resourceName, int count);
+
+    /// <summary>
+    /// The live nodes that can hand out <paramref name="count"/> more VFs of <paramref name="resourceName"/> now (a free
+    /// token and a free VF each), for <paramref name="driver"/> when given (the VF's IOMMU group is unused or already
+    /// bound to it), best first: most available, then by name.
+    /// </summary>
+    Task<IReadOnlyList<FleetMatch>> FindAsync(string resourceName, int count, VfDriver? driver);
+
+    /// <summary>
+    /// Adds or renews a watcher; it is told of every node change until <see cref="FleetSubscription.Lifetime"/> passes
+    /// without renewal. True when this activation did not know the watcher (the fleet grain moved: the watcher may have
+    /// missed changes and reads every node again).
+    /// </summary>
+    Task<bool> SubscribeAsync(IFleetObserver observer);
+
+    /// <summary>Removes a watcher.</summary>
+    Task UnsubscribeAsync(IFleetObserver observer);
 }

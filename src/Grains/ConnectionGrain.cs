@@ -28,6 +28,7 @@ public sealed partial class ConnectionGrain(
     ConnectionActivations activations,
     ConnectionUndo undo,
     ClientPresence presence,
+    Node.AllocationTimings timings,
     TimeProvider time,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
@@ -73,6 +74,7 @@ public sealed partial class ConnectionGrain(
         var context = NewContext(NamespaceUrlOf(request.Connection?.Mechanism)
             ?? request.MechanismPreferences.Select(NamespaceUrlOf).FirstOrDefault(u => u is not null), cancellationToken: cancellationToken);
         Connection result;
+        var started = time.GetTimestamp();
         try
         {
             result = await chain.Head.RequestAsync(request.Clone(), context);
@@ -99,6 +101,7 @@ public sealed partial class ConnectionGrain(
         state.State.Expires = CallerTokenExpiry(result);
         await state.WriteStateAsync();
         CrashPoint.Reach("connection.request.established");
+        timings.Requested(time.GetElapsedTime(started));
         ArmExpiry();
         return result;
     }

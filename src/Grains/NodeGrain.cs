@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using SriovForwarder.Grains.Interfaces;
@@ -25,8 +26,17 @@ public sealed class NodeGrain(
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
-    /// <summary>How long after a change the fleet hears of it (changes in between share one report).</summary>
-    public static readonly TimeSpan FleetReportDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// The least time between two fleet reports: a change is reported in the next turn when the last report is older,
+    /// otherwise when this much time has passed since it (changes in between share that report; decision 024).
+    /// </summary>
+    public static readonly TimeSpan FleetReportSpacing = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How often the node checks whether its allocation latency changed without a reservation change (a Request ends after its reserve).</summary>
+    public static readonly TimeSpan LatencyReportPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a stopping node waits for the fleet to hear that it is going.</summary>
+    public static readonly TimeSpan StoppingReportTimeout = TimeSpan.FromSeconds(1);
 
     private readonly TokenPoolObservers _observers = new(logger);
     private NodeAllocator _allocator = null!;
@@ -34,6 +44,11 @@ public sealed class NodeGrain(
     private KubeletTokens _tokens = null!;
     private DateTimeOffset _activatedAt;
     private IGrainTimer? _fleetReport;
+    private IGrainTimer? _latencyCheck;
+    private AllocationTimings? _timings;
+    private long _reportSequence;
+    private long _reportedTimingsVersion = -1;
+    private long _lastReportTimestamp;
 
     private string NodeName => this.GetPrimaryKeyString();
 
@@ -44,7 +59,34 @@ public sealed class NodeGrain(
         _allocator = await new NodeRestore(inventorySource, pci, logger).RestoreAsync(NodeName, tokenIds, allocations, cancellationToken);
         _reservations = new NodeReservations(_allocator, allocations.State, logger);
         _tokens = new KubeletTokens(_allocator, allocations.State, logger);
+        // Absent where no forwarder chain runs (node-grain-only test clusters): then no latency is reported.
+        _timings = ServiceProvider.GetService<AllocationTimings>();
+        _latencyCheck = this.RegisterGrainTimer(ReportLatencyIfChangedAsync,
+            new GrainTimerCreationOptions { DueTime = LatencyReportPeriod, Period = LatencyReportPeriod, Interleave = false });
         ReportToFleet();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _latencyCheck?.Dispose();
+        _fleetReport?.Dispose();
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            return;
+        }
+
+        // A graceful stop: tell the fleet now rather than leave it to membership, which other silos may hear of late.
+        try
+        {
+            await GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key)
+                .NodeStoppingAsync(NodeName, this.RuntimeIdentity)
+                .WaitAsync(StoppingReportTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or OperationCanceledException)
+        {
+            Fleet.FleetLog.StoppingNotHeard(logger, NodeName, ex.Message);
+        }
     }
 
     /// <inheritdoc />
@@ -90,7 +132,7 @@ public sealed class NodeGrain(
         Task.FromResult(_reservations.Find(connectionId)?.ToReservation());
 
     /// <inheritdoc />
-    public Task<NodeSnapshot> GetSnapshotAsync() => Task.FromResult(Snapshot());
+    public Task<NodeSnapshot> GetSnapshotAsync() => Task.FromResult(FleetSnapshot());
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetResourceNamesAsync() => Task.FromResult(_tokens.ResourceNames);
@@ -164,17 +206,23 @@ public sealed class NodeGrain(
         ScheduleFleetReport();
     }
 
+    private NodeSnapshot FleetSnapshot() =>
+        NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
-    // The same snapshot feeds this process's VF and token gauges (NodeCounts), so a metrics scrape needs no grain call.
     private void ReportToFleet()
     {
-        var snapshot = Snapshot();
+        _reportSequence++;
+        _reportedTimingsVersion = _timings?.Version ?? 0;
+        _lastReportTimestamp = time.GetTimestamp();
+        // The same snapshot feeds this process's VF and token gauges (NodeCounts), so a metrics scrape needs no grain call.
+        var snapshot = FleetSnapshot();
         NodeCounts.Publish(snapshot);
         GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(snapshot).Ignore();
     }
 
-    // A snapshot walks every PF, resource and reservation: too much for each reserve and release, so changes within
-    // FleetReportDelay share one report, sent from a timer outside the reservation's turn.
+    // A report reads sysfs and walks every PF, token and reservation, so it runs in its own turn after the change (the
+    // reservation's caller does not wait for it), at once unless a report went out less than FleetReportSpacing ago.
     private void ScheduleFleetReport()
     {
         if (_fleetReport is not null)
@@ -182,12 +230,24 @@ public sealed class NodeGrain(
             return;
         }
 
+        var sinceLast = time.GetElapsedTime(_lastReportTimestamp);
+        var due = sinceLast >= FleetReportSpacing ? TimeSpan.Zero : FleetReportSpacing - sinceLast;
         _fleetReport = this.RegisterGrainTimer(_ =>
         {
             _fleetReport?.Dispose();
             _fleetReport = null;
             ReportToFleet();
             return Task.CompletedTask;
-        }, new GrainTimerCreationOptions { DueTime = FleetReportDelay, Period = Timeout.InfiniteTimeSpan });
+        }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private Task ReportLatencyIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (_timings is not null && _timings.Version != _reportedTimingsVersion)
+        {
+            ScheduleFleetReport();
+        }
+
+        return Task.CompletedTask;
     }
 }

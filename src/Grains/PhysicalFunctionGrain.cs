@@ -62,17 +62,7 @@ public sealed partial class PhysicalFunctionGrain(
     }
 
     /// <inheritdoc />
-    public Task<PhysicalFunctionSnapshot> GetSnapshotAsync()
-    {
-        var pf = pci.GetFunction(PfAddress);
-        var vfs = _pf.VirtualFunctions
-            .Select(vf => (vf.VfNumber, Info: pci.GetFunction(vf.Address)))
-            .Select(x => new VirtualFunctionState(x.Info.Address, x.VfNumber, x.Info.IommuGroup, x.Info.Driver,
-                x.Info.NetInterfaces.Count == 1 ? x.Info.NetInterfaces[0] : null, x.Info.NumaNode))
-            .ToList();
-        return Task.FromResult(new PhysicalFunctionSnapshot(PfAddress, pf.Driver,
-            pf.NetInterfaces.Count == 1 ? pf.NetInterfaces[0] : null, pf.NumaNode, vfs, time.GetUtcNow()));
-    }
+    public Task<PhysicalFunctionSnapshot> GetSnapshotAsync() => Task.FromResult(HardwareView.Read(pci, _pf, time.GetUtcNow()));
 
     // A VF returns to the kernel driver its own PF's config names; a device the config does not know is never touched.
     private string DriverFor(string address, VfDriver driver)

@@ -62,6 +62,8 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
 
         // The ops listener's default port is fixed (9464): tests that run side by side each get a free one instead.
         start.Environment["NSM_OPS_LISTEN_ON"] = $"127.0.0.1:{FreePort()}";
+        // The fleet API's default port is fixed (8081): tests run forwarders side by side, so each gets its own unless a test sets it.
+        start.Environment["NSM_FLEET_LISTEN_ON"] = $"127.0.0.1:{FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

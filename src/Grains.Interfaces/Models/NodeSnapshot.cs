@@ -1,6 +1,10 @@
 namespace SriovForwarder.Grains.Interfaces.Models;
 
-/// <summary>A read-only picture of one node's SR-IOV capacity, tokens and reservations (for the dashboard and the fleet).</summary>
+/// <summary>
+/// A read-only picture of one node's SR-IOV capacity, tokens and reservations (for the dashboard and the fleet): with the
+/// PFs and VFs as sysfs shows them, the recent allocation latency, and a sequence number that grows with every report of
+/// one activation (the fleet keeps the newest when one-way reports arrive out of order).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("sriov.NodeSnapshot")]
 public sealed record NodeSnapshot(
     [property: Id(0)] string Node,
@@ -9,4 +13,7 @@ public sealed record NodeSnapshot(
     [property: Id(3)] IReadOnlyList<VfReservation> Reservations,
     [property: Id(4)] IReadOnlyDictionary<int, VfDriver> IommuGroupDrivers,
     [property: Id(5)] DateTimeOffset ActivatedAt,
-    [property: Id(6)] string Silo);
+    [property: Id(6)] string Silo,
+    [property: Id(7)] IReadOnlyList<PhysicalFunctionSnapshot>? Hardware = null,
+    [property: Id(8)] AllocationLatency? Latency = null,
+    [property: Id(9)] long Sequence = 0);

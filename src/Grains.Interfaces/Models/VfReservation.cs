@@ -11,4 +11,5 @@ public sealed record VfReservation(
     [property: Id(5)] int VfNumber,
     [property: Id(6)] int IommuGroup,
     [property: Id(7)] VfDriver Driver,
-    [property: Id(8)] DateTimeOffset ReservedAt);
+    [property: Id(8)] DateTimeOffset ReservedAt,
+    [property: Id(9)] VfOwner? Owner = null);

@@ -22,6 +22,7 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton<ConnectionUndo>();
         services.TryAddSingleton<ClientPresence>();
         services.TryAddSingleton<Node.ReconcileCounters>();
+        services.TryAddSingleton<Node.AllocationTimings>();
         services.TryAddSingleton<Node.NodeReconciler>();
         services.AddNetworkNamespaces();
         services.TryAddSingleton<KernelNamespaces>();

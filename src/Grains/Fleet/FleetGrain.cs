@@ -6,73 +6,211 @@ using SriovForwarder.Grains.Interfaces.Models;
 namespace SriovForwarder.Grains.Fleet;
 
 /// <summary>
-/// The fleet view: the latest snapshot each node grain pushed, and liveness from cluster membership (a node is live
-/// while an active silo carries its <c>nsm.node</c> metadata). Soft state only: a node that is live but has not
-/// reported since this activation (the fleet grain moved after its silo left) is asked for its snapshot.
+/// The fleet view: the latest snapshot each node grain pushed, with the capacity computed from it, and liveness from
+/// cluster membership and from node grains that say their silo is stopping (<see cref="FleetLiveness"/>). Watchers hear
+/// of each report and each liveness change at once. Soft state only: a node that is live but has not reported since
+/// this activation (the fleet grain moved after its silo left) is asked for its snapshot.
 /// </summary>
-public sealed partial class FleetGrain(
+public sealed class FleetGrain(
     IClusterMembershipService membership,
     ISiloMetadataCache metadata,
     TimeProvider time,
     ILogger<FleetGrain> logger) : Grain, IFleetGrain
 {
-    private readonly Dictionary<string, (NodeSnapshot Snapshot, DateTimeOffset At)> _reports = new(StringComparer.Ordinal);
+    /// <summary>How often membership is compared with what watchers were told (a silo declared dead shows down within this).</summary>
+    public static readonly TimeSpan MembershipCheckPeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a rebuild waits for a live node's snapshot before listing the node without one.</summary>
+    public static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, FleetEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _stoppedSilo = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _toldLive = new(StringComparer.Ordinal);
+    private FleetWatchers _watchers = null!;
+    private FleetLiveness? _liveness;
 
     /// <inheritdoc />
-    public Task ReportAsync(NodeSnapshot snapshot)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _watchers = new FleetWatchers(logger);
+        // A new activation may follow a silo that just stopped: read the membership table rather than trust this silo's
+        // view, which hears of the stop by gossip that can be lost (then only at the next table refresh).
+        await membership.Refresh(cancellationToken: cancellationToken);
+        this.RegisterGrainTimer(CheckMembershipAsync, new GrainTimerCreationOptions
+        {
+            DueTime = MembershipCheckPeriod,
+            Period = MembershipCheckPeriod,
+            Interleave = false,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task ReportAsync(NodeSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        _reports[snapshot.Node] = (snapshot, time.GetUtcNow());
-        return Task.CompletedTask;
+        if (_entries.TryGetValue(snapshot.Node, out var known) && known.IsNewerThan(snapshot))
+        {
+            return;
+        }
+
+        _entries[snapshot.Node] = FleetEntry.Of(snapshot, time.GetUtcNow());
+        if (_stoppedSilo.TryGetValue(snapshot.Node, out var stopped) && stopped != snapshot.Silo)
+        {
+            _stoppedSilo.Remove(snapshot.Node);
+        }
+
+        await TellAsync(snapshot.Node);
+    }
+
+    /// <inheritdoc />
+    public async Task NodeStoppingAsync(string node, string silo)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        _stoppedSilo[node] = silo;
+        await TellAsync(node);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<FleetNode>> GetNodesAsync()
     {
-        var live = LiveNodes();
-        foreach (var node in live.Where(n => !_reports.ContainsKey(n)))
-        {
-            try
-            {
-                await ReportAsync(await GrainFactory.GetGrain<INodeGrain>(node).GetSnapshotAsync());
-            }
-            catch (Exception ex) when (ex is NodeUnavailableException or TimeoutException or OrleansException)
-            {
-                LogSnapshotFailed(logger, node, ex.Message);
-            }
-        }
-
-        return [.. live.Union(_reports.Keys, StringComparer.Ordinal)
+        await FetchMissingAsync();
+        var liveness = Liveness();
+        return [.. _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
-            .Select(n => _reports.TryGetValue(n, out var r)
-                ? new FleetNode(n, live.Contains(n), r.At, r.Snapshot)
-                : new FleetNode(n, live.Contains(n), null, null))];
+            .Select(n => View(n, liveness))];
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> FindNodesAsync(string resourceName, int count)
+    public async Task<FleetNode?> GetNodeAsync(string node)
     {
-        var nodes = await GetNodesAsync();
-        return [.. nodes
-            .Where(n => n.Live && n.Snapshot is not null
-                && n.Snapshot.Resources.Any(r => r.Name == resourceName && r.Free >= count))
-            .Select(n => n.Node)];
+        await FetchMissingAsync();
+        var liveness = Liveness();
+        return _entries.ContainsKey(node) || liveness.NodesByMetadata.Contains(node) ? View(node, liveness) : null;
     }
 
-    private HashSet<string> LiveNodes()
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> FindNodesAsync(string resourceName, int count) =>
+        [.. (await FindAsync(resourceName, count, null)).Select(m => m.Node)];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FleetMatch>> FindAsync(string resourceName, int count, VfDriver? driver)
     {
-        var nodes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active))
+        await FetchMissingAsync();
+        var liveness = Liveness();
+        var matches = new List<FleetMatch>();
+        foreach (var (node, entry) in _entries)
         {
-            if (metadata.GetSiloMetadata(member.SiloAddress).Metadata.TryGetValue(NodeKeys.SiloMetadataKey, out var node))
+            if (entry.Capacity.TryGetValue(resourceName, out var capacity)
+                && capacity.For(driver) is var available && available >= count
+                && liveness.DownReason(node, entry.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null)
             {
-                nodes.Add(node);
+                matches.Add(new FleetMatch(node, available));
             }
         }
 
-        return nodes;
+        matches.Sort(static (a, b) => b.Available != a.Available ? b.Available.CompareTo(a.Available) : string.CompareOrdinal(a.Node, b.Node));
+        return matches;
     }
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Fleet: cannot read the snapshot of live node {Node}: {Reason}")]
-    private static partial void LogSnapshotFailed(ILogger logger, string node, string reason);
+    /// <inheritdoc />
+    public Task<bool> SubscribeAsync(IFleetObserver observer) => Task.FromResult(_watchers.Subscribe(observer));
+
+    /// <inheritdoc />
+    public Task UnsubscribeAsync(IFleetObserver observer)
+    {
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private FleetLiveness Liveness()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (_liveness is null || _liveness.Version != snapshot.Version)
+        {
+            _liveness = new FleetLiveness(snapshot, metadata);
+        }
+
+        return _liveness;
+    }
+
+    private FleetNode View(string node, FleetLiveness liveness)
+    {
+        var entry = _entries.GetValueOrDefault(node);
+        var down = liveness.DownReason(node, entry?.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node));
+        return new FleetNode(node, down is null, entry?.At, entry?.Snapshot, down);
+    }
+
+    // Tells watchers of the node's state now and logs a change of liveness.
+    private async Task TellAsync(string node)
+    {
+        var view = View(node, Liveness());
+        if (_toldLive.TryGetValue(node, out var wasLive) ? wasLive != view.Live : !view.Live)
+        {
+            if (view.Live)
+            {
+                FleetLog.NodeLive(logger, node, view.Snapshot?.Silo ?? "?");
+            }
+            else
+            {
+                FleetLog.NodeDown(logger, node, view.DownReason ?? "?");
+            }
+        }
+
+        _toldLive[node] = view.Live;
+        if (_watchers.Any)
+        {
+            await _watchers.TellAsync(view);
+        }
+    }
+
+    // Membership changed (a silo joined, stopped or was declared dead): tell watchers of each node whose liveness changed.
+    private async Task CheckMembershipAsync(CancellationToken cancellationToken)
+    {
+        if (_liveness is not null && _liveness.Version == membership.CurrentSnapshot.Version)
+        {
+            return;
+        }
+
+        var liveness = Liveness();
+        foreach (var node in _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal).ToList())
+        {
+            var live = liveness.DownReason(node, _entries.GetValueOrDefault(node)?.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null;
+            if (!_toldLive.TryGetValue(node, out var told) || told != live)
+            {
+                await TellAsync(node);
+            }
+        }
+    }
+
+    // Live nodes that have not reported to this activation are asked, all at once and each for a bounded time.
+    private async Task FetchMissingAsync()
+    {
+        var missing = Liveness().NodesByMetadata.Where(n => !_entries.ContainsKey(n)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var fetched = await Task.WhenAll(missing.Select(FetchAsync));
+        foreach (var snapshot in fetched.OfType<NodeSnapshot>())
+        {
+            if (!_entries.TryGetValue(snapshot.Node, out var known) || !known.IsNewerThan(snapshot))
+            {
+                _entries[snapshot.Node] = FleetEntry.Of(snapshot, time.GetUtcNow());
+            }
+        }
+    }
+
+    private async Task<NodeSnapshot?> FetchAsync(string node)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<INodeGrain>(node).GetSnapshotAsync().WaitAsync(SnapshotTimeout);
+        }
+        catch (Exception ex) when (ex is NodeUnavailableException or TimeoutException or OrleansException)
+        {
+            FleetLog.SnapshotFailed(logger, node, ex.Message);
+            return null;
+        }
+    }
 }

@@ -97,15 +97,22 @@ public sealed class NodeAllocator
         var pfs = pool.PhysicalFunctions
             .Select(pf => new PhysicalFunctionSummary(pf.Address, _pfByAddress[pf.Address].NetInterface, pf.ResourceNames, pf.Total, pf.Free, pf.InUse))
             .ToList();
+        var health = Tokens.Tokens();
         var resources = Tokens.Snapshot()
             .GroupBy(token => token.Name, StringComparer.Ordinal)
-            .Select(group => new ResourceSummary(
-                group.Key,
-                group.Count(),
-                group.Count(t => t.State == TokenState.Free),
-                group.Count(t => t.State == TokenState.Allocated),
-                group.Count(t => t.State == TokenState.InUse),
-                group.Count(t => t.State == TokenState.Closed)))
+            .Select(group =>
+            {
+                var healthy = health.TryGetValue(group.Key, out var devices) ? devices.Count(d => d.Value) : 0;
+                return new ResourceSummary(
+                    group.Key,
+                    group.Count(),
+                    group.Count(t => t.State == TokenState.Free),
+                    group.Count(t => t.State == TokenState.Allocated),
+                    group.Count(t => t.State == TokenState.InUse),
+                    group.Count(t => t.State == TokenState.Closed),
+                    healthy,
+                    group.Count() - healthy);
+            })
             .ToList();
         var groups = pool.IommuGroups.ToDictionary(group => group.Group, group => group.DriverType);
         return (pfs, resources, groups);

@@ -33,6 +33,7 @@ public sealed class NodeReservations(NodeAllocator allocator, NodeAllocationStat
         var existing = Find(request.ConnectionId);
         if (selection.IsRefresh && existing is not null)
         {
+            existing.KeepOwner(request.Owner);
             return (existing, false);
         }
 
@@ -41,7 +42,7 @@ public sealed class NodeReservations(NodeAllocator allocator, NodeAllocationStat
             state.Reservations.Remove(existing);
         }
 
-        var record = ReservationRecord.Of(selection, allocator.Tokens.Find(request.TokenId), request.Driver, now);
+        var record = ReservationRecord.Of(selection, allocator.Tokens.Find(request.TokenId), request.Driver, now, request.Owner);
         state.Reservations.Add(record);
         return (record, true);
     }

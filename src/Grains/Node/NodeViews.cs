@@ -16,6 +16,19 @@ public static class NodeViews
         return new NodeSnapshot(node, pfs, resources, reservations, groups, activatedAt, silo);
     }
 
+    /// <summary>The snapshot the fleet hears: <see cref="Snapshot"/> with the PFs and VFs as sysfs shows them, the allocation latency and the report's sequence number.</summary>
+    public static NodeSnapshot FleetReport(NodeSnapshot snapshot, Kernel.Pci.IPciDevices pci, NodeAllocator allocator, AllocationLatency latency, long sequence, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(allocator);
+        return snapshot with
+        {
+            Hardware = Inventory.HardwareView.ReadAll(pci, allocator.Inventory, now),
+            Latency = latency,
+            Sequence = sequence,
+        };
+    }
+
     /// <summary>The tokens of <paramref name="resourceName"/> with their health and NUMA node, at <paramref name="version"/>.</summary>
     /// <exception cref="VfAllocationException">The node offers no such resource.</exception>
     public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version)

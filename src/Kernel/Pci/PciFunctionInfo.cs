@@ -7,10 +7,12 @@ namespace SriovForwarder.Kernel.Pci;
 /// <param name="IommuGroup">IOMMU group number (base name of the <c>iommu_group</c> link).</param>
 /// <param name="NumaNode">Content of <c>numa_node</c>; -1 when absent or unknown.</param>
 /// <param name="IsPhysicalFunction">True when the function has <c>sriov_totalvfs</c>.</param>
+/// <param name="OperState">The <c>operstate</c> of its single netdev (<c>up</c>, <c>down</c>, ...), or null when it has none or it cannot be read.</param>
 public sealed record PciFunctionInfo(
     string Address,
     string? Driver,
     IReadOnlyList<string> NetInterfaces,
     int IommuGroup,
     int NumaNode,
-    bool IsPhysicalFunction);
+    bool IsPhysicalFunction,
+    string? OperState = null);

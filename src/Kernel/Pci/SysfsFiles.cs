@@ -61,6 +61,19 @@ internal static class SysfsFiles
         return target is null ? null : Path.GetFileName(target.TrimEnd('/'));
     }
 
+    /// <summary>The <c>operstate</c> of a function's netdev (<c>net/&lt;name&gt;/operstate</c>), or null when absent (a netdev moving away, or a tree without it).</summary>
+    public static string? OperStateOf(string deviceDirectory, string netInterface)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(deviceDirectory, "net", netInterface, "operstate")).Trim();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The sorted entries of <c>net/</c>, empty when the folder is absent.</summary>
     public static IReadOnlyList<string> NetInterfacesOf(string deviceDirectory)
     {

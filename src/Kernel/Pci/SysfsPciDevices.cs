@@ -173,13 +173,18 @@ public sealed partial class SysfsPciDevices(
         return File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture, out var node) ? node : -1;
     }
 
-    private static PciFunctionInfo ReadFunction(PciAddress address, string directory) => new(
-        address.ToString(),
-        SysfsFiles.DriverOf(directory),
-        SysfsFiles.NetInterfacesOf(directory),
-        IommuGroupOf(address, directory),
-        NumaNodeOf(directory),
-        File.Exists(Path.Combine(directory, "sriov_totalvfs")));
+    private static PciFunctionInfo ReadFunction(PciAddress address, string directory)
+    {
+        var netdevs = SysfsFiles.NetInterfacesOf(directory);
+        return new(
+            address.ToString(),
+            SysfsFiles.DriverOf(directory),
+            netdevs,
+            IommuGroupOf(address, directory),
+            NumaNodeOf(directory),
+            File.Exists(Path.Combine(directory, "sriov_totalvfs")),
+            netdevs.Count == 1 ? SysfsFiles.OperStateOf(directory, netdevs[0]) : null);
+    }
 
     private List<VirtualFunctionInfo> ReadVirtualFunctions(PciAddress pf, string directory)
     {

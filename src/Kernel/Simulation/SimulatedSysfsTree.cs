@@ -142,8 +142,12 @@ internal sealed class SimulatedSysfsTree(string root)
         File.Delete(Path.Combine(DeviceDirectory(function), "driver"));
     }
 
-    public void AddNetdev(SimulatedFunction function) =>
-        Directory.CreateDirectory(Path.Combine(DeviceDirectory(function), "net", function.NetdevName));
+    public void AddNetdev(SimulatedFunction function)
+    {
+        var netdev = Directory.CreateDirectory(Path.Combine(DeviceDirectory(function), "net", function.NetdevName)).FullName;
+        // The simulated link is always up: the fleet view shows the PF's link from this file, as it reads the kernel's.
+        File.WriteAllText(Path.Combine(netdev, "operstate"), "up\n");
+    }
 
     public void RemoveNetdevs(SimulatedFunction function)
     {

@@ -142,6 +142,8 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_OPS_LISTEN_ON</c>: the ops listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>). Default
     /// <c>127.0.0.1:9464</c> (the port OpenTelemetry's Prometheus exporters use); null = off.</summary>
     public HostPort? OpsListenOn { get; init; } = new("127.0.0.1", 9464);
+    /// <summary><c>NSM_FLEET_LISTEN_ON</c>: the fleet gRPC API's address. Default <c>127.0.0.1:8081</c> (loopback: the API has no authentication); null = off.</summary>
+    public HostPort? FleetListenOn { get; init; } = new("127.0.0.1", 8081);
 
     /// <summary><c>NSM_DRIVER_BIND_TIMEOUT</c>: how long to wait for a driver to bind a PCI function. Default 1 s.</summary>
     public TimeSpan DriverBindTimeout { get; init; } = PciOptions.DefaultBindTimeout;

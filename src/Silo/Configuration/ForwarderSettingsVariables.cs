@@ -94,6 +94,8 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { DashboardListenOn = v }, s => s.DashboardListenOn, emptyIsOff: true),
         Address("NSM_OPS_LISTEN_ON", "127.0.0.1:9464", "Ops listener: /healthz (live), /readyz (ready: silo active, node grain active, NSM socket serving, not shutting down) and /metrics (Prometheus text); empty = off",
             (s, v) => s with { OpsListenOn = v }, s => s.OpsListenOn, emptyIsOff: true),
+        Address("NSM_FLEET_LISTEN_ON", "127.0.0.1:8081", "Fleet gRPC API address (sriov.fleet.v1.Fleet, HTTP/2 without TLS); the `sriov-forwarder fleet` verbs dial it",
+            (s, v) => s with { FleetListenOn = v }, s => s.FleetListenOn, emptyIsOff: true),
         Duration("NSM_DRIVER_BIND_TIMEOUT", GoDuration.FormatShort(PciOptions.DefaultBindTimeout), "How long to wait for a driver to bind a PCI function",
             (s, v) => s with { DriverBindTimeout = v }, s => s.DriverBindTimeout),
         Duration("NSM_RECONCILE_INTERVAL", "30s", "Period of the reconcile-and-reclaim pass, 0 = at start only: undo what a crash cut short, close connections whose client is gone, release reservations without an owner",

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orleans.Dashboard;
+using SriovForwarder.Gateway.Fleet;
 using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Silo.Configuration;
@@ -42,7 +43,16 @@ public static class EndpointExtensions
         });
         if (settings.DashboardListenOn is not null)
         {
-            app.MapSurface(ListenerSurface.Dashboard, dashboard => dashboard.MapOrleansDashboard("/dashboard"));
+            app.MapSurface(ListenerSurface.Dashboard, dashboard =>
+            {
+                dashboard.MapOrleansDashboard("/dashboard");
+                dashboard.MapFleetPage();
+            });
+        }
+
+        if (settings.FleetListenOn is not null)
+        {
+            app.MapSurface(ListenerSurface.Fleet, fleet => fleet.MapGrpcService<FleetApiService>());
         }
 
         if (settings.PprofEnabled)
@@ -50,6 +60,7 @@ public static class EndpointExtensions
             app.MapSurface(ListenerSurface.Diagnostics, diagnostics => diagnostics.MapDiagnostics());
         }
 
+        FleetWiring.LogFleetSurfaces(app.Logger, settings);
     }
 
     /// <summary>Listens on <paramref name="address"/> with HTTP/1.1 for <paramref name="surface"/>; a host name is Kestrel's localhost.</summary>

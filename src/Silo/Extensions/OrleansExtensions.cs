@@ -42,6 +42,7 @@ public static class OrleansExtensions
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ClusterId, clusterId: settings.ClusterId);
             }
 
+            silo.ConfigureFleetLiveness();
             silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = settings.NodeName });
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.AddNodeFileStorage(ForwarderOptionsBinding.GrainStoragePath(settings));

@@ -27,6 +27,18 @@ public static partial class ForwarderProgram
     /// <summary>Runs until SIGTERM/SIGINT; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is ["fleet", .. var fleetArgs])
+        {
+            if (fleetArgs.Any(a => a is "--help" or "-h"))
+            {
+                Console.WriteLine(Cli.FleetArguments.Usage);
+                return 0;
+            }
+
+            return await Cli.FleetVerb.RunAsync(fleetArgs, Console.Out, Console.Error);
+        }
+
         var (options, argumentError) = CommandLine.Parse(args);
         if (options is null)
         {
@@ -38,6 +50,7 @@ public static partial class ForwarderProgram
         {
             Console.WriteLine(ForwarderSettingsHelp.Render());
             Console.WriteLine(CommandLine.Usage);
+            Console.WriteLine(Cli.FleetArguments.Usage);
             return 0;
         }
 
@@ -164,6 +177,7 @@ public static partial class ForwarderProgram
             kestrel.ConfigureForwarderEndpoints(settings);
             kestrel.ListenForNsm(settings, socketPath, svids is null ? null : kestrel.ApplicationServices.GetRequiredService<SvidCredentials>());
             kestrel.ListenForDiagnostics(settings);
+            kestrel.ListenForFleet(settings);
         });
         builder.Services.AddNodeHardware(settings, config);
         if (svids is not null)

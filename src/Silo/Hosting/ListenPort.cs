@@ -10,7 +10,7 @@ namespace SriovForwarder.Silo.Hosting;
 /// <param name="Optional">Of these, the first address the host has is bound too (<c>::1</c> of a <c>localhost</c> listener; IPv6 any, else IPv4 any, for every address).</param>
 public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddress> Required, IReadOnlyList<IPAddress> Optional)
 {
-    /// <summary>The ports of <paramref name="settings"/>: Orleans' silo and gateway ports, the dashboard, NSM over TCP, the ops listener, the diagnostics endpoint.</summary>
+    /// <summary>The ports of <paramref name="settings"/>: Orleans' silo and gateway ports, the dashboard, the fleet API, NSM over TCP, the ops listener, the diagnostics endpoint.</summary>
     public static IReadOnlyList<ListenPort> From(ForwarderSettings settings)
     {
         // Localhost clustering binds the loopback address; redis clustering binds every address (listenOnAnyHostAddress).
@@ -23,6 +23,11 @@ public sealed record ListenPort(string Setting, int Port, IReadOnlyList<IPAddres
         if (settings.DashboardListenOn is { } dashboard)
         {
             ports.Add(Http("NSM_DASHBOARD_LISTEN_ON", dashboard));
+        }
+
+        if (settings.FleetListenOn is { } fleet)
+        {
+            ports.Add(Http("NSM_FLEET_LISTEN_ON", fleet));
         }
 
         if (settings.ListenOnTcp is { } tcp)

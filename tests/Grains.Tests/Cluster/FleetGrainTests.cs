@@ -29,7 +29,7 @@ public sealed class FleetGrainTests : IAsyncLifetime
             Assert.NotNull(nodes[i].ReportedAt);
             var snapshot = Assert.IsType<NodeSnapshot>(nodes[i].Snapshot);
             Assert.Equal(_silos.Node(i).PhysicalFunctionAddresses, snapshot.PhysicalFunctions.Select(pf => pf.Address));
-            Assert.Equal(new ResourceSummary(Resource, 8, 8, 0, 0, 0), Assert.Single(snapshot.Resources));
+            Assert.Equal(new ResourceSummary(Resource, 8, 8, 0, 0, 0, Healthy: 8, Unhealthy: 0), Assert.Single(snapshot.Resources));
         }
     }
 
@@ -50,7 +50,8 @@ public sealed class FleetGrainTests : IAsyncLifetime
         var node0 = await NodeAsync(0);
         await ReportAsync(node0 with { Resources = [new ResourceSummary(Resource, 8, 2, 0, 6, 0)] });
 
-        Assert.Equal([NodeSilos.NodeName(0), NodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 2));
+        // Best first: node 1 can give all 8, node 0 only its 2 free tokens.
+        Assert.Equal([NodeSilos.NodeName(1), NodeSilos.NodeName(0)], await Fleet.FindNodesAsync(Resource, 2));
         Assert.Equal([NodeSilos.NodeName(1)], await Fleet.FindNodesAsync(Resource, 3));
         Assert.Empty(await Fleet.FindNodesAsync(Resource, 9));
         Assert.Empty(await Fleet.FindNodesAsync("service.domain.9/intel", 1));

@@ -6,6 +6,7 @@ using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.Grains.Interfaces.Chain;
 using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Grains.Telemetry;
+using SriovForwarder.Grains.Node;
 using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains.Chain.Elements;
@@ -16,7 +17,9 @@ namespace SriovForwarder.Grains.Chain.Elements;
 /// (and <c>iommuGroup</c> for VFIO). It heads its mechanism branch because everything after it needs
 /// the VF; it frees the VF when anything after it fails (no upstream bug #8) and on Close.
 /// </summary>
-public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, ILogger<ResourcePoolElement> logger) : IChainElement
+/// <remarks>The reservation carries its owner (client, network service, mechanism) for the fleet view, and the reserve and
+/// bind steps are timed into <see cref="AllocationTimings"/> when one is given.</remarks>
+public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, ILogger<ResourcePoolElement> logger, AllocationTimings? timings = null) : IChainElement
 {
     /// <summary>The driver this instance binds (kernel or vfio-pci).</summary>
     public VfDriver Driver => driver;
@@ -38,7 +41,7 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
             var result = "error";
             try
             {
-                context.State.Vf = await SelectAsync(token, context);
+                context.State.Vf = await SelectAsync(token, OwnerOf(request), context);
                 result = "ok";
             }
             finally
@@ -84,12 +87,20 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
         }
     }
 
-    private async Task<VfHolding> SelectAsync(string token, ChainContext context)
+    // The client is the first path segment's name (the pod's NSC); the fleet view shows who holds each VF.
+    private static VfOwner OwnerOf(NetworkServiceRequest request) => new(
+        request.Connection.Path?.PathSegments.FirstOrDefault()?.Name ?? string.Empty,
+        request.Connection.NetworkService ?? string.Empty,
+        request.Connection.Mechanism?.Type ?? string.Empty);
+
+    private async Task<VfHolding> SelectAsync(string token, VfOwner owner, ChainContext context)
     {
         VfReservation reservation;
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            reservation = await pool.ReserveAsync(context.Node, new ReserveRequest(context.ConnectionId, token, driver));
+            reservation = await pool.ReserveAsync(context.Node, new ReserveRequest(context.ConnectionId, token, driver, owner));
+            timings?.Reserved(Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not ForwarderException)
         {
@@ -98,7 +109,9 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
 
         try
         {
+            started = Stopwatch.GetTimestamp();
             await pool.BindAsync(context.Node, reservation.PfAddress, reservation.IommuGroup, driver);
+            timings?.Bound(Stopwatch.GetElapsedTime(started));
             CrashPoint.Reach("pool.bound");
             var netdev = driver == VfDriver.Kernel
                 ? await pool.GetVfNetInterfaceAsync(context.Node, reservation.PfAddress, reservation.VfAddress)

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Grpc.Net.Client;
+using Orleans.Runtime;
+using SriovForwarder.Api.Fleet.V1;
+using SriovForwarder.EndToEnd.Tests.Nsm;
+using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
+using Xunit.Abstractions;
+
+namespace SriovForwarder.EndToEnd.Tests.Fleet;
+
+/// <summary>
+/// Three real forwarder processes, each on its own simulated node, clustered through a real Redis: the fleet API and the
+/// CLI show all three with their capacity, a reservation reaches a watcher at once, a node stopped with SIGTERM shows
+/// down within 2 s, and one killed with SIGKILL shows down when membership declares it dead, its node grain never
+/// activated elsewhere.
+/// </summary>
+[Trait("Requires", "root")]
+[Trait("Requires", "redis-server")]
+public sealed class FleetEndToEndTests(ITestOutputHelper output)
+{
+    private const string Resource = NsmForwarderFixture.Resource;
+
+    [RootFact("runs three forwarders as root on simulated nodes with real veths")]
+    public async Task ThreeNodes_ApiCliWatchStopAndKill_ShowCapacityReservationsAndLiveness()
+    {
+        var folder = Directory.CreateTempSubdirectory("sriov-fleet-e2e-").FullName;
+        try
+        {
+            await using var redis = await RedisServer.StartAsync(folder);
+            await using var a = FleetNodeProcess.Start("node-a", redis);
+            await using var b = FleetNodeProcess.Start("node-b", redis);
+            await using var c = FleetNodeProcess.Start("node-c", redis);
+            await Task.WhenAll(a.WaitReadyAsync(), b.WaitReadyAsync(), c.WaitReadyAsync());
+            FleetNodeProcess[] nodes = [a, b, c];
+
+            // Whole fleet through the API: three live nodes, 4 tokens of the resource each (pfs=2,vfs=2).
+            using var channel = GrpcChannel.ForAddress("http://" + a.FleetAddress);
+            var api = new Api.Fleet.V1.Fleet.FleetClient(channel);
+            var view = await Eventually.ValueAsync(
+                async () => await api.GetFleetAsync(new GetFleetRequest()),
+                v => v.Nodes.Count(n => n.Live && n.Reported) == 3,
+                TimeSpan.FromSeconds(30),
+                TimeSpan.FromMilliseconds(200));
+            Assert.Equal(["node-a", "node-b", "node-c"], view.Nodes.Select(n => n.Name));
+            Assert.All(view.Nodes, n => Assert.Equal((4, 4), (n.TokenPools.Single(p => p.ResourceName == Resource).Tokens, n.TokenPools.Single(p => p.ResourceName == Resource).Free)));
+            Assert.All(view.Nodes, n => Assert.Equal(2, n.PhysicalFunctions.Count));
+            var capacity = Assert.Single(view.Capacity, r => r.ResourceName == Resource);
+            Assert.Equal((3, 12, 12), (capacity.Nodes, capacity.Tokens, capacity.Free));
+
+            // The same through the CLI, as tables and as JSON, from another node's fleet API.
+            var table = await FleetCli.RunAsync("--address", b.FleetAddress);
+            Assert.True(table.ExitCode == 0, $"fleet exited {table.ExitCode}: {table.Error}");
+            Assert.All(["node-a", "node-b", "node-c"], n => Assert.Contains(table.Output.Split('\n'), l => l.StartsWith(n + " ", StringComparison.Ordinal) && l.Contains(" yes ", StringComparison.Ordinal)));
+            var json = await FleetCli.RunAsync("--json", "--address", b.FleetAddress);
+            using (var document = JsonDocument.Parse(json.Output))
+            {
+                Assert.Equal(3, document.RootElement.GetProperty("nodes").GetArrayLength());
+            }
+
+            var found = await FleetCli.RunAsync("find", Resource, "4", "--driver", "kernel", "--address", c.FleetAddress);
+            Assert.True(found.ExitCode == 0, $"fleet find exited {found.ExitCode}: {found.Error}");
+            Assert.Equal(3, found.Output.Split('\n').Count(l => l.StartsWith("node-", StringComparison.Ordinal) && l.TrimEnd().EndsWith(" 4", StringComparison.Ordinal)));
+
+            // Keep the node hosting the fleet grain (and serving the watch) up; stop one of the others (SIGTERM), then kill the last (SIGKILL).
+            await using var client = await NodeClient.ConnectAsync(a.GatewayPort, "node-a");
+            var fleetSilo = await client.Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(client.Grains.GetGrain<IFleetGrain>(IFleetGrain.Key));
+            var host = nodes.Single(n => n.SiloPort == fleetSilo!.Endpoint.Port);
+            var (stopped, killed) = nodes.Where(n => n != host).ToArray() switch { var others => (others[0], others[1]) };
+            await using var watch = WatchRecorder.Start(host.FleetAddress);
+            await watch.WaitAsync(ch => ch.Initial && ch.Node.Name == killed.Name, 0, TimeSpan.FromSeconds(10));
+
+            // A reservation (and its release) reaches the watcher at once: timed from the call to the change's arrival.
+            var tokens = (await client.Grains.GetGrain<INodeGrain>(killed.Name).GetDevicesAsync(Resource)).Devices.Select(d => d.Id).ToList();
+            var latencies = new List<double>();
+            for (var i = 0; i < 10; i++)
+            {
+                var connection = $"fleet-e2e-{i}";
+                var started = Stopwatch.GetTimestamp();
+                await client.Grains.GetGrain<INodeGrain>(killed.Name).ReserveAsync(
+                    new ReserveRequest(connection, tokens[i % tokens.Count], VfDriver.Kernel, new VfOwner("nsc-e2e", "ns-e2e", "KERNEL")));
+                var (held, at) = await watch.WaitAsync(ch => ch.Node.Name == killed.Name && HeldBy(ch.Node, connection) is not null, started, TimeSpan.FromSeconds(5));
+                latencies.Add(Stopwatch.GetElapsedTime(started, at).TotalMilliseconds);
+                var owner = HeldBy(held.Node, connection)!;
+                Assert.Equal(("nsc-e2e", "ns-e2e", "KERNEL"), (owner.Client, owner.NetworkService, owner.Mechanism));
+                await client.Grains.GetGrain<INodeGrain>(killed.Name).ReleaseAsync(connection);
+            }
+
+            latencies.Sort();
+            output.WriteLine($"reservation -> watch (ms, sorted): {string.Join(", ", latencies.Select(l => l.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+            Assert.True(latencies[latencies.Count / 2] < 50, $"median reservation-to-watch {latencies[latencies.Count / 2]:F1} ms");
+
+            // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops).
+            var stoppedAt = Stopwatch.GetTimestamp();
+            var exit = stopped.Process.TerminateAsync(TimeSpan.FromSeconds(30));
+            var (down, downAt) = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
+            var downAfter = Stopwatch.GetElapsedTime(stoppedAt, downAt);
+            output.WriteLine($"SIGTERM -> down: {downAfter.TotalMilliseconds:F0} ms ({down.Node.DownReason})");
+            Assert.Equal(0, await exit);
+            Assert.True(downAfter < TimeSpan.FromSeconds(2), $"SIGTERM to down took {downAfter.TotalMilliseconds:F0} ms");
+            // SIGKILL: down when membership declares the silo dead; the node grain is not activated anywhere else.
+            var killedAt = Stopwatch.GetTimestamp();
+            await killed.Process.KillAsync();
+            var (dead, deadAt) = await watch.WaitAsync(ch => ch.Node.Name == killed.Name && !ch.Node.Live, killedAt, TimeSpan.FromSeconds(60));
+            output.WriteLine($"SIGKILL -> down: {Stopwatch.GetElapsedTime(killedAt, deadAt).TotalSeconds:F1} s ({dead.Node.DownReason})");
+            Assert.Contains("dead", dead.Node.DownReason, StringComparison.Ordinal);
+            await Assert.ThrowsAnyAsync<Exception>(() => client.Grains.GetGrain<INodeGrain>(killed.Name).GetSnapshotAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            var afterKill = await api.GetNodeAsync(new GetNodeRequest { Name = killed.Name });
+            Assert.False(afterKill.Live);
+            Assert.Contains($":{killed.SiloPort}:", afterKill.Silo, StringComparison.Ordinal);
+
+            var find = await api.FindNodesAsync(new FindNodesRequest { ResourceName = Resource, Count = 1 });
+            Assert.Equal([host.Name], find.Nodes.Select(n => n.Name));
+            // KNOWN FAILURE (session of issue 11): each departure alone is shown (SIGTERM -> down in ~0.1 s, SIGKILL -> down in
+            // ~2.5 s), but the second departure of the three-node cluster was not shown in either order (30-60 s). Not yet
+            // understood: see the fleet engineer's report.
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [RootFact("runs a forwarder as root on a simulated node with real veths")]
+    public async Task FleetCli_UnreachableAddressAndBadArguments_NameTheAddressOrFieldWithTheirExitCodes()
+    {
+        var unreachable = await FleetCli.RunAsync("--address", "127.0.0.1:1");
+        Assert.Equal(3, unreachable.ExitCode);
+        Assert.Contains("cannot reach the fleet API at http://127.0.0.1:1 (--address)", unreachable.Error, StringComparison.Ordinal);
+
+        var folder = Directory.CreateTempSubdirectory("sriov-fleet-e2e-").FullName;
+        try
+        {
+            await using var redis = await RedisServer.StartAsync(folder);
+            await using var a = FleetNodeProcess.Start("node-a", redis);
+            await a.WaitReadyAsync();
+            var zero = await FleetCli.RunAsync("find", Resource, "0", "--address", a.FleetAddress);
+            var unknownNode = await FleetCli.RunAsync("node", "node-x", "--address", a.FleetAddress);
+            var unknownResource = await FleetCli.RunAsync("find", "no.such/res", "1", "--address", a.FleetAddress);
+            var badDriver = await FleetCli.RunAsync("find", Resource, "1", "--driver", "dpdk", "--address", a.FleetAddress);
+
+            Assert.Equal((4, "sriov-forwarder fleet: InvalidArgument: count 0: must be at least 1"), (zero.ExitCode, zero.Error.Trim()));
+            Assert.Equal(4, unknownNode.ExitCode);
+            Assert.Contains("NotFound: name \"node-x\": no such node in the fleet (known: node-a)", unknownNode.Error, StringComparison.Ordinal);
+            Assert.Equal(4, unknownResource.ExitCode);
+            Assert.Contains("NotFound: resource_name \"no.such/res\": no node offers it", unknownResource.Error, StringComparison.Ordinal);
+            Assert.Equal(4, badDriver.ExitCode);
+            Assert.Contains("InvalidArgument: driver \"dpdk\"", badDriver.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Owner? HeldBy(Api.Fleet.V1.Node node, string connection) =>
+        node.PhysicalFunctions.SelectMany(pf => pf.VirtualFunctions).FirstOrDefault(vf => vf.Owner?.ConnectionId == connection)?.Owner;
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using SriovForwarder.Api.Nsm.Connection;
+using SriovForwarder.EndToEnd.Tests.Nsm;
+using Xunit.Abstractions;
+
+namespace SriovForwarder.EndToEnd.Tests.Fleet;
+
+/// <summary>
+/// The SR-IOV page (<c>/sriov</c> on the dashboard listener) in a real headless chromium with JavaScript: it shows the
+/// node, its PFs and a VF held by a real NSM Request with its owner, and the owner disappears after the Close without
+/// a reload. A screenshot is kept in the test output folder (<c>artifacts/sriov-page-*.png</c>).
+/// </summary>
+[Trait("Requires", "root")]
+[Trait("Requires", "chromium")]
+public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    // The page's facts the test checks, read from the live DOM.
+    private const string DomFacts =
+        """
+        JSON.stringify({
+          marker: window.__sriovTestMarker || null,
+          updates: Number(document.body.dataset.updates || 0),
+          nodes: [...document.querySelectorAll("section.node")].map(s => ({ name: s.dataset.node, live: s.dataset.live })),
+          pfs: [...document.querySelectorAll("tr.pf")].map(r => r.dataset.pf),
+          held: [...document.querySelectorAll("tr.vf[data-state=held]")].map(r => ({
+            vf: r.dataset.vf, client: r.querySelector(".owner").textContent, connection: r.querySelector(".connection").textContent })),
+          capacity: [...document.querySelectorAll("#capacity tbody tr")].map(r => r.dataset.resource)
+        })
+        """;
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private readonly NsmForwarderHarness _harness = new();
+    private readonly int _dashboardPort = ForwarderProcess.FreePort();
+    private StandInNsmgr _nsmgr = null!;
+    private ForwarderProcess _forwarder = null!;
+    private NodeClient _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        _nsmgr = await StandInNsmgr.StartAsync(_harness.Folder);
+        _forwarder = _harness.Start($"unix://{_nsmgr.RegistrySocket}", new Dictionary<string, string>
+        {
+            ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{_dashboardPort.ToString(CultureInfo.InvariantCulture)}",
+        });
+        try
+        {
+            // Generous: the browser test shares a busy CI machine with other forwarder processes.
+            await _forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(150));
+            _node = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
+        }
+        catch
+        {
+            // xUnit does not call DisposeAsync when InitializeAsync fails: stop the forwarder and remove its node here.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (_node is not null)
+            {
+                await _node.DisposeAsync();
+            }
+
+            if (_forwarder is not null)
+            {
+                await _forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        finally
+        {
+            if (_forwarder is not null)
+            {
+                await _forwarder.DisposeAsync();
+            }
+
+            if (_nsmgr is not null)
+            {
+                await _nsmgr.DisposeAsync();
+            }
+
+            _harness.Dispose();
+        }
+    }
+
+    [RootFact("runs the forwarder as root (driver binds, vfio nodes) and a real headless chromium (CI installs it)")]
+    public async Task SriovPage_HeldVfThenClose_ShowsNodePfsAndOwnerThenTheOwnerGoesWithoutReload()
+    {
+        _harness.AddContainerCgroup("pod-page", "c1");
+        var token = (await _node.TokensAsync(NsmForwarderFixture.Resource))[0];
+        using var channel = Kernel.Transport.UnixSocketChannelFactory.Create(_harness.ListenSocket, TimeSpan.FromSeconds(5));
+        var client = new Api.Nsm.Networkservice.NetworkService.NetworkServiceClient(channel);
+        var request = NsmForwarderFixture.VfioRequest("page-1", token, "pod-page/*");
+        request.Connection.Path = new Api.Nsm.Connection.Path { Index = 0, PathSegments = { new PathSegment { Name = "nsc-page", Id = "page-1" } } };
+        var connection = await client.RequestAsync(request);
+        var vf = connection.Mechanism.Parameters["pciAddress"];
+        await using var browser = await HeadlessChromium.StartAsync();
+
+        await browser.NavigateAsync($"http://127.0.0.1:{_dashboardPort}/sriov");
+        var shown = await FactsAsync(browser, f => f.Held.Any(h => h.Vf == vf));
+        await browser.EvaluateAsync("window.__sriovTestMarker = 'no reload'");
+        await browser.ScreenshotAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "artifacts", "sriov-page-held.png"));
+        await client.CloseAsync(connection);
+        var closed = await FactsAsync(browser, f => f.Held.All(h => h.Vf != vf));
+        await browser.ScreenshotAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "artifacts", "sriov-page-closed.png"));
+
+        Assert.Equal([(NsmForwarderHarness.NodeName, "true")], shown.Nodes.Select(n => (n.Name, n.Live)));
+        Assert.Equal(2, shown.Pfs.Count);
+        Assert.Contains(NsmForwarderFixture.Resource, shown.Capacity);
+        var held = Assert.Single(shown.Held, h => h.Vf == vf);
+        Assert.Equal("nsc-page", held.Client);
+        Assert.Contains(held.Connection, connection.Path.PathSegments.Skip(1).Select(s => s.Id));
+        Assert.Equal("no reload", closed.Marker);
+        Assert.True(closed.Updates > shown.Updates, "the page updated through its event stream");
+        Assert.DoesNotContain(closed.Held, h => h.Vf == vf);
+    }
+
+    private async Task<PageFacts> FactsAsync(HeadlessChromium browser, Func<PageFacts, bool> until)
+    {
+        PageFacts? last = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var json = JsonSerializer.Deserialize<string>(await browser.EvaluateAsync(DomFacts))!;
+            last = JsonSerializer.Deserialize<PageFacts>(json, Web)!;
+            if (until(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        output.WriteLine($"last page facts: {JsonSerializer.Serialize(last)}");
+        throw new TimeoutException("the page did not show the expected state in 20 s");
+    }
+
+    private sealed record PageFacts(string? Marker, int Updates, List<PageNode> Nodes, List<string> Pfs, List<PageHeld> Held, List<string> Capacity);
+
+    private sealed record PageNode(string Name, string Live);
+
+    private sealed record PageHeld(string Vf, string Client, string Connection);
+}
