@@ -51,7 +51,10 @@ public sealed class HeadlessChromium : IAsyncDisposable
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // Returned to the caller, or disposed below when chromium does not come up.
+#pragma warning disable CA2000
         var browser = new HeadlessChromium(process, profile);
+#pragma warning restore CA2000
         try
         {
             using var http = new HttpClient();
@@ -134,7 +137,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
             do
             {
                 received = await _socket.ReceiveAsync(buffer, timeout.Token);
-                text.Write(buffer, 0, received.Count);
+                await text.WriteAsync(buffer.AsMemory(0, received.Count), timeout.Token);
             }
             while (!received.EndOfMessage);
 

@@ -13,7 +13,7 @@ namespace SriovForwarder.EndToEnd.Tests.Fleet;
 /// </summary>
 [Trait("Requires", "root")]
 [Trait("Requires", "chromium")]
-public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     // The page's facts the test checks, read from the live DOM.
     private const string DomFacts =
@@ -88,9 +88,11 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
                 await _nsmgr.DisposeAsync();
             }
 
-            _harness.Dispose();
         }
     }
+
+    // xunit calls DisposeAsync first, then this: the harness's folder goes after the processes that used it.
+    public void Dispose() => _harness.Dispose();
 
     [RootFact("runs the forwarder as root (driver binds, vfio nodes) and a real headless chromium (CI installs it)")]
     public async Task SriovPage_HeldVfThenClose_ShowsNodePfsAndOwnerThenTheOwnerGoesWithoutReload()
