@@ -19,6 +19,7 @@ public sealed class NodeTokenSubscription(
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _node = options.Value.NodeName;
+    private TokenPoolObserver? _observer;
     private ITokenPoolObserver? _reference;
 
     private INodeGrain Node => grains.GetGrain<INodeGrain>(_node);
@@ -26,7 +27,10 @@ public sealed class NodeTokenSubscription(
     /// <summary>Subscribes (or renews), retrying until the node grain answers or <paramref name="cancellationToken"/> ends.</summary>
     public async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        _reference ??= grains.CreateObjectReference<ITokenPoolObserver>(new TokenPoolObserver(changes));
+        // Orleans holds the local object of an object reference weakly: this field keeps it alive, or a collection would
+        // silently end the notifications (ListAndWatch would stop hearing of token changes).
+        _observer ??= new TokenPoolObserver(changes);
+        _reference ??= grains.CreateObjectReference<ITokenPoolObserver>(_observer);
         while (true)
         {
             try

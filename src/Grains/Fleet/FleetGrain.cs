@@ -28,6 +28,7 @@ public sealed class FleetGrain(
     private readonly Dictionary<string, bool> _toldLive = new(StringComparer.Ordinal);
     private FleetWatchers _watchers = null!;
     private FleetLiveness? _liveness;
+    private MembershipVersion? _checkedVersion;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -166,12 +167,15 @@ public sealed class FleetGrain(
     // Membership changed (a silo joined, stopped or was declared dead): tell watchers of each node whose liveness changed.
     private async Task CheckMembershipAsync(CancellationToken cancellationToken)
     {
-        if (_liveness is not null && _liveness.Version == membership.CurrentSnapshot.Version)
+        // Its own record of what it compared: any call (a report, a read) refreshes _liveness, and a membership change
+        // seen first by such a call must still be told to watchers here.
+        var liveness = Liveness();
+        if (_checkedVersion == liveness.Version)
         {
             return;
         }
 
-        var liveness = Liveness();
+        _checkedVersion = liveness.Version;
         foreach (var node in _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal).ToList())
         {
             var live = liveness.DownReason(node, _entries.GetValueOrDefault(node)?.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null;

@@ -97,12 +97,13 @@ public sealed class NodeAllocator
         var pfs = pool.PhysicalFunctions
             .Select(pf => new PhysicalFunctionSummary(pf.Address, _pfByAddress[pf.Address].NetInterface, pf.ResourceNames, pf.Total, pf.Free, pf.InUse))
             .ToList();
-        var health = Tokens.Tokens();
         var resources = Tokens.Snapshot()
             .GroupBy(token => token.Name, StringComparer.Ordinal)
             .Select(group =>
             {
-                var healthy = health.TryGetValue(group.Key, out var devices) ? devices.Count(d => d.Value) : 0;
+                // From the snapshot, not TokenPool.Tokens(): that call counts as kubelet's first look and would refuse the
+                // start-up restore of kubelet's assignments if a fleet report came first. Closed is what kubelet sees as unhealthy.
+                var healthy = group.Count(t => t.State != TokenState.Closed);
                 return new ResourceSummary(
                     group.Key,
                     group.Count(),
