@@ -91,7 +91,24 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"reservation -> watch (ms, sorted): {string.Join(", ", latencies.Select(l => l.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
             Assert.True(latencies[latencies.Count / 2] < 50, $"median reservation-to-watch {latencies[latencies.Count / 2]:F1} ms");
 
-            // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops).
+            // Asked of the node still up: node-a, whose API and gateway the test used so far, may be one that leaves.
+            await using var hostClient = await NodeClient.ConnectAsync(host.GatewayPort, host.Name);
+            using var hostChannel = GrpcChannel.ForAddress("http://" + host.FleetAddress);
+            var hostApi = new Api.Fleet.V1.Fleet.FleetClient(hostChannel);
+
+            // SIGKILL first, while two silos remain to vote it dead: down when membership declares the silo dead, and the
+            // node grain is not activated anywhere else. (A kill after a graceful stop leaves one voter; see decision 025.)
+            var killedAt = Stopwatch.GetTimestamp();
+            await killed.Process.KillAsync();
+            var (dead, deadAt) = await watch.WaitAsync(ch => ch.Node.Name == killed.Name && !ch.Node.Live, killedAt, TimeSpan.FromSeconds(60));
+            output.WriteLine($"SIGKILL -> down: {Stopwatch.GetElapsedTime(killedAt, deadAt).TotalSeconds:F1} s ({dead.Node.DownReason})");
+            Assert.Contains("dead", dead.Node.DownReason, StringComparison.Ordinal);
+            await Assert.ThrowsAnyAsync<Exception>(() => hostClient.Grains.GetGrain<INodeGrain>(killed.Name).GetSnapshotAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            var afterKill = await hostApi.GetNodeAsync(new GetNodeRequest { Name = killed.Name });
+            Assert.False(afterKill.Live);
+            Assert.Contains($":{killed.SiloPort}:", afterKill.Silo, StringComparison.Ordinal);
+
+            // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops, without waiting for membership).
             var stoppedAt = Stopwatch.GetTimestamp();
             var exit = stopped.Process.TerminateAsync(TimeSpan.FromSeconds(30));
             var (down, downAt) = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
@@ -99,22 +116,9 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"SIGTERM -> down: {downAfter.TotalMilliseconds:F0} ms ({down.Node.DownReason})");
             Assert.Equal(0, await exit);
             Assert.True(downAfter < TimeSpan.FromSeconds(2), $"SIGTERM to down took {downAfter.TotalMilliseconds:F0} ms");
-            // SIGKILL: down when membership declares the silo dead; the node grain is not activated anywhere else.
-            var killedAt = Stopwatch.GetTimestamp();
-            await killed.Process.KillAsync();
-            var (dead, deadAt) = await watch.WaitAsync(ch => ch.Node.Name == killed.Name && !ch.Node.Live, killedAt, TimeSpan.FromSeconds(60));
-            output.WriteLine($"SIGKILL -> down: {Stopwatch.GetElapsedTime(killedAt, deadAt).TotalSeconds:F1} s ({dead.Node.DownReason})");
-            Assert.Contains("dead", dead.Node.DownReason, StringComparison.Ordinal);
-            await Assert.ThrowsAnyAsync<Exception>(() => client.Grains.GetGrain<INodeGrain>(killed.Name).GetSnapshotAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-            var afterKill = await api.GetNodeAsync(new GetNodeRequest { Name = killed.Name });
-            Assert.False(afterKill.Live);
-            Assert.Contains($":{killed.SiloPort}:", afterKill.Silo, StringComparison.Ordinal);
 
-            var find = await api.FindNodesAsync(new FindNodesRequest { ResourceName = Resource, Count = 1 });
+            var find = await hostApi.FindNodesAsync(new FindNodesRequest { ResourceName = Resource, Count = 1 });
             Assert.Equal([host.Name], find.Nodes.Select(n => n.Name));
-            // KNOWN FAILURE (session of issue 11): each departure alone is shown (SIGTERM -> down in ~0.1 s, SIGKILL -> down in
-            // ~2.5 s), but the second departure of the three-node cluster was not shown in either order (30-60 s). Not yet
-            // understood: see the fleet engineer's report.
         }
         finally
         {
