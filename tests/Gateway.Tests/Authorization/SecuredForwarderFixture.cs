@@ -32,7 +32,7 @@ public sealed class SecuredForwarderFixture : IAsyncLifetime, IDisposable
     private UnixSocketGrpcServer _nseServer = null!;
     private UnixSocketGrpcServer _forwarder = null!;
 
-    public TestTrustDomain Domain { get; } = new("example.org");
+    public SpiffeTestTrustDomain Domain { get; } = SpiffeTestTrustDomain.Create("example.org");
 
     public Dictionary<string, X509Certificate2> Identities { get; } = new(StringComparer.Ordinal);
 

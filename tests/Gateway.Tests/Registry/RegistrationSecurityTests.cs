@@ -19,7 +19,7 @@ public sealed class RegistrationSecurityTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("sriov-regsec-").FullName;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly RecordingLogger<RegistrationService> _logger = new();
-    private readonly TestTrustDomain _domain = new("example.org");
+    private readonly SpiffeTestTrustDomain _domain = SpiffeTestTrustDomain.Create("example.org");
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _forwarder;
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _nsmgr;
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _impostor;

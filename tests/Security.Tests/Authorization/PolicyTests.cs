@@ -10,7 +10,7 @@ namespace SriovForwarder.Security.Tests.Authorization;
 public sealed class PolicyTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-    private readonly TestTrustDomain _domain = new("example.org");
+    private readonly SpiffeTestTrustDomain _domain = SpiffeTestTrustDomain.Create("example.org");
     private readonly X509Certificate2 _nsc;
     private readonly X509Certificate2 _nsmgr;
     private readonly X509Certificate2 _forwarder;

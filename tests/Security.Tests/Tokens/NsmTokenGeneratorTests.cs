@@ -10,7 +10,7 @@ public sealed class NsmTokenGeneratorTests : IDisposable
 {
     // Now, in whole seconds plus 250 ms (certificates are valid from a few minutes before the real now).
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddMilliseconds(250);
-    private readonly TestTrustDomain _domain = new("example.org");
+    private readonly SpiffeTestTrustDomain _domain = SpiffeTestTrustDomain.Create("example.org");
     private readonly X509Certificate2 _forwarder;
     private readonly X509Certificate2 _nsmgr;
     private readonly FakeTimeProvider _time = new(Now);

@@ -3,6 +3,7 @@ using SriovForwarder.Api.Spiffe;
 using SriovForwarder.Security.Spiffe;
 using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Security.Spiffe.WorkloadApi;
+using SriovForwarder.TestSupport.Tokens;
 
 namespace SriovForwarder.TestSupport.StandIns;
 
@@ -41,17 +42,5 @@ public sealed class SpiffeTestIdentities : IDisposable
     {
         Example.Dispose();
         Foreign.Dispose();
-    }
-
-    /// <summary>An SVID that never rotates, for peers made in the test (the stand-in NSMgr, a test client).</summary>
-    private sealed class FixedSvidSource(X509Svid svid) : ISvidSource
-    {
-        public X509Svid Current => svid;
-
-        public event EventHandler<X509Svid>? Rotated
-        {
-            add { }
-            remove { }
-        }
     }
 }
