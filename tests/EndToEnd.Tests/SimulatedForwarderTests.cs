@@ -37,7 +37,7 @@ public sealed class SimulatedForwarderTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Contains("Startup completed in", forwarder.Output, StringComparison.Ordinal);
         // No SPIFFE_ENDPOINT_SOCKET: plaintext, said loudly.
-        Assert.Contains(forwarder.Output.Split(System.Environment.NewLine), l => l.StartsWith("warn:", StringComparison.Ordinal) && l.Contains("runs PLAINTEXT", StringComparison.Ordinal));
+        Assert.Contains(forwarder.Output.Split(System.Environment.NewLine), l => l.Contains(" warn: ", StringComparison.Ordinal) && l.Contains("runs PLAINTEXT", StringComparison.Ordinal));
     }
 
     [Fact]

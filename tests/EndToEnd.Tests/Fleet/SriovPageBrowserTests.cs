@@ -132,9 +132,10 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            var json = JsonSerializer.Deserialize<string>(await browser.EvaluateAsync(DomFacts))!;
-            last = JsonSerializer.Deserialize<PageFacts>(json, Web)!;
-            if (until(last))
+            // Null while the page is still loading (no document body yet to read): ask again.
+            var json = JsonSerializer.Deserialize<string?>(await browser.EvaluateAsync(DomFacts));
+            last = json is null ? last : JsonSerializer.Deserialize<PageFacts>(json, Web)!;
+            if (last is not null && until(last))
             {
                 return last;
             }
