@@ -35,6 +35,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>The devices (tokens) of one resource with their health, for ListAndWatch.</summary>
     Task<ResourceDevices> GetDevicesAsync(string resourceName);
 
+    /// <summary>Where the tokens of one resource can land (PFs with NUMA node and free VFs, each token's held VF), for GetPreferredAllocation.</summary>
+    Task<ResourceTopology> GetTopologyAsync(string resourceName);
+
     /// <summary>Kubelet's Allocate: marks the tokens allocated, all or nothing; every id must belong to the resource.</summary>
     Task AllocateTokensAsync(string resourceName, IReadOnlyList<string> tokenIds);
 

@@ -142,6 +142,10 @@ public sealed class NodeGrain(
         Task.FromResult(NodeViews.Devices(NodeName, _allocator, resourceName, _observers.Version));
 
     /// <inheritdoc />
+    public Task<ResourceTopology> GetTopologyAsync(string resourceName) =>
+        Task.FromResult(ResourceTopologyView.Of(NodeName, _allocator, resourceName, _observers.Version));
+
+    /// <inheritdoc />
     public async Task AllocateTokensAsync(string resourceName, IReadOnlyList<string> tokenIds)
     {
         _tokens.Allocate(resourceName, tokenIds);

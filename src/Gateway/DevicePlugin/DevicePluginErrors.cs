@@ -18,4 +18,15 @@ public static class DevicePluginErrors
         OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, "the allocate call was cancelled")),
         _ => new RpcException(new Status(StatusCode.Internal, $"failed to mark tokens of {resourceName} as allocated: {error.Message}")),
     };
+
+    /// <summary>The status for a failed GetPreferredAllocation of <paramref name="resourceName"/>; nothing is reserved by it, so nothing is undone.</summary>
+    public static RpcException ToPreferredAllocationRpcException(Exception error, string resourceName) => error switch
+    {
+        RpcException rpc => rpc,
+        VfAllocationException v =>
+            new RpcException(new Status(StatusCode.FailedPrecondition, $"cannot read where the tokens of {resourceName} can land: {v.Message}")),
+        NodeUnavailableException n => new RpcException(new Status(StatusCode.Unavailable, n.Message)),
+        OperationCanceledException => new RpcException(new Status(StatusCode.Cancelled, "the preferred allocation call was cancelled")),
+        _ => new RpcException(new Status(StatusCode.Internal, $"failed to choose preferred tokens of {resourceName}: {error.Message}")),
+    };
 }

@@ -51,4 +51,11 @@ internal static partial class DevicePluginLog
 
     [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Device plugin stopped: {Count} plugin servers closed, their sockets removed")]
     public static partial void Stopped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Debug,
+        Message = "GetPreferredAllocation of {Resource}: {Size} wanted, must include [{MustInclude}], preferred [{TokenIds}] aiming at NUMA node(s) [{NumaNodes}]")]
+    public static partial void PreferredAllocation(ILogger logger, string resource, int size, string mustInclude, string tokenIds, string numaNodes);
+
+    [LoggerMessage(EventId = 5017, Level = LogLevel.Warning, Message = "GetPreferredAllocation of {Resource} refused ({Status}): {Error}")]
+    public static partial void PreferredAllocationFailed(ILogger logger, string resource, StatusCode status, string error);
 }

@@ -18,8 +18,8 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>What this server offers: neither PreStartContainer nor GetPreferredAllocation (tokens are interchangeable).</summary>
-    public static DevicePluginOptions Options => new() { PreStartRequired = false, GetPreferredAllocationAvailable = false };
+    /// <summary>What this server offers: GetPreferredAllocation (NUMA-aware, decision 033), not PreStartContainer.</summary>
+    public static DevicePluginOptions Options => new() { PreStartRequired = false, GetPreferredAllocationAvailable = true };
 
     /// <inheritdoc />
     public override Task<DevicePluginOptions> GetDevicePluginOptions(Empty request, ServerCallContext context) => Task.FromResult(Options);
@@ -53,9 +53,30 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
     }
 
     /// <inheritdoc />
-    public override Task<PreferredAllocationResponse> GetPreferredAllocation(PreferredAllocationRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented,
-            $"the device plugin of {plugin.ResourceName} does not offer GetPreferredAllocation (its options say so); its tokens are interchangeable"));
+    public override async Task<PreferredAllocationResponse> GetPreferredAllocation(PreferredAllocationRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            var topology = await plugin.Node.GetTopologyAsync(plugin.ResourceName).ConfigureAwait(false);
+            var response = new PreferredAllocationResponse();
+            foreach (var ask in PreferredAllocationRequestCheck.Asks(request, topology))
+            {
+                var choice = PreferredTokenChoice.Choose(ask, topology);
+                response.ContainerResponses.Add(new ContainerPreferredAllocationResponse { DeviceIDs = { choice.Ids } });
+                DevicePluginLog.PreferredAllocation(logger, plugin.ResourceName, ask.Size, string.Join(",", ask.MustInclude),
+                    string.Join(",", choice.Ids), string.Join(",", choice.TargetNumaNodes));
+            }
+
+            return response;
+        }
+        catch (Exception ex)
+        {
+            var error = DevicePluginErrors.ToPreferredAllocationRpcException(ex, plugin.ResourceName);
+            DevicePluginLog.PreferredAllocationFailed(logger, plugin.ResourceName, error.Status.StatusCode, error.Status.Detail);
+            throw error;
+        }
+    }
 
     /// <inheritdoc />
     public override async Task<AllocateResponse> Allocate(AllocateRequest request, ServerCallContext context)

@@ -26,7 +26,7 @@ public sealed class DevicePluginServerTests(DevicePluginClusterFixture cluster)
             Assert.DoesNotContain("/", r.Request.Endpoint, StringComparison.Ordinal);
             Assert.True(UnixSocketFile.IsSocket(Path.Combine(kubelet.DevicePluginPath, r.Request.Endpoint)));
             Assert.False(r.Request.Options.PreStartRequired);
-            Assert.False(r.Request.Options.GetPreferredAllocationAvailable);
+            Assert.True(r.Request.Options.GetPreferredAllocationAvailable);
             Assert.Equal(r.Request.Options, r.Options);
         });
         Assert.NotEqual(registrations[0].Request.Endpoint, registrations[1].Request.Endpoint);
@@ -207,11 +207,58 @@ public sealed class DevicePluginServerTests(DevicePluginClusterFixture cluster)
 
         var options = await client.Plugin.GetDevicePluginOptionsAsync(new Empty());
         var preStart = await client.Plugin.PreStartContainerAsync(new PreStartContainerRequest { DevicesIds = { "x" } });
-        var preferred = await Assert.ThrowsAsync<RpcException>(() => client.Plugin.GetPreferredAllocationAsync(new PreferredAllocationRequest()).ResponseAsync);
 
         Assert.Equal(DevicePluginService.Options, options);
+        Assert.True(options.GetPreferredAllocationAvailable);
         Assert.NotNull(preStart);
-        Assert.Equal(StatusCode.Unimplemented, preferred.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetPreferredAllocation_MustIncludeHoldsAVf_AnswersTheSizeWithItFirstAndFreeTokensAfter()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster);
+        using var client = kubelet.ClientFor(await kubelet.NextRegistrationAsync(Intel));
+        var ids = (await cluster.NodeGrain.GetDevicesAsync(Intel)).Devices.Where(d => d.Healthy).Select(d => d.Id).ToList();
+        var connection = "conn-" + Guid.NewGuid().ToString("N");
+        await cluster.NodeGrain.ReserveAsync(new ReserveRequest(connection, ids[^1], VfDriver.Kernel));
+        try
+        {
+            var response = await client.Plugin.GetPreferredAllocationAsync(new PreferredAllocationRequest
+            {
+                ContainerRequests = { new ContainerPreferredAllocationRequest { AvailableDeviceIDs = { ids }, MustIncludeDeviceIDs = { ids[^1] }, AllocationSize = 3 } },
+            });
+
+            var chosen = Assert.Single(response.ContainerResponses).DeviceIDs;
+            Assert.Equal(3, chosen.Count);
+            Assert.Equal(ids[^1], chosen[0]);
+            Assert.Equal(3, chosen.Distinct().Count());
+            Assert.All(chosen, id => Assert.Contains(id, ids));
+            var topology = await cluster.NodeGrain.GetTopologyAsync(Intel);
+            Assert.NotNull(topology.Tokens.Single(t => t.Id == ids[^1]).PfAddress);
+            Assert.All(chosen.Skip(1), id => Assert.Null(topology.Tokens.Single(t => t.Id == id).PfAddress));
+            Assert.True(kubelet.Log.Has(5016, $"must include [{ids[^1]}], preferred [{string.Join(",", chosen)}] aiming at NUMA node(s) [0]"));
+        }
+        finally
+        {
+            await cluster.NodeGrain.ReleaseAsync(connection);
+            await cluster.NodeGrain.FreeTokensAsync([ids[^1]]);
+        }
+    }
+
+    [Fact]
+    public async Task GetPreferredAllocation_UnknownId_InvalidArgumentNamingIt()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster);
+        using var client = kubelet.ClientFor(await kubelet.NextRegistrationAsync(Intel));
+        var known = (await cluster.NodeGrain.GetDevicesAsync(Intel)).Devices[0].Id;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.Plugin.GetPreferredAllocationAsync(new PreferredAllocationRequest
+        {
+            ContainerRequests = { new ContainerPreferredAllocationRequest { AvailableDeviceIDs = { known, "sriov-not-a-token" }, AllocationSize = 1 } },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("available_deviceIDs names sriov-not-a-token, which is not a device of this resource", error.Status.Detail, StringComparison.Ordinal);
     }
 
     private async Task<int> AllocatedAsync(string resource) =>
