@@ -1,8 +1,6 @@
-using Grpc.Net.Client;
 using SriovForwarder.Api.Nsm.Connection;
 using Path = System.IO.Path;
 using SriovForwarder.Api.Nsm.Networkservice;
-using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -11,15 +9,15 @@ public sealed class NsmForwarderFixture : IAsyncLifetime
 {
     public const string Resource = "service.domain.1/intel";
 
-    private GrpcChannel? _channel;
+    private ConnectedForwarder? _running;
 
     public NsmForwarderHarness Harness { get; } = new();
 
     public StandInNsmgr Nsmgr { get; private set; } = null!;
 
-    public ForwarderProcess Forwarder { get; private set; } = null!;
+    public ForwarderProcess Forwarder => _running!.Forwarder;
 
-    public NodeClient Node { get; private set; } = null!;
+    public NodeClient Node => _running!.Node;
 
     public NetworkService.NetworkServiceClient Client { get; private set; } = null!;
 
@@ -30,12 +28,9 @@ public sealed class NsmForwarderFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Nsmgr = await StandInNsmgr.StartAsync(Harness.Folder);
-        Forwarder = Harness.Start($"unix://{Nsmgr.RegistrySocket}");
-        await Forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
-        Node = await NodeClient.ConnectAsync(Harness.GatewayPort, NsmForwarderHarness.NodeName);
-        _channel = UnixSocketChannelFactory.Create(Harness.ListenSocket, TimeSpan.FromSeconds(5));
-        Client = new NetworkService.NetworkServiceClient(_channel);
-        Monitor = new MonitorConnection.MonitorConnectionClient(_channel);
+        _running = await ConnectedForwarder.ConnectAsync(Harness, Harness.Start($"unix://{Nsmgr.RegistrySocket}"));
+        Client = new NetworkService.NetworkServiceClient(_running.Channel);
+        Monitor = new MonitorConnection.MonitorConnectionClient(_running.Channel);
     }
 
     /// <summary>A VFIO request for connection <paramref name="id"/> to <c>nse-1</c>.</summary>
@@ -60,27 +55,7 @@ public sealed class NsmForwarderFixture : IAsyncLifetime
     }
 
     /// <summary>A token of <see cref="Resource"/> that no reservation holds now.</summary>
-    public async Task<string> FreeTokenAsync()
-    {
-        var snapshot = await Node.Node.GetSnapshotAsync();
-        var held = snapshot.Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
-        return (await Node.TokensAsync(Resource)).First(t => !held.Contains(t));
-    }
+    public Task<string> FreeTokenAsync() => Node.FreeTokenAsync(Resource);
 
-    public async Task DisposeAsync()
-    {
-        // Whatever fails on the way out, the simulated node's namespace and veths are removed.
-        try
-        {
-            _channel?.Dispose();
-            await Node.DisposeAsync();
-            await Forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            await Forwarder.DisposeAsync();
-            await Nsmgr.DisposeAsync();
-            Harness.Dispose();
-        }
-    }
+    public Task DisposeAsync() => ConnectedForwarder.StopAsync(_running, Harness, Nsmgr);
 }

@@ -39,7 +39,7 @@ public sealed class RestartEndToEndTests : IDisposable
         await second.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
         await using var node2 = await NodeClient.ConnectAsync(_harness.GatewayPort, NsmForwarderHarness.NodeName);
         var client2 = Client();
-        var c = await client2.RequestAsync(NsmForwarderFixture.VfioRequest("restart-c", await FreeTokenAsync(node2), "pod-c/*"));
+        var c = await client2.RequestAsync(NsmForwarderFixture.VfioRequest("restart-c", await node2.FreeTokenAsync(NsmForwarderFixture.Resource), "pod-c/*"));
         var refreshedA = await client2.RequestAsync(Refresh(a));
         var refreshedB = await client2.RequestAsync(Refresh(b));
         var held = await node2.Node.GetSnapshotAsync();
@@ -126,12 +126,6 @@ public sealed class RestartEndToEndTests : IDisposable
         Connection = connection.Clone(),
         MechanismPreferences = { connection.Mechanism.Clone() },
     };
-
-    private static async Task<string> FreeTokenAsync(NodeClient node)
-    {
-        var heldTokens = (await node.Node.GetSnapshotAsync()).Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
-        return (await node.TokensAsync(NsmForwarderFixture.Resource)).First(t => !heldTokens.Contains(t));
-    }
 
     private NetworkService.NetworkServiceClient FdClient(FdSendingQueue sendQueue) =>
         new(_harness.OpenChannel(sendQueue));

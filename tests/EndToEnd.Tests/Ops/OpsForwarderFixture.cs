@@ -1,8 +1,6 @@
 using System.Globalization;
-using Grpc.Net.Client;
 using SriovForwarder.Api.Nsm.Networkservice;
 using SriovForwarder.EndToEnd.Tests.Nsm;
-using SriovForwarder.Kernel.Transport;
 
 namespace SriovForwarder.EndToEnd.Tests.Ops;
 
@@ -12,7 +10,7 @@ namespace SriovForwarder.EndToEnd.Tests.Ops;
 /// </summary>
 public sealed class OpsForwarderFixture : IAsyncLifetime
 {
-    private GrpcChannel? _channel;
+    private ConnectedForwarder? _running;
 
     public NsmForwarderHarness Harness { get; } = new();
 
@@ -20,9 +18,9 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
 
     public StandInOtlpReceiver Collector { get; private set; } = null!;
 
-    public ForwarderProcess Forwarder { get; private set; } = null!;
+    public ForwarderProcess Forwarder => _running!.Forwarder;
 
-    public NodeClient Node { get; private set; } = null!;
+    public NodeClient Node => _running!.Node;
 
     public NetworkService.NetworkServiceClient Client { get; private set; } = null!;
 
@@ -38,7 +36,7 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
     {
         Collector = await StandInOtlpReceiver.StartAsync();
         Nsmgr = await StandInNsmgr.StartAsync(Harness.Folder);
-        Forwarder = Harness.Start($"unix://{Nsmgr.RegistrySocket}", new Dictionary<string, string>
+        var forwarder = Harness.Start($"unix://{Nsmgr.RegistrySocket}", new Dictionary<string, string>
         {
             ["NSM_OPS_LISTEN_ON"] = $"127.0.0.1:{OpsPort.ToString(CultureInfo.InvariantCulture)}",
             ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{DashboardPort.ToString(CultureInfo.InvariantCulture)}",
@@ -51,34 +49,12 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
             // The simulated kernel answers driver binds from a thread of its own; 1 s (the default) is short on a busy machine.
             ["NSM_DRIVER_BIND_TIMEOUT"] = "10s",
         });
-        await Forwarder.WaitForLineAsync("sriov-forwarder ready", NsmForwarderHarness.StartTimeout);
-        Node = await NodeClient.ConnectAsync(Harness.GatewayPort, NsmForwarderHarness.NodeName);
-        _channel = UnixSocketChannelFactory.Create(Harness.ListenSocket, TimeSpan.FromSeconds(5));
-        Client = new NetworkService.NetworkServiceClient(_channel);
+        _running = await ConnectedForwarder.ConnectAsync(Harness, forwarder);
+        Client = new NetworkService.NetworkServiceClient(_running.Channel);
     }
 
     /// <summary>A token of the fixture's resource that no reservation holds now.</summary>
-    public async Task<string> FreeTokenAsync()
-    {
-        var snapshot = await Node.Node.GetSnapshotAsync();
-        var held = snapshot.Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
-        return (await Node.TokensAsync(NsmForwarderFixture.Resource)).First(t => !held.Contains(t));
-    }
+    public Task<string> FreeTokenAsync() => Node.FreeTokenAsync(NsmForwarderFixture.Resource);
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            _channel?.Dispose();
-            await Node.DisposeAsync();
-            await Forwarder.TerminateAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            await Forwarder.DisposeAsync();
-            await Nsmgr.DisposeAsync();
-            await Collector.DisposeAsync();
-            Harness.Dispose();
-        }
-    }
+    public Task DisposeAsync() => ConnectedForwarder.StopAsync(_running, Harness, Nsmgr, Collector);
 }
