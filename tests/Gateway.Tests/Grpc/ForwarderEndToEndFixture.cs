@@ -28,7 +28,12 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime, IDisposable
     private UnixSocketGrpcServer _nseServer = null!;
     private UnixSocketGrpcServer _forwarder = null!;
 
+    public ForwarderEndToEndFixture() => NseMonitor = new StandInEndpointMonitor(Nse);
+
     public StandInEndpoint Nse { get; } = new();
+
+    /// <summary>The NSE's MonitorConnection, which the forwarder relays from (§6.9).</summary>
+    public StandInEndpointMonitor NseMonitor { get; }
 
     public string ForwarderSocket => _forwarder.SocketPath;
 
@@ -37,7 +42,11 @@ public sealed class ForwarderEndToEndFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(_registry), a => a.MapGrpcService<StandInRegistry>());
-        _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
+        _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse).AddSingleton(NseMonitor), a =>
+        {
+            a.MapGrpcService<StandInEndpoint>();
+            a.MapGrpcService<StandInEndpointMonitor>();
+        });
         _registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
 
         _cluster = await NodeSilos.StartAsync(new NodeSilosOptions
