@@ -35,6 +35,14 @@ public sealed class NodeClient : IAsyncDisposable
     public async Task<IReadOnlyList<string>> TokensAsync(string resource) =>
         [.. (await Node.GetDevicesAsync(resource)).Devices.Select(d => d.Id)];
 
+    /// <summary>A token of <paramref name="resource"/> that no reservation holds now.</summary>
+    public async Task<string> FreeTokenAsync(string resource)
+    {
+        var snapshot = await Node.GetSnapshotAsync();
+        var held = snapshot.Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
+        return (await TokensAsync(resource)).First(t => !held.Contains(t));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

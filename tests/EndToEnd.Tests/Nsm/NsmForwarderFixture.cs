@@ -60,12 +60,7 @@ public sealed class NsmForwarderFixture : IAsyncLifetime
     }
 
     /// <summary>A token of <see cref="Resource"/> that no reservation holds now.</summary>
-    public async Task<string> FreeTokenAsync()
-    {
-        var snapshot = await Node.Node.GetSnapshotAsync();
-        var held = snapshot.Reservations.Select(r => r.TokenId).ToHashSet(StringComparer.Ordinal);
-        return (await Node.TokensAsync(Resource)).First(t => !held.Contains(t));
-    }
+    public Task<string> FreeTokenAsync() => Node.FreeTokenAsync(Resource);
 
     public async Task DisposeAsync()
     {
