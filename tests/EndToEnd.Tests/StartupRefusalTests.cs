@@ -102,6 +102,24 @@ public sealed class StartupRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task SpiffeEndpointSocket_AgentHandsOutAnRsaSvid_ExitsWithCode1AtOnceNamingTheSvidAndTheKeyItNeeds()
+    {
+        using var domain = SpiffeTestTrustDomain.Create("example.org");
+        using var leaf = domain.Issue("forwarder", rsa: true);
+        await using var agent = new StandInSpiffeAgent(Path.Combine(_folder, "rsa.sock"));
+        agent.Send(StandInSpiffeAgent.Answer(domain.IdOf("forwarder"), leaf, [domain.Root]));
+        await agent.StartAsync();
+
+        // A start timeout far beyond the test's patience: the refusal must come from the SVID, not from waiting.
+        var (exitCode, output) = await RunToExitAsync(
+            ["--simulate"], new() { ["SPIFFE_ENDPOINT_SOCKET"] = agent.EndpointUrl, ["NSM_SPIFFE_START_TIMEOUT"] = "10m" });
+
+        var line = AssertRefused(exitCode, output, agent.EndpointUrl, "spiffe://example.org/forwarder", "an RSA 2048-bit key", "ECDSA P-256", "ES256");
+        Assert.DoesNotContain("NSM_SPIFFE_START_TIMEOUT", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("sriov-forwarder ready", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListenOn_IsARegularFile_ExitsWithCode1NamingIt()
     {
         var file = Path.Combine(_folder, "listen.sock");

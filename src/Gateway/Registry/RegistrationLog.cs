@@ -32,4 +32,12 @@ internal static partial class RegistrationLog
     [LoggerMessage(EventId = 7110, Level = LogLevel.Warning,
         Message = "The registration of {Name} at {Registry}: policy failed: {Policy}; retrying")]
     public static partial void PolicyFailed(ILogger logger, string name, string registry, string policy);
+
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Warning,
+        Message = "The NSM registry at {Registry} dropped the watch of our registration {Name} ({Reason}); registering again now (heal)")]
+    public static partial void WatchLost(ILogger logger, string name, string registry, string reason);
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information,
+        Message = "The NSM registry at {Registry} does not implement Find, so the registration of {Name} is not watched (no heal); the refreshes keep it")]
+    public static partial void NoWatch(ILogger logger, string registry, string name);
 }

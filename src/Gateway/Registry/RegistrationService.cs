@@ -24,6 +24,11 @@ namespace SriovForwarder.Gateway.Registry;
 /// SPIFFE mode (<paramref name="tokens"/> can sign) it also carries our per-RPC token, and the response must pass the
 /// registry client policies (<see cref="RegistrationOptions.ClientPolicies"/>, §11.5); a first registration that fails
 /// them is unregistered and retried like an unreachable registry.
+/// <para>
+/// Upstream's registry heal (§7.1): after each successful Register a watching <c>Find</c> for our own name stays open
+/// until the next refresh; when the registry ends or breaks it (NSMgr restarted and forgot us), we register again right
+/// away instead of waiting for the refresh. A registry that does not implement Find turns the heal off (decision 031).
+/// </para>
 /// </remarks>
 public sealed class RegistrationService(
     IOptions<RegistrationOptions> options, TimeProvider time, ILogger<RegistrationService> logger, IClientConnectionSecurity? security = null,
@@ -68,69 +73,92 @@ public sealed class RegistrationService(
         }
 
         var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(_channel);
+        await RegisterLoopAsync(client, stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task RegisterLoopAsync(NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient client, CancellationToken stoppingToken)
+    {
         var retryDelay = _options.FirstRetryDelay;
         var failing = false;
         var attempt = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var request = RegistrationRequest.Build(_options, time.GetUtcNow());
-            Task pause;
+            // Ends the pause early when the registry drops the watch of our registration (heal).
+            using var pauseEnd = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var watch = Task.CompletedTask;
             try
             {
-                PassSocket(request);
-                using var call = client.RegisterAsync(
-                    request, Headers(), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken);
-                var returned = await call.ResponseAsync.ConfigureAwait(false);
-                var returnedPath = (await call.ResponseHeadersAsync.ConfigureAwait(false)).GetValue(RegistryPathMetadata.Key);
-                _path = returnedPath ?? _path;
-                await AuthorizeAsync(returned, returnedPath, request).ConfigureAwait(false);
-                var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
-                pause = PauseAsync(wait, stoppingToken);
-                GatewayMeters.RecordRegistryRegistration("ok");
-                var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
-                if (wasRegistered && !failing)
+                var request = RegistrationRequest.Build(_options, time.GetUtcNow());
+                Task pause;
+                try
                 {
-                    RegistrationLog.Refreshed(logger, _options.Name, wait);
+                    PassSocket(request);
+                    using var call = client.RegisterAsync(
+                        request, Headers(), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: stoppingToken);
+                    var returned = await call.ResponseAsync.ConfigureAwait(false);
+                    var returnedPath = (await call.ResponseHeadersAsync.ConfigureAwait(false)).GetValue(RegistryPathMetadata.Key);
+                    _path = returnedPath ?? _path;
+                    await AuthorizeAsync(returned, returnedPath, request).ConfigureAwait(false);
+                    var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
+                    pause = PauseAsync(wait, pauseEnd.Token);
+                    watch = RegistryWatch.Start(client, request.Name, Headers, _options.FirstRetryDelay, time, logger, _options.ConnectTo, pauseEnd, watchStop.Token);
+                    GatewayMeters.RecordRegistryRegistration("ok");
+                    var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
+                    if (wasRegistered && !failing)
+                    {
+                        RegistrationLog.Refreshed(logger, _options.Name, wait);
+                    }
+                    else
+                    {
+                        RegistrationLog.Registered(logger, _options.ConnectTo, _options.Name, _options.NetworkServiceName, _options.Url, wait);
+                    }
+
+                    failing = false;
+                    attempt = 0;
+                    retryDelay = _options.FirstRetryDelay;
+                    Registered?.Invoke(returned);
                 }
-                else
+                catch (RpcException) when (stoppingToken.IsCancellationRequested)
                 {
-                    RegistrationLog.Registered(logger, _options.ConnectTo, _options.Name, _options.NetworkServiceName, _options.Url, wait);
+                    return;
+                }
+                catch (RpcException ex)
+                {
+                    attempt++;
+                    GatewayMeters.RecordRegistryRegistration(ex.StatusCode.ToString());
+                    pause = PauseAsync(retryDelay, stoppingToken);
+                    if (!failing)
+                    {
+                        RegistrationLog.Unreachable(logger, _options.ConnectTo, _options.Name, ex.Status.Detail, _options.MaxRetryDelay);
+                        failing = true;
+                    }
+                    else
+                    {
+                        RegistrationLog.AttemptFailed(logger, attempt, _options.Name, ex.Status.Detail);
+                    }
+
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
                 }
 
-                failing = false;
-                attempt = 0;
-                retryDelay = _options.FirstRetryDelay;
-                Registered?.Invoke(returned);
-            }
-            catch (RpcException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RpcException ex)
-            {
-                attempt++;
-                GatewayMeters.RecordRegistryRegistration(ex.StatusCode.ToString());
-                pause = PauseAsync(retryDelay, stoppingToken);
-                if (!failing)
+                try
                 {
-                    RegistrationLog.Unreachable(logger, _options.ConnectTo, _options.Name, ex.Status.Detail, _options.MaxRetryDelay);
-                    failing = true;
+                    await pause.ConfigureAwait(false);
                 }
-                else
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    RegistrationLog.AttemptFailed(logger, attempt, _options.Name, ex.Status.Detail);
+                    return;
                 }
-
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                catch (OperationCanceledException)
+                {
+                    // The watch broke: register again now (the watch logged why).
+                }
             }
-
-            try
+            finally
             {
-                await pause.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                // Before pauseEnd goes (the watch may be about to cancel it); the next Register opens a new one.
+                await watchStop.CancelAsync().ConfigureAwait(false);
+                await watch.ConfigureAwait(false);
             }
         }
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SriovForwarder.Grains.Chain.Elements.Kernel;
 using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Netlink;
@@ -18,6 +20,11 @@ public static class ForwarderChainExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IVfPool, GrainVfPool>();
         services.TryAddSingleton<IConnectionEventSink, ConnectionMonitorSink>();
+        // The relay watches the next hop on the next-hop client's channels; a client that cannot (a test double): no relay.
+        services.TryAddSingleton(sp => new Monitor.NextHopRelays(
+            sp.GetRequiredService<IConnectionEventSink>(),
+            sp.GetService<ILogger<Monitor.NextHopRelays>>() ?? NullLogger<Monitor.NextHopRelays>.Instance,
+            sp.GetService<INextHopMonitor>() ?? sp.GetService<INextHopClient>() as INextHopMonitor));
         services.TryAddSingleton<ConnectionActivations>();
         services.TryAddSingleton<ConnectionUndo>();
         services.TryAddSingleton<ClientPresence>();

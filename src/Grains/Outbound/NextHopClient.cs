@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
@@ -11,9 +12,10 @@ namespace SriovForwarder.Grains.Outbound;
 /// Calls the next hop's <c>networkservice.NetworkService</c> over unix sockets or TCP, one channel per URL; with
 /// <paramref name="security"/> (a SPIFFE identity is configured) every connection is mutual TLS, else plaintext. In SPIFFE
 /// mode every call carries our per-RPC token (<c>nsm-client-token</c>, <c>nsm-client-token-expires</c>), as upstream's calls do.
+/// The monitor relay watches the next hop's <c>MonitorConnections</c> on the same channel (<see cref="INextHopMonitor"/>).
 /// </summary>
 public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConnectionSecurity? security = null, NsmTokenSource? tokens = null)
-    : INextHopClient, IDisposable
+    : INextHopClient, INextHopMonitor, IDisposable
 {
     private readonly NextHopOptions _options = options.Value;
     private readonly ChannelCache _channels = new(options.Value.DialTimeout, security: security);
@@ -45,6 +47,27 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
         {
             _channels.Drop(url);
             throw RpcErrors.From(ex, "the next hop's Close", url);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ConnectionEvent> MonitorAsync(
+        string url, MonitorScopeSelector selector, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        MonitorConnection.MonitorConnectionClient client;
+        try
+        {
+            client = new MonitorConnection.MonitorConnectionClient(_channels.Get(url));
+        }
+        catch (ArgumentException ex)
+        {
+            throw RpcErrors.BadUrl(url, "the next hop", ex);
+        }
+
+        using var call = client.MonitorConnections(selector, headers: tokens?.HeadersFor(url), cancellationToken: cancellationToken);
+        await foreach (var connectionEvent in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return connectionEvent;
         }
     }
 

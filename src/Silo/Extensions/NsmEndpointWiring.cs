@@ -5,6 +5,7 @@ using SriovForwarder.Grains.Outbound;
 using SriovForwarder.Kernel.Cgroups;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.Kernel.Vfio;
+using SriovForwarder.Security.Authorization;
 using SriovForwarder.Security.Spiffe.Tls;
 using SriovForwarder.Silo.Configuration;
 using SriovForwarder.Silo.Ops;
@@ -19,6 +20,9 @@ public static class NsmEndpointWiring
     /// <summary>Permission bits of the NSM socket: read and write for the owner only.</summary>
     public const UnixFileMode NsmSocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>The file in NSM_STATE_PATH that keeps which SPIFFE ID made which connection (SPIFFE mode).</summary>
+    public const string ConnectionOwnersFile = "connection-owners.json";
+
     /// <summary>The unix socket path NSMgr reaches us on (NSM_LISTEN_ON, or a fresh one like upstream's).</summary>
     public static string ListenSocketPath(ForwarderSettings settings) =>
         NsmUrl.SocketPath(settings.ListenOn ?? TemporaryListenSocket.Create());
@@ -29,6 +33,9 @@ public static class NsmEndpointWiring
         services.AddForwarderChain(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddNsmOutbound(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddNsmEndpoint(o => ForwarderOptionsBinding.Bind(o, settings));
+        // Who made which connection, kept beside the grain state so that a restart does not let another identity close
+        // or refresh someone else's connection (read now: a damaged file stops the start, not a later Close).
+        services.AddSingleton(new ConnectionOwners(Path.Combine(settings.StatePath, ConnectionOwnersFile)));
         // Signs path segments and per-RPC calls once an SVID source is registered (SPIFFE mode); idle in plaintext mode.
         services.AddNsmTokens(settings.MaxTokenLifetime);
         services.AddVfioDevices(o => ForwarderOptionsBinding.Bind(o, settings));

@@ -25,7 +25,7 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
         using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
         var client = new NetworkService.NetworkServiceClient(channel);
         var request = Noop("spiffe-ok");
-        var (nscToken, nsmgrTokens) = NsmgrTokens(nsmgrSvid);
+        var (nscToken, nsmgrTokens) = fixture.NsmgrTokens(nsmgrSvid);
         request.Connection.Path.PathSegments[0].Token = nscToken;
 
         var answer = await client.RequestAsync(request, nsmgrTokens, deadline: DateTime.UtcNow.AddSeconds(20));
@@ -39,20 +39,48 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
         // Our segment carries our own token, for NSMgr: the path is chained through us.
         Assert.True(JwtToken.TryParse(answer.Path.PathSegments[2].Token, out var ours));
         Assert.Equal("spiffe://example.org/forwarder", ours.Subject);
-        await client.CloseAsync(answer, NsmgrTokens(nsmgrSvid).PerRpc, deadline: DateTime.UtcNow.AddSeconds(20));
+        await client.CloseAsync(answer, fixture.NsmgrTokens(nsmgrSvid).PerRpc, deadline: DateTime.UtcNow.AddSeconds(20));
     }
 
-    /// <summary>
-    /// The client's token for NSMgr (the NSC segment's) and NSMgr's per-RPC token for us, as NSMgr's token generator
-    /// makes them: each signed by its owner's SVID key, its audience the next hop's SPIFFE ID.
-    /// </summary>
-    private (string NscToken, Metadata PerRpc) NsmgrTokens(X509Svid nsmgr)
+    [Theory]
+    [InlineData("expired", "tokens_expired")]
+    [InlineData("forged", "prev_token_signed")]
+    [InlineData("unchained", "tokens_chained")]
+    [InlineData("garbage", "tokens_valid")]
+    public async Task Request_OverMutualTlsWithABadToken_IsRefusedPermissionDeniedNamingThePolicyAndNothingIsHeld(string fault, string policy)
     {
-        var lifetime = TimeSpan.FromMinutes(10);
-        var nsc = new NsmTokenGenerator(new FixedSvidSource(fixture.Identities.Svid("nsc")), lifetime, TimeProvider.System);
+        var nsmgrSvid = fixture.Identities.Svid("nsmgr");
+        var nsmgr = fixture.Identities.Client(new SvidCredentials(new FixedSvidSource(nsmgrSvid)));
+        using var channel = UnixSocketChannelFactory.Create(fixture.Harness.ListenSocket, TimeSpan.FromSeconds(5), security: nsmgr);
+        var client = new NetworkService.NetworkServiceClient(channel);
+        var id = "spiffe-" + fault;
+        var request = Noop(id);
+        var (nscToken, perRpc) = fixture.NsmgrTokens(nsmgrSvid);
         var forwarder = fixture.Identities.Svid("forwarder").Certificate;
-        var perRpc = new NsmTokenGenerator(new FixedSvidSource(nsmgr), lifetime, TimeProvider.System).Generate(forwarder);
-        return (nsc.Generate(nsmgr.Certificate).Value, TokenMetadata.Headers(perRpc));
+        request.Connection.Path.PathSegments[0].Token = fault switch
+        {
+            // The NSC's token names someone else than NSMgr as its audience: the path is not chained.
+            "unchained" => new NsmTokenGenerator(new FixedSvidSource(fixture.Identities.Svid("nsc")), TimeSpan.FromMinutes(10), TimeProvider.System)
+                .Generate(fixture.Identities.Svid("other").Certificate).Value,
+            "garbage" => "not.a-jwt",
+            _ => nscToken,
+        };
+        perRpc = fault switch
+        {
+            // NSMgr's own key, but the token ran out 5 s ago.
+            "expired" => TokenMetadata.Headers(new NsmTokenGenerator(new FixedSvidSource(nsmgrSvid), TimeSpan.FromSeconds(-5), TimeProvider.System).Generate(forwarder)),
+            // NSMgr's SPIFFE ID, but signed by another key (a second SVID for the same ID): not what the caller's TLS certificate holds.
+            "forged" => TokenMetadata.Headers(new NsmTokenGenerator(new FixedSvidSource(fixture.Identities.Svid("nsmgr")), TimeSpan.FromMinutes(10), TimeProvider.System).Generate(forwarder)),
+            _ => perRpc,
+        };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.RequestAsync(request, perRpc, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains($"policy failed: {policy}", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("spiffe://example.org/forwarder", nsmgr.ServerOf(fixture.ListenUrl)?.Id.ToString());
+        Assert.DoesNotContain(fixture.Nsmgr.Nse.Requests, r => r.Connection.Path.PathSegments.Any(s => s.Id == id));
+        await AssertNotHeldAsync(id);
     }
 
     [Fact]
@@ -137,7 +165,8 @@ public sealed class SpiffeEndToEndTests(SpiffeForwarderFixture fixture) : IClass
         }
     }
 
-    private static NetworkServiceRequest Noop(string id) => new()
+    /// <summary>A NOOP Request as NSMgr sends it: the NSC's segment, NSMgr's at index 1.</summary>
+    public static NetworkServiceRequest Noop(string id) => new()
     {
         Connection = new Connection
         {

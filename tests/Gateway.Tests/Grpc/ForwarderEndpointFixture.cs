@@ -20,12 +20,16 @@ public abstract class ForwarderEndpointFixture(string node, string name) : IAsyn
 {
     private readonly TempSocketFolder _folder = new();
     private readonly StandInRegistry _registry = new();
+    private StandInEndpointMonitor? _nseMonitor;
     private NodeSilos _cluster = null!;
     private UnixSocketGrpcServer _registryServer = null!;
     private UnixSocketGrpcServer _nseServer = null!;
     private UnixSocketGrpcServer _forwarder = null!;
 
     public StandInEndpoint Nse { get; } = new();
+
+    /// <summary>The NSE's MonitorConnection, which the forwarder relays from (§6.9).</summary>
+    public StandInEndpointMonitor NseMonitor => _nseMonitor ??= new StandInEndpointMonitor(Nse);
 
     public string ForwarderSocket => _forwarder.SocketPath;
 
@@ -35,7 +39,11 @@ public abstract class ForwarderEndpointFixture(string node, string name) : IAsyn
     {
         var registry = _registry;
         _registryServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("reg.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<StandInRegistry>());
-        _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse), a => a.MapGrpcService<StandInEndpoint>());
+        _nseServer = await UnixSocketGrpcServer.StartAsync(_folder.Socket("nse.sock"), s => s.AddSingleton(Nse).AddSingleton(NseMonitor), a =>
+        {
+            a.MapGrpcService<StandInEndpoint>();
+            a.MapGrpcService<StandInEndpointMonitor>();
+        });
         registry.Endpoints.Add(new NetworkServiceEndpoint { Name = "nse-1", Url = "unix://" + _nseServer.SocketPath, NetworkServiceNames = { "ns" } });
 
         _cluster = await NodeSilos.StartAsync(new NodeSilosOptions

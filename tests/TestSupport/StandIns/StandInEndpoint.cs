@@ -18,6 +18,9 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
 
     public ConcurrentQueue<Connection> Closes { get; } = new();
 
+    /// <summary>The connections answered and not closed, by id, as <see cref="StandInEndpointMonitor"/> reports them.</summary>
+    public ConcurrentDictionary<string, Connection> Answered { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The endpoint name put in every answer.</summary>
     public string Name { get; init; } = "nse-1";
 
@@ -69,12 +72,14 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
             answer.Context = chosen.Clone();
         }
 
+        Answered[answer.Id] = answer.Clone();
         return answer;
     }
 
     public override Task<Empty> Close(Connection request, ServerCallContext context)
     {
         Closes.Enqueue(request);
+        Answered.TryRemove(request.Id, out _);
         return Task.FromResult(new Empty());
     }
 }

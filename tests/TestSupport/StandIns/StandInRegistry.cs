@@ -9,13 +9,15 @@ using SriovForwarder.Kernel.Transport.FdPassing;
 namespace SriovForwarder.TestSupport.StandIns;
 
 /// <summary>
-/// The registry half of the stand-in NSMgr: records Register/Unregister, answers non-watch Finds from a fixed list,
-/// and like NSMgr's recvfd takes the socket descriptor passed with an <c>inode://</c> registration, keeping it so the
+/// The registry half of the stand-in NSMgr: records Register/Unregister, answers Finds from a fixed list (a watching
+/// Find, as NSMgr's, then stays open and sends each later registration of the name it watches, until the caller leaves
+/// or <see cref="EndWatches"/> breaks it as a restarting NSMgr would), and like NSMgr's recvfd takes the socket descriptor passed with an <c>inode://</c> registration, keeping it so the
 /// forwarder can be dialled at <c>unix:///proc/&lt;pid&gt;/fd/&lt;n&gt;</c> (<see cref="DialUrls"/>).
 /// </summary>
 public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryBase, IDisposable
 {
     private readonly ConcurrentDictionary<string, ReceivedFile> _passedSockets = new();
+    private readonly ConcurrentDictionary<Channel<NetworkServiceEndpoint>, string> _watches = new();
 
     /// <summary>Endpoints answered as NSMgr answers for a local NSE: URL <c>inode://</c> of this socket file, its descriptor passed along.</summary>
     public ConcurrentDictionary<string, string> PassedSockets { get; } = new();
@@ -28,6 +30,21 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
     public Channel<NetworkServiceEndpoint> Registrations { get; } = Channel.CreateUnbounded<NetworkServiceEndpoint>();
 
     public Channel<NetworkServiceEndpoint> Unregistrations { get; } = Channel.CreateUnbounded<NetworkServiceEndpoint>();
+
+    /// <summary>Every watching Find's query, as it arrived.</summary>
+    public Channel<NetworkServiceEndpointQuery> WatchQueries { get; } = Channel.CreateUnbounded<NetworkServiceEndpointQuery>();
+
+    /// <summary>How many watching Finds are open now.</summary>
+    public int OpenWatches => _watches.Count;
+
+    /// <summary>Ends every open watch with Unavailable, as the streams of an NSMgr that restarts end.</summary>
+    public void EndWatches()
+    {
+        foreach (var watch in _watches.Keys)
+        {
+            watch.Writer.TryComplete(new RpcException(new Status(StatusCode.Unavailable, "stand-in NSMgr restarted")));
+        }
+    }
 
     /// <summary>When set, shortens the granted expiration to now + this, as NSMgr does with its token lifetime.</summary>
     public TimeSpan? GrantedLifetime { get; set; }
@@ -44,6 +61,14 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
         }
 
         Registrations.Writer.TryWrite(request);
+        foreach (var (watch, name) in _watches)
+        {
+            if (name == request.Name)
+            {
+                watch.Writer.TryWrite(request);
+            }
+        }
+
         var returned = request.Clone();
         if (GrantedLifetime is { } lifetime)
         {
@@ -77,6 +102,33 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
 
                 await responseStream.WriteAsync(new NetworkServiceEndpointResponse { NetworkServiceEndpoint = answer });
             }
+        }
+
+        if (request.Watch)
+        {
+            await WatchAsync(request, responseStream, context);
+        }
+    }
+
+    private async Task WatchAsync(NetworkServiceEndpointQuery request, IServerStreamWriter<NetworkServiceEndpointResponse> responseStream, ServerCallContext context)
+    {
+        var updates = Channel.CreateUnbounded<NetworkServiceEndpoint>();
+        _watches[updates] = request.NetworkServiceEndpoint.Name;
+        WatchQueries.Writer.TryWrite(request);
+        try
+        {
+            await foreach (var endpoint in updates.Reader.ReadAllAsync(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(new NetworkServiceEndpointResponse { NetworkServiceEndpoint = endpoint });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The watcher left.
+        }
+        finally
+        {
+            _watches.TryRemove(updates, out _);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
@@ -46,7 +47,9 @@ public sealed class StandInSpiffeAgent : SpiffeWorkloadAPI.SpiffeWorkloadAPIBase
         IEnumerable<X509Certificate2>? intermediates = null)
     {
         ArgumentNullException.ThrowIfNull(leafWithKey);
-        using var key = leafWithKey.GetECDsaPrivateKey() ?? throw new ArgumentException("the leaf has no EC private key", nameof(leafWithKey));
+        // An RSA leaf too: an agent may hand out one our ES256 tokens cannot be made from.
+        using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)leafWithKey.GetECDsaPrivateKey() ?? leafWithKey.GetRSAPrivateKey()
+            ?? throw new ArgumentException("the leaf has no EC or RSA private key", nameof(leafWithKey));
         var chain = new[] { leafWithKey }.Concat(intermediates ?? []).SelectMany(c => c.RawData).ToArray();
         var answer = new X509SVIDResponse();
         answer.Svids.Add(new X509SVID

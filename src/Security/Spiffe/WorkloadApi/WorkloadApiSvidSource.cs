@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -137,6 +138,24 @@ public sealed partial class WorkloadApiSvidSource : ISvidSource, IAsyncDisposabl
             return;
         }
 
+        if (UnusableForTokens(svid) is { } reason)
+        {
+            // NSM cannot run on it: the first one refuses the start at once (nothing better is coming), a rotation to one
+            // is not taken (our tokens would stop).
+            _lastProblem = $"the agent sent an SVID that cannot be used: {reason}";
+            if (Volatile.Read(ref _current) is null)
+            {
+                // The start-up refusal says it, in one line.
+                _first.TrySetException(new WorkloadApiUnavailableException($"SPIFFE_ENDPOINT_SOCKET=unix://{_socketPath}: {reason}"));
+            }
+            else
+            {
+                LogBadSvid(_logger, _socketPath, reason);
+            }
+
+            return;
+        }
+
         var previous = Interlocked.Exchange(ref _current, svid);
         LogSvid(_logger, svid.SpiffeId, svid.Certificate.NotAfter.ToUniversalTime(), string.Join(",", svid.Bundles.Keys));
         if (previous is null)
@@ -147,6 +166,24 @@ public sealed partial class WorkloadApiSvidSource : ISvidSource, IAsyncDisposabl
         {
             Rotated?.Invoke(this, svid);
         }
+    }
+
+    /// <summary>
+    /// Why NSM tokens cannot be made from <paramref name="svid"/>'s key, or null: they are ES256 (§11.2), which takes an
+    /// ECDSA P-256 key, and in SPIFFE mode every NSM call and every path segment carries one.
+    /// </summary>
+    public static string? UnusableForTokens(X509Svid svid)
+    {
+        ArgumentNullException.ThrowIfNull(svid);
+        using var ec = svid.Certificate.GetECDsaPublicKey();
+        if (ec is not null && ec.KeySize == 256)
+        {
+            return null;
+        }
+
+        using var rsa = ec is null ? svid.Certificate.GetRSAPublicKey() : null;
+        var key = ec is not null ? $"an ECDSA {ec.KeySize}-bit key" : rsa is not null ? $"an RSA {rsa.KeySize}-bit key" : $"a key of algorithm {svid.Certificate.GetKeyAlgorithm()}";
+        return $"our X.509-SVID {svid.SpiffeId} has {key}, but NSM tokens are ES256 and need an ECDSA P-256 key; have SPIRE issue EC P-256 SVIDs (agent setting workload_x509_svid_key_type = \"ec-p256\", its default)";
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
