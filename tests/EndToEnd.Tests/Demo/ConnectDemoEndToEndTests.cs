@@ -27,7 +27,7 @@ public sealed partial class ConnectDemoEndToEndTests
                 ["NSM_GATEWAY_PORT"] = ForwarderProcess.FreePort().ToString(CultureInfo.InvariantCulture),
                 ["NSM_POD_RESOURCES_PATH"] = Path.Combine(folder, "pod-resources"),
             });
-            await forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(120));
+            await forwarder.WaitForLineAsync("sriov-forwarder ready", TimeSpan.FromSeconds(150));
             Assert.Contains("STAND-IN NSM control plane", forwarder.Output, StringComparison.Ordinal);
 
             await using var client = ForwarderProcess.Start(["connect", "--simulate-dir", node, "--mechanism", "KERNEL"], new Dictionary<string, string>());
