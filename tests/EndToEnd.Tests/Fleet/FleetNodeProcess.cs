@@ -38,7 +38,6 @@ public sealed class FleetNodeProcess : IAsyncDisposable
             ["NSM_SILO_PORT"] = node.SiloPort.ToString(CultureInfo.InvariantCulture),
             ["NSM_FLEET_LISTEN_ON"] = node.FleetAddress,
             ["NSM_DASHBOARD_LISTEN_ON"] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{node.DashboardPort}"),
-            ["NSM_LOG_LEVEL"] = Environment.GetEnvironmentVariable("FLEET_DIAG_LOG_LEVEL") ?? "INFO",
         });
         return node;
     }
