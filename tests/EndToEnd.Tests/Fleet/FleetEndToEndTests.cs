@@ -122,7 +122,20 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops, without waiting for membership).
             var stoppedAt = Stopwatch.GetTimestamp();
             var exit = stopped.Process.TerminateAsync(TimeSpan.FromSeconds(30));
-            var (down, downAt) = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
+            // Known to fail after the kill (decision 030, open): the message says whether the stopped process got out and how.
+            (NodeChange Change, long At) shown;
+            try
+            {
+                shown = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(
+                    $"SIGTERM of {stopped.Name} not shown down in 30 s (process exited: {stopped.Process.HasExited}); its last lines:\n"
+                    + string.Join('\n', stopped.Process.Output.Split('\n').TakeLast(25)) + Diagnose(nodes, killed), ex);
+            }
+
+            var (down, downAt) = shown;
             var downAfter = Stopwatch.GetElapsedTime(stoppedAt, downAt);
             output.WriteLine($"SIGTERM -> down: {downAfter.TotalMilliseconds:F0} ms ({down.Node.DownReason})");
             Assert.Equal(0, await exit);
