@@ -94,11 +94,13 @@ public class FleetBenchmark
             await _fleet.ReportAsync(snapshot);
         }
 
-        // Reports are one-way: a read may overtake them, so read until all have arrived (bounded).
+        // Reports are one-way: a read may overtake them, so read until all have arrived (bounded: 5 minutes, for a
+        // machine loaded by other work).
         var listed = await _fleet.GetNodesAsync();
-        for (var i = 0; i < 200 && listed.Count(n => n.Live) < Nodes; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (listed.Count(n => n.Live) < Nodes && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(50);
+            await Task.Delay(200);
             listed = await _fleet.GetNodesAsync();
         }
 

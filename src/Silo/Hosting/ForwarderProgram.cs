@@ -39,6 +39,17 @@ public static partial class ForwarderProgram
             return await Cli.FleetVerb.RunAsync(fleetArgs, Console.Out, Console.Error);
         }
 
+        if (args is ["connect", .. var connectArgs])
+        {
+            if (connectArgs.Any(a => a is "--help" or "-h"))
+            {
+                Console.WriteLine(Cli.ConnectArguments.Usage);
+                return 0;
+            }
+
+            return await Cli.ConnectVerb.RunAsync(connectArgs, Console.Out, Console.Error);
+        }
+
         var (options, argumentError) = CommandLine.Parse(args);
         if (options is null)
         {
@@ -51,6 +62,7 @@ public static partial class ForwarderProgram
             Console.WriteLine(ForwarderSettingsHelp.Render());
             Console.WriteLine(CommandLine.Usage);
             Console.WriteLine(Cli.FleetArguments.Usage);
+            Console.WriteLine(Cli.ConnectArguments.Usage);
             return 0;
         }
 
@@ -70,6 +82,7 @@ public static partial class ForwarderProgram
         SettingsDump.Write(logger, settings);
 
         SimulatedSriovNode? simulated = null;
+        Gateway.Demo.StandInNsmControlPlane? demo = null;
         OpsServer? ops = null;
         WorkloadApiSvidSource? svids = null;
         var stopSignal = new StartupStopSignal();
@@ -88,6 +101,11 @@ public static partial class ForwarderProgram
                 phases.Begin("start the SIMULATED SR-IOV node");
                 (simulated, settings) = await SimulationSetup.StartAsync(options, settings, statePathSet, loggerFactory, CancellationToken.None);
                 LogSimulatedNode(logger, simulated.Root, simulated.Reused, simulated.HasRealNetdevs, simulated.PhysicalFunctionAddresses.Count);
+                if (Demo.DemoSetup.Wanted(options.Simulate))
+                {
+                    phases.Begin("start the DEMO stand-in NSM control plane");
+                    (demo, settings) = await Demo.DemoSetup.StartAsync(simulated, settings, logger, stopSignal.Token);
+                }
             }
 
             if (stopSignal.Requested)
@@ -149,6 +167,11 @@ public static partial class ForwarderProgram
             if (ops is not null)
             {
                 await ops.DisposeAsync();
+            }
+
+            if (demo is not null)
+            {
+                await demo.DisposeAsync();
             }
 
             if (simulated is not null)

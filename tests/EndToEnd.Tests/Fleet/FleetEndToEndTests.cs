@@ -6,6 +6,7 @@ using SriovForwarder.Api.Fleet.V1;
 using SriovForwarder.EndToEnd.Tests.Nsm;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
+using SriovForwarder.Silo.Extensions;
 using Xunit.Abstractions;
 
 namespace SriovForwarder.EndToEnd.Tests.Fleet;
@@ -89,26 +90,60 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
 
             latencies.Sort();
             output.WriteLine($"reservation -> watch (ms, sorted): {string.Join(", ", latencies.Select(l => l.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
-            Assert.True(latencies[latencies.Count / 2] < 50, $"median reservation-to-watch {latencies[latencies.Count / 2]:F1} ms");
+            // Asserted at the end, so a loaded machine's slow median does not hide what the departures show.
 
             // Asked of the node still up: node-a, whose API the test used so far, may be the one that leaves.
             using var hostChannel = GrpcChannel.ForAddress("http://" + host.FleetAddress);
             var hostApi = new Api.Fleet.V1.Fleet.FleetClient(hostChannel);
 
-            // SIGKILL is not asserted here: a killed node was shown down in 2.3-4.7 s in most runs, but in one clean-clone CI run
-            // of this session not within 60 s (decision 025 addendum). Until that is understood, a test of it would fail at random.
+            // SIGKILL while two silos remain to vote: membership declares the silo dead within the probe settings' bound
+            // (FleetWiring.KilledNodeDeclaredDeadWithin), the fleet shows the node down within one membership check and one
+            // table refresh of that, and the node grain is not activated anywhere else.
+            await using var hostClient = await NodeClient.ConnectAsync(host.GatewayPort, host.Name);
+            var management = hostClient.Grains.GetGrain<IManagementGrain>(0);
+            var killedAt = Stopwatch.GetTimestamp();
+            await killed.Process.KillAsync();
+            var declaredDeadAt = await DeclaredDeadAsync(management, killed.SiloPort, FleetWiring.KilledNodeDeclaredDeadWithin + TimeSpan.FromSeconds(30), () => Diagnose(nodes, killed));
+            var (dead, deadAt) = await watch.WaitAsync(ch => ch.Node.Name == killed.Name && !ch.Node.Live, killedAt, FleetWiring.KilledNodeDeclaredDeadWithin + TimeSpan.FromSeconds(30));
+            var declaredAfter = Stopwatch.GetElapsedTime(killedAt, declaredDeadAt);
+            var shownAfter = Stopwatch.GetElapsedTime(declaredDeadAt, deadAt);
+            output.WriteLine($"SIGKILL -> declared dead: {declaredAfter.TotalSeconds:F1} s; declared dead -> shown down: {shownAfter.TotalMilliseconds:F0} ms ({dead.Node.DownReason})");
+            Assert.Contains("dead", dead.Node.DownReason, StringComparison.Ordinal);
+            Assert.True(declaredAfter <= FleetWiring.KilledNodeDeclaredDeadWithin, $"membership declared the killed silo dead after {declaredAfter.TotalSeconds:F1} s{Diagnose(nodes, killed)}");
+            Assert.True(shownAfter <= FleetWiring.TableRefresh + TimeSpan.FromSeconds(1), $"the fleet showed the node down {shownAfter.TotalMilliseconds:F0} ms after this silo saw it dead");
+            await Assert.ThrowsAnyAsync<Exception>(() => hostClient.Grains.GetGrain<INodeGrain>(killed.Name).GetSnapshotAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            // No activation on any survivor (the directory may still name the dead silo until it drops its entries).
+            var activation = await management.GetActivationAddress(hostClient.Grains.GetGrain<INodeGrain>(killed.Name));
+            Assert.True(activation is null || activation.Endpoint.Port == killed.SiloPort, $"node grain of the killed node activated on {activation}");
+            var afterKill = await hostApi.GetNodeAsync(new GetNodeRequest { Name = killed.Name });
+            Assert.False(afterKill.Live);
+            Assert.Contains($":{killed.SiloPort}:", afterKill.Silo, StringComparison.Ordinal);
 
             // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops, without waiting for membership).
             var stoppedAt = Stopwatch.GetTimestamp();
             var exit = stopped.Process.TerminateAsync(TimeSpan.FromSeconds(30));
-            var (down, downAt) = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
+            // Known to fail after the kill (decision 030, open): the message says whether the stopped process got out and how.
+            (NodeChange Change, long At) shown;
+            try
+            {
+                shown = await watch.WaitAsync(ch => ch.Node.Name == stopped.Name && !ch.Node.Live, stoppedAt, TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(
+                    $"SIGTERM of {stopped.Name} not shown down in 30 s (process exited: {stopped.Process.HasExited}); its last lines:\n"
+                    + string.Join('\n', stopped.Process.Output.Split('\n').TakeLast(25)) + Diagnose(nodes, killed), ex);
+            }
+
+            var (down, downAt) = shown;
             var downAfter = Stopwatch.GetElapsedTime(stoppedAt, downAt);
             output.WriteLine($"SIGTERM -> down: {downAfter.TotalMilliseconds:F0} ms ({down.Node.DownReason})");
             Assert.Equal(0, await exit);
             Assert.True(downAfter < TimeSpan.FromSeconds(2), $"SIGTERM to down took {downAfter.TotalMilliseconds:F0} ms");
 
             var find = await hostApi.FindNodesAsync(new FindNodesRequest { ResourceName = Resource, Count = 1 });
-            Assert.DoesNotContain(stopped.Name, find.Nodes.Select(n => n.Name));
+            Assert.Equal([host.Name], find.Nodes.Select(n => n.Name));
+            Assert.True(latencies[latencies.Count / 2] < 50, $"median reservation-to-watch {latencies[latencies.Count / 2]:F1} ms");
         }
         finally
         {
@@ -147,6 +182,32 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    // When the surviving silo's membership first lists the killed silo as dead (polled: the test's own clock).
+    private static async Task<long> DeclaredDeadAsync(IManagementGrain management, int siloPort, TimeSpan timeout, Func<string> diagnose)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var hosts = await management.GetHosts(onlyActive: false);
+            if (hosts.Any(h => h.Key.Endpoint.Port == siloPort && h.Value == SiloStatus.Dead))
+            {
+                return Stopwatch.GetTimestamp();
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"membership did not declare the silo on port {siloPort} dead in {timeout}{diagnose()}");
+    }
+
+    // The survivors' membership lines (probes, votes, health), to tell a slow vote from a slow fleet when the kill fails.
+    private static string Diagnose(FleetNodeProcess[] nodes, FleetNodeProcess killed) =>
+        string.Concat(nodes.Where(n => n != killed).Select(n => $"\n--- {n.Name} ---\n" + string.Join('\n', n.Process.Output.Split('\n')
+            .Where(l => l.Contains("probe", StringComparison.OrdinalIgnoreCase) || l.Contains("evict", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("vote", StringComparison.OrdinalIgnoreCase) || l.Contains("degrad", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("dead", StringComparison.OrdinalIgnoreCase) || l.Contains("suspect", StringComparison.OrdinalIgnoreCase))
+            .TakeLast(60))));
 
     private static Owner? HeldBy(Api.Fleet.V1.Node node, string connection) =>
         node.PhysicalFunctions.SelectMany(pf => pf.VirtualFunctions).FirstOrDefault(vf => vf.Owner?.ConnectionId == connection)?.Owner;
