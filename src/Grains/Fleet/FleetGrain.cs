@@ -76,7 +76,7 @@ public sealed class FleetGrain(
     {
         await FetchMissingAsync();
         var liveness = Liveness();
-        return [.. _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal)
+        return [.. Known(liveness)
             .Order(StringComparer.Ordinal)
             .Select(n => View(n, liveness))];
     }
@@ -86,7 +86,7 @@ public sealed class FleetGrain(
     {
         await FetchMissingAsync();
         var liveness = Liveness();
-        return _entries.ContainsKey(node) || liveness.NodesByMetadata.Contains(node) ? View(node, liveness) : null;
+        return Known(liveness).Contains(node, StringComparer.Ordinal) ? View(node, liveness) : null;
     }
 
     /// <inheritdoc />
@@ -122,6 +122,11 @@ public sealed class FleetGrain(
         _watchers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
+
+    // Every node this activation can name: those that reported, those on an active silo, and those whose silo left
+    // (a new activation after a kill must show the killed node down, not forget it).
+    private IEnumerable<string> Known(FleetLiveness liveness) =>
+        _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal).Union(liveness.DepartedNodes, StringComparer.Ordinal);
 
     private FleetLiveness Liveness()
     {
@@ -176,7 +181,7 @@ public sealed class FleetGrain(
         }
 
         _checkedVersion = liveness.Version;
-        foreach (var node in _entries.Keys.Union(liveness.NodesByMetadata, StringComparer.Ordinal).ToList())
+        foreach (var node in Known(liveness).ToList())
         {
             var live = liveness.DownReason(node, _entries.GetValueOrDefault(node)?.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null;
             if (!_toldLive.TryGetValue(node, out var told) || told != live)

@@ -13,6 +13,7 @@ public sealed class FleetLiveness
     private readonly HashSet<string> _activeSilos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiloStatus> _silos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SiloStatus> _departedByName = new(StringComparer.Ordinal);
 
     /// <summary>The liveness membership shows now.</summary>
     public FleetLiveness(ClusterMembershipSnapshot membership, ISiloMetadataCache metadata)
@@ -29,6 +30,13 @@ public sealed class FleetLiveness
 
             if (member.Status != SiloStatus.Active)
             {
+                // A silo is named after its node (SiloOptions.SiloName), and membership keeps a departed silo's entry
+                // (until it is defunct): a fleet grain activated after the departure still knows the node was there.
+                if (!string.IsNullOrEmpty(member.Name))
+                {
+                    _departedByName[member.Name] = member.Status;
+                }
+
                 continue;
             }
 
@@ -46,6 +54,9 @@ public sealed class FleetLiveness
     /// <summary>The nodes whose silo's metadata names them.</summary>
     public IReadOnlyCollection<string> NodesByMetadata => _nodes;
 
+    /// <summary>Nodes whose silo left (stopped or declared dead) and that no active silo runs now.</summary>
+    public IEnumerable<string> DepartedNodes => _departedByName.Keys.Where(n => !_nodes.Contains(n));
+
     /// <summary>Null when <paramref name="node"/> is live, else why it is not.</summary>
     public string? DownReason(string node, string? reportingSilo, string? stoppedSilo)
     {
@@ -59,15 +70,21 @@ public sealed class FleetLiveness
             return null;
         }
 
-        return reportingSilo is not null && _silos.TryGetValue(reportingSilo, out var status)
-            ? status switch
-            {
-                SiloStatus.Dead => "dead: membership declared its silo dead",
-                SiloStatus.ShuttingDown or SiloStatus.Stopping => "stopped: its silo is shutting down",
-                _ => $"its silo is {status}",
-            }
-            : "no live silo runs it";
+        if (reportingSilo is not null && _silos.TryGetValue(reportingSilo, out var status))
+        {
+            return Reason(status);
+        }
+
+        // Not reported to this activation (it moved after the node's silo left): membership's entry by name tells why.
+        return _departedByName.TryGetValue(node, out var departed) ? Reason(departed) : "no live silo runs it";
     }
+
+    private static string Reason(SiloStatus status) => status switch
+    {
+        SiloStatus.Dead => "dead: membership declared its silo dead",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "stopped: its silo is shutting down",
+        _ => $"its silo is {status}",
+    };
 
     // A node grain names its silo by its runtime identity; the forms differ between Orleans versions, so every form counts.
     private static IEnumerable<string> NamesOf(SiloAddress silo) => [silo.ToString(), silo.ToParsableString()];
