@@ -137,7 +137,7 @@ public sealed record ForwarderSettings
     public IPAddress? AdvertisedIp { get; init; } = IPAddress.Loopback;
 
     /// <summary><c>NSM_DASHBOARD_LISTEN_ON</c>: Orleans Dashboard (and SR-IOV page) address; null = off, the default: the
-    /// dashboard costs about 60 MiB resident and a second and a half of CPU at start (decision 032).</summary>
+    /// dashboard costs about 64 MiB resident and up to a second of CPU at start (decision 032).</summary>
     public HostPort? DashboardListenOn { get; init; }
 
     /// <summary><c>NSM_OPS_LISTEN_ON</c>: the ops listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>). Default
