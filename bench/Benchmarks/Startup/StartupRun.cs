@@ -8,7 +8,7 @@ using Path = System.IO.Path;
 
 namespace SriovForwarder.Benchmarks.Startup;
 
-/// <summary>One start of the real executable: time to the first served NOOP Request, then VmRSS after the idle period, then SIGTERM.</summary>
+/// <summary>One start of the real executable: time to the first served NOOP Request, resident memory then, after the idle period and after an induced GC, then SIGTERM.</summary>
 public static class StartupRun
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -31,6 +31,9 @@ public static class StartupRun
             ["NSM_GATEWAY_PORT"] = FreePort(),
             ["NSM_SILO_PORT"] = FreePort(),
             ["NSM_DASHBOARD_LISTEN_ON"] = options.Dashboard ? "127.0.0.1:" + FreePort() : "",
+            // The ops listener (probes, /metrics) and the fleet API are on in the DaemonSet: on here too, on free ports.
+            ["NSM_OPS_LISTEN_ON"] = "127.0.0.1:" + FreePort(),
+            ["NSM_FLEET_LISTEN_ON"] = "127.0.0.1:" + FreePort(),
             ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(folder, "dp"),
             ["NSM_POD_RESOURCES_PATH"] = Path.Combine(folder, "pr"),
         };
@@ -50,9 +53,13 @@ public static class StartupRun
         {
             var toFirstRequest = await FirstRequestAsync(socket, clock, forwarder, output);
             var cpu = CpuTime(forwarder.Id);
+            var afterRequest = ResidentMemory.Read(forwarder.Id);
             await Task.Delay(options.Idle);
-            var (rss, peak) = ReadRss(forwarder.Id);
-            return new StartupSample(toFirstRequest, cpu, rss, peak);
+            var idle = ResidentMemory.Read(forwarder.Id);
+            await InducedGc.CollectAsync(forwarder.Id, TimeSpan.FromSeconds(2));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var settled = ResidentMemory.Read(forwarder.Id);
+            return new StartupSample(toFirstRequest, cpu, afterRequest, idle, settled, StartupReport.LoadAverage());
         }
         finally
         {
@@ -114,16 +121,6 @@ public static class StartupRun
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
-
-    /// <summary>VmRSS and VmHWM of /proc/PID/status, in KiB.</summary>
-    private static (long Rss, long Peak) ReadRss(int pid)
-    {
-        var lines = File.ReadAllLines($"/proc/{pid}/status");
-        return (Kib(lines, "VmRSS:"), Kib(lines, "VmHWM:"));
-    }
-
-    private static long Kib(string[] lines, string field) =>
-        long.Parse(lines.Single(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     private static string FreePort()
     {

@@ -136,8 +136,9 @@ public sealed record ForwarderSettings
     /// clustering; with Redis clustering and the variable unset it is null and Orleans picks a non-loopback address.</summary>
     public IPAddress? AdvertisedIp { get; init; } = IPAddress.Loopback;
 
-    /// <summary><c>NSM_DASHBOARD_LISTEN_ON</c>: Orleans Dashboard address. Default <c>127.0.0.1:8080</c>; null = dashboard off.</summary>
-    public HostPort? DashboardListenOn { get; init; } = new("127.0.0.1", 8080);
+    /// <summary><c>NSM_DASHBOARD_LISTEN_ON</c>: Orleans Dashboard (and SR-IOV page) address; null = off, the default: the
+    /// dashboard costs about 64 MiB resident and up to a second of CPU at start (decision 032).</summary>
+    public HostPort? DashboardListenOn { get; init; }
 
     /// <summary><c>NSM_OPS_LISTEN_ON</c>: the ops listener (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>). Default
     /// <c>127.0.0.1:9464</c> (the port OpenTelemetry's Prometheus exporters use); null = off.</summary>

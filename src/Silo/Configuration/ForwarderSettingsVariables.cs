@@ -90,7 +90,7 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { GatewayPort = v }, s => s.GatewayPort),
         Ip("NSM_ADVERTISED_IP", "127.0.0.1 (redis: unset = chosen by Orleans)", "Address other silos use to reach this one; with redis set it to the pod IP",
             (s, v) => s with { AdvertisedIp = v }, s => s.AdvertisedIp),
-        Address("NSM_DASHBOARD_LISTEN_ON", "127.0.0.1:8080", "Orleans Dashboard address (http://<address>/dashboard); it serves the dashboard only; empty = off",
+        Address("NSM_DASHBOARD_LISTEN_ON", "", "Orleans Dashboard address (http://<address>/dashboard, SR-IOV page at /sriov), e.g. 127.0.0.1:8080; empty = off (it costs about 64 MiB resident)",
             (s, v) => s with { DashboardListenOn = v }, s => s.DashboardListenOn, emptyIsOff: true),
         Address("NSM_OPS_LISTEN_ON", "127.0.0.1:9464", "Ops listener: /healthz (live), /readyz (ready: silo active, node grain active, NSM socket serving, not shutting down) and /metrics (Prometheus text); empty = off",
             (s, v) => s with { OpsListenOn = v }, s => s.OpsListenOn, emptyIsOff: true),

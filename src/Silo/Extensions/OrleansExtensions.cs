@@ -12,6 +12,9 @@ namespace SriovForwarder.Silo.Extensions;
 /// <summary>Wires the Orleans silo: clustering, the node's metadata and placement, node-local storage and the dashboard.</summary>
 public static class OrleansExtensions
 {
+    /// <summary>Entries of Orleans' grain directory cache: room for a fleet of 10,000 nodes' grains (decision 032).</summary>
+    public const int GrainDirectoryCacheSize = 10_000;
+
     /// <summary>Adds the silo of this node to the host.</summary>
     public static IHostApplicationBuilder AddForwarderSilo(this IHostApplicationBuilder builder, ForwarderSettings settings)
     {
@@ -43,6 +46,9 @@ public static class OrleansExtensions
             }
 
             silo.ConfigureFleetLiveness();
+            // Orleans sizes its grain directory caches for a million grains up front (two arrays of 4.6 MB each at idle);
+            // a forwarder's silo calls its own node's grains, the fleet grain and at most every node grain (decision 032).
+            silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = GrainDirectoryCacheSize);
             silo.UseSiloMetadata(new Dictionary<string, string> { [NodeKeys.SiloMetadataKey] = settings.NodeName });
             silo.AddPlacementDirector<NodeBoundPlacementStrategy, NodeBoundPlacementDirector>();
             silo.AddNodeFileStorage(ForwarderOptionsBinding.GrainStoragePath(settings));

@@ -54,7 +54,8 @@ public sealed class ForwarderSettingsReaderDefaultsTests
         Assert.Equal(11111, settings.SiloPort);
         Assert.Equal(30000, settings.GatewayPort);
         Assert.Equal(IPAddress.Loopback, settings.AdvertisedIp);
-        Assert.Equal(new HostPort("127.0.0.1", 8080), settings.DashboardListenOn);
+        // Off unless asked for: it costs about 60 MiB resident (decision 032).
+        Assert.Null(settings.DashboardListenOn);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.DriverBindTimeout);
     }
 

@@ -36,9 +36,13 @@ public sealed class DaemonSetPodTests
             Assert.False(port is >= 30000 and <= 32767, $"port {port} is in the NodePort range");
             Assert.DoesNotContain(port, CommonHostPorts);
         });
-        Assert.NotNull(settings.DashboardListenOn);
-        Assert.Equal("127.0.0.1", settings.DashboardListenOn.Host);
-        Assert.DoesNotContain(settings.DashboardListenOn.Port, CommonHostPorts.Concat(ports));
+    }
+
+    [Fact]
+    public void Dashboard_IsOff_AsTheMemoryLimitAssumes()
+    {
+        // The limits below are measured without the dashboard (decision 032); the manifest's comment says how to turn it on.
+        Assert.Null(_manifests.Settings().DashboardListenOn);
     }
 
     [Fact]
@@ -66,15 +70,15 @@ public sealed class DaemonSetPodTests
     }
 
     [Fact]
-    public void MemoryRequest_CoversTheMeasuredIdleResidentSize()
+    public void MemoryRequest_CoversTheMeasuredPeakResidentSize()
     {
-        // Measured idle resident size with the dashboard on, as the DaemonSet runs it: at most 232.4 MiB (decision 018,
-        // bench/README.md). Lower it with a new measurement, not before.
-        const long measuredIdleBytes = 243_700_000;
+        // Measured peak resident size (VmHWM) with the dashboard off, as the DaemonSet runs it: at most 162.3 MiB
+        // (decision 032, bench/README.md). Lower it with a new measurement, not before.
+        const long measuredPeakBytes = 170_200_000;
         var request = Mebibytes(_manifests.Container.Text("resources.requests.memory")!);
         var limit = Mebibytes(_manifests.Container.Text("resources.limits.memory")!);
 
-        Assert.True(request >= measuredIdleBytes, $"memory request {request} B is below the measured idle size");
+        Assert.True(request >= measuredPeakBytes, $"memory request {request} B is below the measured peak resident size");
         Assert.True(limit >= request, "memory limit below the request");
     }
 
