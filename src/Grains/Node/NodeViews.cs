@@ -31,7 +31,12 @@ public static class NodeViews
 
     /// <summary>The tokens of <paramref name="resourceName"/> with their health and NUMA node, at <paramref name="version"/>.</summary>
     /// <exception cref="VfAllocationException">The node offers no such resource.</exception>
-    public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version)
+    /// <param name="node">The node's name, for the error.</param>
+    /// <param name="allocator">The node's pools.</param>
+    /// <param name="resourceName">The resource.</param>
+    /// <param name="version">The token-pool version the devices are at.</param>
+    /// <param name="unusable">Tells whether a token's VF is unhealthy (such a token is reported Unhealthy too); null: none is.</param>
+    public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version, Func<string, bool>? unusable = null)
     {
         ArgumentNullException.ThrowIfNull(allocator);
         if (!allocator.Tokens.Tokens().TryGetValue(resourceName, out var tokens))
@@ -40,7 +45,7 @@ public static class NodeViews
         }
 
         var numa = NumaNodeOf(allocator, resourceName);
-        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value, numa)).ToList();
+        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value && unusable?.Invoke(t.Key) != true, numa)).ToList();
         return new ResourceDevices(resourceName, devices, version);
     }
 
