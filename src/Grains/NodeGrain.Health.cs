@@ -63,9 +63,11 @@ public sealed partial class NodeGrain
         _netdevPfs = _allocator.Inventory.PhysicalFunctions
             .Where(pf => pf.NetInterface is not null)
             .ToDictionary(pf => pf.NetInterface!, pf => pf.Address, StringComparer.Ordinal);
-        foreach (var vf in _health.UnusableVfs().Keys)
+        foreach (var (vf, reason) in _health.UnusableVfs())
         {
             _allocator.Pool.SetUsable(vf, usable: false);
+            // A connection republishes itself as UP when it activates after a restart; this DOWN follows that.
+            TellHolder(vf, reason);
         }
     }
 

@@ -201,7 +201,7 @@ public sealed partial class NodeGrain(
         return Task.CompletedTask;
     }
 
-    private NodeSnapshot Snapshot() => NodeViews.Snapshot(NodeName, _allocator, allocations.State, _activatedAt, this.RuntimeIdentity);
+    private NodeSnapshot Snapshot() => NodeViews.Snapshot(NodeName, _allocator, allocations.State, _activatedAt, this.RuntimeIdentity, TokenUnusable);
 
     // The pod that used this connection is gone. One-way, because the connection's Close calls back into this
     // (non-reentrant) grain to release the VF.
@@ -217,7 +217,8 @@ public sealed partial class NodeGrain(
     }
 
     private NodeSnapshot FleetSnapshot() =>
-        NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+        NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow())
+            with { Health = _health.Unhealthy(), UnusableVfs = _health.UnusableVfs() };
 
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
     private void ReportToFleet()

@@ -7,11 +7,17 @@ namespace SriovForwarder.Grains.Node;
 public static class NodeViews
 {
     /// <summary>The node's capacity, tokens and reservations now.</summary>
-    public static NodeSnapshot Snapshot(string node, NodeAllocator allocator, NodeAllocationState state, DateTimeOffset activatedAt, string silo)
+    /// <param name="node">The node's name.</param>
+    /// <param name="allocator">The node's pools.</param>
+    /// <param name="state">The reservations.</param>
+    /// <param name="activatedAt">When the grain activated.</param>
+    /// <param name="silo">The silo hosting it.</param>
+    /// <param name="unusable">Tells whether a token's VF is unhealthy (counted as unhealthy then); null: none is.</param>
+    public static NodeSnapshot Snapshot(string node, NodeAllocator allocator, NodeAllocationState state, DateTimeOffset activatedAt, string silo, Func<string, bool>? unusable = null)
     {
         ArgumentNullException.ThrowIfNull(allocator);
         ArgumentNullException.ThrowIfNull(state);
-        var (pfs, resources, groups) = allocator.Summarise();
+        var (pfs, resources, groups) = allocator.Summarise(unusable);
         var reservations = state.Reservations.Select(r => r.ToReservation()).ToList();
         return new NodeSnapshot(node, pfs, resources, reservations, groups, activatedAt, silo);
     }
