@@ -23,16 +23,8 @@ public sealed class SysfsFunctionHealthProbe(IOptions<PciOptions> options) : IFu
     public bool VfioGroupNodeExists(int iommuGroup) =>
         File.Exists(Path.Combine(_options.VfioPath, iommuGroup.ToString(CultureInfo.InvariantCulture)));
 
-    // A dangling link (its target removed) counts as absent, as it does for the kernel.
-    private static string? LinkTargetName(string link)
-    {
-        var info = new FileInfo(link);
-        if (info.LinkTarget is not { } target)
-        {
-            return null;
-        }
-
-        var resolved = Path.GetFullPath(target, Path.GetDirectoryName(link)!);
-        return Directory.Exists(resolved) ? Path.GetFileName(resolved.TrimEnd('/')) : null;
-    }
+    // sysfs links are relative to the real folder of the device (devices/<addr> is itself a link), so only the target's
+    // last name is read, as the kernel's own tools do; whether that device still exists is asked separately.
+    private static string? LinkTargetName(string link) =>
+        new FileInfo(link).LinkTarget is { } target ? Path.GetFileName(target.TrimEnd('/')) : null;
 }

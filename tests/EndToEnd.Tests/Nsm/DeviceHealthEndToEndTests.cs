@@ -59,7 +59,11 @@ public sealed class DeviceHealthEndToEndTests : IDisposable
         var unhealthy = await devices.UntilAsync(r => r.Devices.Any(d => d.ID == token && d.Health == "Unhealthy"));
         var down = await NextEventAsync(monitor, e => e.Connections.Values.Any(c => c.State == State.Down), watchEnd.Token);
         var fleetPf = await FleetHealthReasonAsync(node, held.PfAddress, reason => reason.Contains("no carrier", StringComparison.Ordinal));
-        var otherUnhealthy = unhealthy.Devices.First(d => d.ID != token && d.Health == "Unhealthy").ID;
+        var faulted = await node.Node.GetSnapshotAsync();
+        var otherUnhealthy = unhealthy.Devices.FirstOrDefault(d => d.ID != token && d.Health == "Unhealthy")?.ID;
+        Assert.True(otherUnhealthy is not null, $"another Unhealthy token of {NsmForwarderFixture.Resource}: devices "
+            + string.Join(", ", unhealthy.Devices.Select(d => $"{d.ID}={d.Health}")) + "; unusable VFs "
+            + string.Join(", ", faulted.UnusableVfs?.Keys ?? []) + "; PFs " + string.Join(", ", faulted.PhysicalFunctions.Select(p => $"{p.Address}:{string.Join('+', p.ResourceNames)}")));
         var refused = await Assert.ThrowsAsync<RpcException>(async () =>
             await client.RequestAsync(NsmForwarderFixture.VfioRequest("health-refused", otherUnhealthy, "pod-health/*")));
 
