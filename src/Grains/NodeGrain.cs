@@ -216,9 +216,11 @@ public sealed partial class NodeGrain(
         ScheduleFleetReport();
     }
 
-    private NodeSnapshot FleetSnapshot() =>
-        NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow())
-            with { Health = _health.Unhealthy(), UnusableVfs = _health.UnusableVfs() };
+    private NodeSnapshot FleetSnapshot()
+    {
+        var report = NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+        return report with { Health = _health.Unhealthy(), UnusableVfs = _health.UnusableVfs() };
+    }
 
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
     private void ReportToFleet()
