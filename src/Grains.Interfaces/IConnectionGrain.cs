@@ -1,5 +1,6 @@
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
+using Orleans.Concurrency;
 using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Interfaces;
@@ -28,4 +29,12 @@ public interface IConnectionGrain : IGrainWithStringKey
     /// short, closes an established connection whose client is gone, and says which VF the connection still holds.
     /// </summary>
     Task<ConnectionCheck> ReconcileAsync();
+
+    /// <summary>
+    /// The VF at <paramref name="vfAddress"/> turned unhealthy (<paramref name="fault"/> says why) or healthy again (null):
+    /// when this connection holds it, MonitorConnections subscribers get an UPDATE with state DOWN, or UP again (decision 026).
+    /// One-way, so the node grain never waits on a connection busy with a Request.
+    /// </summary>
+    [OneWay]
+    Task VfHealthChangedAsync(string vfAddress, string? fault);
 }

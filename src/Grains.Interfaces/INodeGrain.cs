@@ -58,4 +58,20 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>Removes a subscription.</summary>
     Task UnsubscribeAsync(ITokenPoolObserver observer);
+
+    /// <summary>The PF netdev names whose link state decides the PFs' carrier health (the link watcher follows these).</summary>
+    Task<IReadOnlyList<string>> GetPhysicalFunctionNetdevsAsync();
+
+    /// <summary>
+    /// What the link watcher heard of PF netdevs: each report replaces that PF's link fault (null = up with carrier). The
+    /// affected tokens turn Unhealthy or Healthy for kubelet, the fleet hears, and live connections on the PF's VFs get a
+    /// MonitorConnections event, all in this call's turn.
+    /// </summary>
+    Task ReportLinksAsync(IReadOnlyList<LinkReport> links);
+
+    /// <summary>Runs one sysfs health reconcile pass now (the backstop loop calls it periodically) and returns every unhealthy PF and VF.</summary>
+    Task<IReadOnlyList<FunctionHealth>> CheckHealthAsync();
+
+    /// <summary>Every unhealthy PF and VF with its reason and since when.</summary>
+    Task<IReadOnlyList<FunctionHealth>> GetHealthAsync();
 }

@@ -17,4 +17,7 @@ public enum VfAllocationFailure
 
     /// <summary>A token id of another resource, or a malformed request.</summary>
     InvalidRequest,
+
+    /// <summary>The token's VF (the one it holds, or the one it was made for) or its PF is unhealthy; the message says why.</summary>
+    Unhealthy,
 }

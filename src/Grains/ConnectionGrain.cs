@@ -149,6 +149,19 @@ public sealed partial class ConnectionGrain(
         return new ConnectionCheck(Id, ConnectionCheckOutcome.Live, vf, null);
     }
 
+    /// <inheritdoc />
+    public async Task VfHealthChangedAsync(string vfAddress, string? fault)
+    {
+        await SettleAsync();
+        if (!state.State.Established || state.State.Vf?.VfAddress != vfAddress)
+        {
+            return;
+        }
+
+        LogVfHealthChanged(logger, Id, vfAddress, fault ?? "healthy again");
+        undo.Publish(state.State, Node, Id, fault is null ? State.Up : State.Down);
+    }
+
     // Once per activation: gives the kernel-side reference counts back what the state records (once per process), then
     // finishes a first Request or Close that a crash cut short, or tells the monitor an established connection is back.
     // Returns true when it undid something.
@@ -275,6 +288,9 @@ public sealed partial class ConnectionGrain(
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: a {Intent} was cut short by a crash; undoing what it recorded")]
     private static partial void LogRollingBack(ILogger logger, string connectionId, string intent);
+
+    [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: its VF {VfAddress} changed health ({Fault}); telling MonitorConnections subscribers")]
+    private static partial void LogVfHealthChanged(ILogger logger, string connectionId, string vfAddress, string fault);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: its client is gone ({Reason}); closing it now instead of at expiry")]
     private static partial void LogClientGone(ILogger logger, string connectionId, string reason);

@@ -18,9 +18,11 @@ namespace SriovForwarder.Grains;
 /// change on the node, tells token-pool observers (<see cref="TokenPoolObservers"/>) and reports to the fleet.
 /// </summary>
 [NodeBoundPlacement, Immovable]
-public sealed class NodeGrain(
+public sealed partial class NodeGrain(
     [PersistentState("allocations", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeAllocationState> allocations,
     [PersistentState("tokenids", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeTokenIdsState> tokenIds,
+    [PersistentState("health", FileGrainStorageExtensions.NodeStorage)] IPersistentState<Health.NodeHealthState> health,
+    Kernel.Health.IFunctionHealthProbe healthProbe,
     INodeInventorySource inventorySource,
     Kernel.Pci.IPciDevices pci,
     TimeProvider time,
@@ -39,6 +41,8 @@ public sealed class NodeGrain(
     public static readonly TimeSpan StoppingReportTimeout = TimeSpan.FromSeconds(1);
 
     private readonly TokenPoolObservers _observers = new(logger);
+    private readonly IPersistentState<Health.NodeHealthState> _healthState = health;
+    private readonly Kernel.Health.IFunctionHealthProbe _healthProbe = healthProbe;
     private NodeAllocator _allocator = null!;
     private NodeReservations _reservations = null!;
     private KubeletTokens _tokens = null!;
@@ -52,6 +56,10 @@ public sealed class NodeGrain(
 
     private string NodeName => this.GetPrimaryKeyString();
 
+    private ILogger Logger => logger;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +67,7 @@ public sealed class NodeGrain(
         _allocator = await new NodeRestore(inventorySource, pci, logger).RestoreAsync(NodeName, tokenIds, allocations, cancellationToken);
         _reservations = new NodeReservations(_allocator, allocations.State, logger);
         _tokens = new KubeletTokens(_allocator, allocations.State, logger);
+        ActivateHealth();
         // Absent where no forwarder chain runs (node-grain-only test clusters): then no latency is reported.
         _timings = ServiceProvider.GetService<AllocationTimings>();
         _latencyCheck = this.RegisterGrainTimer(ReportLatencyIfChangedAsync,
@@ -92,6 +101,7 @@ public sealed class NodeGrain(
     /// <inheritdoc />
     public async Task<VfReservation> ReserveAsync(ReserveRequest request)
     {
+        ThrowIfUnhealthy(request);
         var (record, changed) = _reservations.Reserve(request, time.GetUtcNow());
         if (changed)
         {
@@ -139,7 +149,7 @@ public sealed class NodeGrain(
 
     /// <inheritdoc />
     public Task<ResourceDevices> GetDevicesAsync(string resourceName) =>
-        Task.FromResult(NodeViews.Devices(NodeName, _allocator, resourceName, _observers.Version));
+        Task.FromResult(NodeViews.Devices(NodeName, _allocator, resourceName, _observers.Version, TokenUnusable));
 
     /// <inheritdoc />
     public Task<ResourceTopology> GetTopologyAsync(string resourceName) =>
@@ -195,7 +205,7 @@ public sealed class NodeGrain(
         return Task.CompletedTask;
     }
 
-    private NodeSnapshot Snapshot() => NodeViews.Snapshot(NodeName, _allocator, allocations.State, _activatedAt, this.RuntimeIdentity);
+    private NodeSnapshot Snapshot() => NodeViews.Snapshot(NodeName, _allocator, allocations.State, _activatedAt, this.RuntimeIdentity, TokenUnusable);
 
     // The pod that used this connection is gone. One-way, because the connection's Close calls back into this
     // (non-reentrant) grain to release the VF.
@@ -210,8 +220,11 @@ public sealed class NodeGrain(
         ScheduleFleetReport();
     }
 
-    private NodeSnapshot FleetSnapshot() =>
-        NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+    private NodeSnapshot FleetSnapshot()
+    {
+        var report = NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+        return report with { Health = _health.Unhealthy(), UnusableVfs = _health.UnusableVfs() };
+    }
 
     // One-way: the fleet view never slows a reservation down, and a lost report is repaired by the next one.
     private void ReportToFleet()

@@ -58,7 +58,9 @@ public static class FleetMessages
         var hardware = (snapshot.Hardware ?? []).ToDictionary(h => h.Address, StringComparer.Ordinal);
         foreach (var pf in snapshot.PhysicalFunctions)
         {
-            message.PhysicalFunctions.Add(ToPhysicalFunction(pf, hardware.GetValueOrDefault(pf.Address), holders));
+            var added = ToPhysicalFunction(pf, hardware.GetValueOrDefault(pf.Address), holders);
+            FleetHealthMessages.AddHealth(added, snapshot);
+            message.PhysicalFunctions.Add(added);
         }
 
         message.TokenPools.AddRange(snapshot.Resources.Select(r => new TokenPool

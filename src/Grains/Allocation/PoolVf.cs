@@ -20,4 +20,7 @@ internal sealed class PoolVf(PoolVirtualFunction vf, PoolPf pf, int localIndex, 
     public string? TokenId { get; set; }
 
     public string? ConnectionId { get; set; }
+
+    /// <summary>Unhealthy: never offered while free, though a connection may still hold it.</summary>
+    public bool Fenced { get; set; }
 }

@@ -161,6 +161,21 @@ public sealed class ResourcePool
         return new VfRelease(vf.Address, vf.Pf.Address, group, tokenId, connectionId, released);
     }
 
+    /// <summary>
+    /// Marks a VF usable or not (its health): an unusable VF is never selected while free; a connection holding it keeps
+    /// it until it lets go. Returns false for an unknown address.
+    /// </summary>
+    public bool SetUsable(string vfAddress, bool usable)
+    {
+        if (!_index.Vfs.TryGetValue(vfAddress, out var vf))
+        {
+            return false;
+        }
+
+        _index.SetFenced(vf, !usable);
+        return true;
+    }
+
     /// <summary>The VF a connection holds, if any.</summary>
     public bool TryGetByConnection(string connectionId, out VfSelection selection) =>
         TryGet(_byConnection, connectionId, out selection);
@@ -173,7 +188,7 @@ public sealed class ResourcePool
     public ResourcePoolSnapshot Snapshot()
     {
         var pfs = _index.Pfs
-            .Select(pf => new PhysicalFunctionUsage(pf.Address, pf.Names, pf.Vfs.Length, pf.FreeCount, pf.Vfs.Length - pf.FreeCount))
+            .Select(pf => new PhysicalFunctionUsage(pf.Address, pf.Names, pf.Vfs.Length, pf.FreeCount, pf.Vfs.Count(vf => vf.TokenId is not null)))
             .ToList();
         var groups = _index.Groups.Values
             .OrderBy(group => group.Number)

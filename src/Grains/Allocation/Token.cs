@@ -12,6 +12,9 @@ internal sealed class Token(string id, TokenGroup group, int ordinal)
 
     public TokenState State { get; private set; }
 
+    /// <summary>The VF this token was made for (one token per VF of each PF and name): its health is the token's while the token holds no VF.</summary>
+    public string? HomeVf { get; init; }
+
     /// <summary>For a closed token, the in-use token it was closed for.</summary>
     public Token? ClosedBy { get; set; }
 

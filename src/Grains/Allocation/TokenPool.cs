@@ -53,7 +53,7 @@ public sealed class TokenPool
                         throw new InvalidOperationException($"token id generator returned a duplicate id: {id}");
                     }
 
-                    var token = new Token(id, group, group.Tokens.Count);
+                    var token = new Token(id, group, group.Tokens.Count) { HomeVf = pf.VirtualFunctions[i].Address };
                     group.Tokens.Add(token);
                     group.Enter(token);
                     _byId.Add(id, token);
@@ -236,6 +236,9 @@ public sealed class TokenPool
     /// <summary>The state of a token, for snapshots; does not count as an access.</summary>
     /// <exception cref="AllocationException">Unknown id.</exception>
     public TokenState GetState(string id) => Get(id).State;
+
+    /// <summary>The VF the token was made for (see <c>Token.HomeVf</c>), or null for an unknown id; does not count as an access.</summary>
+    public string? HomeVfOf(string id) => _byId.TryGetValue(id, out var token) ? token.HomeVf : null;
 
     /// <summary>Whether the id is a token of this pool; does not count as an access.</summary>
     public bool Contains(string id) => _byId.ContainsKey(id);

@@ -96,8 +96,12 @@ internal sealed class VfIndex
         var group = vf.Group;
         vf.TokenId = tokenId;
         vf.ConnectionId = connectionId;
-        pf.FreeByDriver[(int)group.Driver].Remove(vf.LocalIndex);
-        pf.FreeCount--;
+        if (!vf.Fenced)
+        {
+            pf.FreeByDriver[(int)group.Driver].Remove(vf.LocalIndex);
+            pf.FreeCount--;
+        }
+
         group.InUse++;
         if (group.Driver != driver)
         {
@@ -114,8 +118,12 @@ internal sealed class VfIndex
         var group = vf.Group;
         vf.TokenId = null;
         vf.ConnectionId = null;
-        pf.FreeByDriver[(int)group.Driver].Add(vf.LocalIndex);
-        pf.FreeCount++;
+        if (!vf.Fenced)
+        {
+            pf.FreeByDriver[(int)group.Driver].Add(vf.LocalIndex);
+            pf.FreeCount++;
+        }
+
         group.InUse--;
         var released = group.InUse == 0;
         if (released)
@@ -127,11 +135,40 @@ internal sealed class VfIndex
         return released;
     }
 
+    /// <summary>Fences an unhealthy VF off the free indexes (or puts it back); a held VF stays held either way.</summary>
+    public void SetFenced(PoolVf vf, bool fenced)
+    {
+        if (vf.Fenced == fenced)
+        {
+            return;
+        }
+
+        vf.Fenced = fenced;
+        if (vf.TokenId is not null)
+        {
+            return;
+        }
+
+        var pf = vf.Pf;
+        if (fenced)
+        {
+            pf.FreeByDriver[(int)vf.Group.Driver].Remove(vf.LocalIndex);
+            pf.FreeCount--;
+        }
+        else
+        {
+            pf.FreeByDriver[(int)vf.Group.Driver].Add(vf.LocalIndex);
+            pf.FreeCount++;
+        }
+
+        UpdateHeaps(pf);
+    }
+
     public void CheckInvariants()
     {
         foreach (var pf in Pfs)
         {
-            var free = pf.Vfs.Count(vf => vf.TokenId is null);
+            var free = pf.Vfs.Count(vf => vf.TokenId is null && !vf.Fenced);
             if (free != pf.FreeCount)
             {
                 throw new InvalidOperationException($"PF {pf.Address} counts {pf.FreeCount} free VFs but {free} are free");
@@ -141,7 +178,7 @@ internal sealed class VfIndex
             {
                 for (var driver = 0; driver < DriverCount; driver++)
                 {
-                    var expected = vf.TokenId is null && (int)vf.Group.Driver == driver;
+                    var expected = vf.TokenId is null && !vf.Fenced && (int)vf.Group.Driver == driver;
                     if (pf.FreeByDriver[driver].Contains(vf.LocalIndex) != expected)
                     {
                         throw new InvalidOperationException($"VF {vf.Address} is misfiled in the free index of {(VfDriver)driver}");
@@ -199,7 +236,7 @@ internal sealed class VfIndex
         group.Driver = driver;
         foreach (var vf in group.Vfs)
         {
-            if (vf.TokenId is null)
+            if (vf.TokenId is null && !vf.Fenced)
             {
                 vf.Pf.FreeByDriver[old].Remove(vf.LocalIndex);
                 vf.Pf.FreeByDriver[(int)driver].Add(vf.LocalIndex);

@@ -32,7 +32,10 @@ public sealed partial class ConnectionUndo(
     }
 
     /// <summary>Publishes an established connection again, so monitors that subscribe after a restart see it.</summary>
-    public void Republish(ConnectionState state, string node, string connectionId)
+    public void Republish(ConnectionState state, string node, string connectionId) => Publish(state, node, connectionId, State.Up);
+
+    /// <summary>Publishes an established connection with <paramref name="connectionState"/> (DOWN while its VF is unhealthy, decision 026).</summary>
+    public void Publish(ConnectionState state, string node, string connectionId, State connectionState)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.LastConnection is not { } bytes)
@@ -50,7 +53,7 @@ public sealed partial class ConnectionUndo(
         }
 
         connection.Id = connectionId;
-        connection.State = State.Up;
+        connection.State = connectionState;
         events.Publish(node, ConnectionEventType.Update, connection);
     }
 

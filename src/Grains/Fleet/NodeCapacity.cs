@@ -31,6 +31,8 @@ public sealed record NodeCapacity(int Any, int Kernel, int VfioPci)
         if (snapshot.Hardware is { } hardware)
         {
             var reserved = snapshot.Reservations.Select(r => r.VfAddress).ToHashSet(StringComparer.Ordinal);
+            // An unhealthy VF is not offered (issue 13): it counts like a reserved one.
+            reserved.UnionWith(snapshot.UnusableVfs?.Keys ?? []);
             foreach (var pf in hardware)
             {
                 var names = namesOf.GetValueOrDefault(pf.Address) ?? [];

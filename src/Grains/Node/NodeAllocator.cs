@@ -91,7 +91,8 @@ public sealed class NodeAllocator
     public InventoryPhysicalFunction GetPhysicalFunction(string pfAddress) => _pfByAddress[pfAddress];
 
     /// <summary>Summaries for snapshots.</summary>
-    public (IReadOnlyList<PhysicalFunctionSummary> Pfs, IReadOnlyList<ResourceSummary> Resources, IReadOnlyDictionary<int, VfDriver> Groups) Summarise()
+    /// <param name="unusable">Tells whether a token's VF is unhealthy: such a token counts as unhealthy, as kubelet sees it.</param>
+    public (IReadOnlyList<PhysicalFunctionSummary> Pfs, IReadOnlyList<ResourceSummary> Resources, IReadOnlyDictionary<int, VfDriver> Groups) Summarise(Func<string, bool>? unusable = null)
     {
         var pool = Pool.Snapshot();
         var pfs = pool.PhysicalFunctions
@@ -103,7 +104,7 @@ public sealed class NodeAllocator
             {
                 // From the snapshot, not TokenPool.Tokens(): that call counts as kubelet's first look and would refuse the
                 // start-up restore of kubelet's assignments if a fleet report came first. Closed is what kubelet sees as unhealthy.
-                var healthy = group.Count(t => t.State != TokenState.Closed);
+                var healthy = group.Count(t => t.State != TokenState.Closed && unusable?.Invoke(t.Id) != true);
                 return new ResourceSummary(
                     group.Key,
                     group.Count(),

@@ -7,11 +7,17 @@ namespace SriovForwarder.Grains.Node;
 public static class NodeViews
 {
     /// <summary>The node's capacity, tokens and reservations now.</summary>
-    public static NodeSnapshot Snapshot(string node, NodeAllocator allocator, NodeAllocationState state, DateTimeOffset activatedAt, string silo)
+    /// <param name="node">The node's name.</param>
+    /// <param name="allocator">The node's pools.</param>
+    /// <param name="state">The reservations.</param>
+    /// <param name="activatedAt">When the grain activated.</param>
+    /// <param name="silo">The silo hosting it.</param>
+    /// <param name="unusable">Tells whether a token's VF is unhealthy (counted as unhealthy then); null: none is.</param>
+    public static NodeSnapshot Snapshot(string node, NodeAllocator allocator, NodeAllocationState state, DateTimeOffset activatedAt, string silo, Func<string, bool>? unusable = null)
     {
         ArgumentNullException.ThrowIfNull(allocator);
         ArgumentNullException.ThrowIfNull(state);
-        var (pfs, resources, groups) = allocator.Summarise();
+        var (pfs, resources, groups) = allocator.Summarise(unusable);
         var reservations = state.Reservations.Select(r => r.ToReservation()).ToList();
         return new NodeSnapshot(node, pfs, resources, reservations, groups, activatedAt, silo);
     }
@@ -31,7 +37,12 @@ public static class NodeViews
 
     /// <summary>The tokens of <paramref name="resourceName"/> with their health and NUMA node, at <paramref name="version"/>.</summary>
     /// <exception cref="VfAllocationException">The node offers no such resource.</exception>
-    public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version)
+    /// <param name="node">The node's name, for the error.</param>
+    /// <param name="allocator">The node's pools.</param>
+    /// <param name="resourceName">The resource.</param>
+    /// <param name="version">The token-pool version the devices are at.</param>
+    /// <param name="unusable">Tells whether a token's VF is unhealthy (such a token is reported Unhealthy too); null: none is.</param>
+    public static ResourceDevices Devices(string node, NodeAllocator allocator, string resourceName, long version, Func<string, bool>? unusable = null)
     {
         ArgumentNullException.ThrowIfNull(allocator);
         if (!allocator.Tokens.Tokens().TryGetValue(resourceName, out var tokens))
@@ -40,7 +51,7 @@ public static class NodeViews
         }
 
         var numa = NumaNodeOf(allocator, resourceName);
-        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value, numa)).ToList();
+        var devices = tokens.Select(t => new TokenDevice(t.Key, t.Value && unusable?.Invoke(t.Key) != true, numa)).ToList();
         return new ResourceDevices(resourceName, devices, version);
     }
 

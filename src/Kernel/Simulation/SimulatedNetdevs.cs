@@ -197,6 +197,16 @@ internal sealed partial class SimulatedNetdevs : IDisposable
         Report(IpCommand.Batch(Namespace, hiddenCommands), Namespace);
     }
 
+    /// <summary>
+    /// Sets both ends of the PF veths up, so the PF netdevs have carrier as a cabled port would; setting either end down
+    /// (<c>ip link set ... down</c>) then drops the PF's carrier for real, which the forwarder's link watcher hears.
+    /// </summary>
+    public void BringUp(IReadOnlyCollection<string> names)
+    {
+        Report(IpCommand.Batch(Namespace, names.Select(n => $"link set dev p{n} up").ToList()), Namespace);
+        Report(IpCommand.Batch(null, names.Select(n => $"link set dev {n} up").ToList()), "host");
+    }
+
     public void MoveToHost(string name)
     {
         if (!TryMove(_private, name, _hostNamespace))

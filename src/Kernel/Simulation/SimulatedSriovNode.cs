@@ -41,6 +41,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
         ConfigFilePath = configFilePath;
         Reused = reused;
         PhysicalFunctionAddresses = topology.PhysicalFunctions.Select(f => f.Address.ToString()).ToList();
+        PhysicalFunctionNetdevs = topology.PhysicalFunctions.Select(f => f.NetdevName).ToList();
     }
 
     /// <summary>The folder holding the simulated <c>sys/</c> and <c>dev/</c> trees.</summary>
@@ -81,6 +82,9 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
 
     /// <summary>The PF addresses, in spec order.</summary>
     public IReadOnlyList<string> PhysicalFunctionAddresses { get; }
+
+    /// <summary>The PF netdev names (host ends of veths, up with carrier when real netdevs back the node), in spec order.</summary>
+    public IReadOnlyList<string> PhysicalFunctionNetdevs { get; }
 
     /// <summary>PCI options pointing at this node's trees.</summary>
     public PciOptions CreatePciOptions() => ApplyTo(new PciOptions());
@@ -180,6 +184,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
 
             kernel.EnsureVfioNodes();
             netdevs?.Ensure(kernel.ExistingNetdevs());
+            netdevs?.BringUp(topology.PhysicalFunctions.Select(pf => pf.NetdevName).ToList());
             var configPath = Path.Combine(root, options.ConfigFileName);
             SriovConfigWriter.Write(configPath, state.Spec);
             state.Save(root);

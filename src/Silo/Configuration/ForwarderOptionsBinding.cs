@@ -23,6 +23,14 @@ public static class ForwarderOptionsBinding
     /// <summary>The grain storage folder below <c>NSM_STATE_PATH</c>.</summary>
     public static string GrainStoragePath(ForwarderSettings settings) => Path.Combine(settings.StatePath, "grains");
 
+    /// <summary>The period of the sysfs device-health reconcile.</summary>
+    public static void Bind(Grains.Health.NodeHealthOptions options, ForwarderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
+        options.ReconcileInterval = settings.HealthReconcileInterval;
+    }
+
     /// <summary>Sysfs PCI roots, the VFIO folder and the bind timeout.</summary>
     public static void Bind(PciOptions options, ForwarderSettings settings)
     {

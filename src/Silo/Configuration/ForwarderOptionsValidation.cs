@@ -33,6 +33,7 @@ public static class ForwarderOptionsValidation
         // The socket path is chosen later; any path checks the same rules.
         Check(problems, new RegistrationOptionsValidator(), settings, (o, s) => ForwarderOptionsBinding.Bind(o, s, "/listen_on.io.sock"));
         Check(problems, new FileGrainStorageOptionsValidator(), settings, ForwarderOptionsBinding.Bind);
+        Check(problems, new Grains.Health.NodeHealthOptionsValidator(), settings, ForwarderOptionsBinding.Bind);
         // Only upstream's built-in policies are evaluated (natively); a custom rego file refuses the start (decision 023).
         problems.AddRange(RegistryClientPolicyMapping.Map(settings.RegistryClientPolicies, Environment.CurrentDirectory).Problems);
         // Options fed by one variable in two classes (NSM_NAME, NSM_VFIO_PATH, ...) may fail the same way twice; say it once.

@@ -47,6 +47,9 @@ public sealed record ForwarderSettings
     /// <summary><c>NSM_RECONCILE_INTERVAL</c>: period of the reconcile-and-reclaim pass (0 = only at start). Default 30 s.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>NSM_HEALTH_RECONCILE_INTERVAL</c>: period of the sysfs device-health reconcile (0 = off). Default 5 s.</summary>
+    public TimeSpan HealthReconcileInterval { get; init; } = Grains.Health.NodeHealthOptions.DefaultReconcileInterval;
+
     /// <summary><c>NSM_RESOURCE_POLL_TIMEOUT</c>: pod-resources poll period of each device plugin. Default 30 s.</summary>
     public TimeSpan ResourcePollTimeout { get; init; } = KubeletDevicePluginOptions.DefaultResourcePollTimeout;
 

@@ -100,5 +100,8 @@ public static class ForwarderSettingsVariables
             (s, v) => s with { DriverBindTimeout = v }, s => s.DriverBindTimeout),
         Duration("NSM_RECONCILE_INTERVAL", "30s", "Period of the reconcile-and-reclaim pass, 0 = at start only: undo what a crash cut short, close connections whose client is gone, release reservations without an owner",
             (s, v) => s with { ReconcileInterval = v }, s => s.ReconcileInterval),
+        Duration("NSM_HEALTH_RECONCILE_INTERVAL", GoDuration.FormatShort(Grains.Health.NodeHealthOptions.DefaultReconcileInterval),
+            "Period of the sysfs device-health reconcile, 0 = off: the backstop for faults without a kernel event (VFs removed, a driver unbound, a VFIO group node gone, a PF unplugged); PF carrier is watched through rtnetlink events",
+            (s, v) => s with { HealthReconcileInterval = v }, s => s.HealthReconcileInterval),
     ];
 }

@@ -1,4 +1,6 @@
+using SriovForwarder.Grains.Health;
 using SriovForwarder.Grains.Inventory;
+using SriovForwarder.Kernel.Health;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Silo.Configuration;
 
@@ -15,6 +17,16 @@ public static class NodeHardwareExtensions
         services.AddSingleton<IPciDevices, SysfsPciDevices>();
         services.AddSingleton(config);
         services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
+        services.AddHealthSources();
+        return services;
+    }
+
+    /// <summary>Registers the device-health loop (link watcher and sysfs reconcile) with its options bound from the settings.</summary>
+    public static IServiceCollection AddNodeHealth(this IServiceCollection services, ForwarderSettings settings)
+    {
+        services.AddOptions<NodeHealthOptions>().Configure(o => ForwarderOptionsBinding.Bind(o, settings));
+        services.AddSingleton<LinkHealthForwarder>();
+        services.AddHostedService<Hosting.HealthLoop>();
         return services;
     }
 }

@@ -225,6 +225,7 @@ public static partial class ForwarderProgram
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name);
         builder.Services.AddForwarderTelemetry(settings);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ReconcileLoop>(sp, settings.ReconcileInterval));
+        builder.Services.AddNodeHealth(settings);
         builder.Services.AddDevicePlugin(settings);
         // After the silo and the start-up check, so NSMgr hears of us only once we can serve.
         builder.Services.AddNsmRegistration(settings, socketPath);

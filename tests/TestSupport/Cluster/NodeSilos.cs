@@ -7,6 +7,7 @@ using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Kernel.Health;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Kernel.Simulation;
 
@@ -112,5 +113,7 @@ public sealed class NodeSilos : IAsyncDisposable
         services.AddSingleton<IPciDevices, SysfsPciDevices>();
         services.AddSingleton(SriovConfigReader.ReadFile(node.ConfigFilePath));
         services.AddSingleton<INodeInventorySource, SysfsNodeInventorySource>();
+        // The node's sysfs health probe reads the same trees; a test may register a fake after this.
+        services.AddHealthSources();
     }
 }
