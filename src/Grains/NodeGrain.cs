@@ -19,7 +19,7 @@ namespace SriovForwarder.Grains;
 /// </summary>
 [NodeBoundPlacement, Immovable]
 public sealed class NodeGrain(
-    [PersistentState("allocations", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeAllocationState> allocations,
+    [PersistentState("allocations", FileGrainStorageExtensions.NodeJournalStorage)] IPersistentState<NodeAllocationState> allocations,
     [PersistentState("tokenids", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeTokenIdsState> tokenIds,
     INodeInventorySource inventorySource,
     Kernel.Pci.IPciDevices pci,
