@@ -215,10 +215,20 @@ public sealed class NodeGrain(
         _reportSequence++;
         _reportedTimingsVersion = _timings?.Version ?? 0;
         _lastReportTimestamp = time.GetTimestamp();
-        // The same snapshot feeds this process's VF and token gauges (NodeCounts), so a metrics scrape needs no grain call.
-        var snapshot = FleetSnapshot();
-        NodeCounts.Publish(snapshot);
-        GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(snapshot).Ignore();
+        var snapshot = Snapshot();
+        var latency = _timings?.Figures() ?? AllocationLatency.None;
+        var (sequence, now, allocator) = (_reportSequence, time.GetUtcNow(), _allocator);
+        var fleet = GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key);
+        // The pools are read in this turn; the sysfs view of every PF and VF is read off it, so reservations do not wait
+        // behind it (issue 14: it cost more than the reservation itself). The fleet keeps the highest sequence, so a
+        // report overtaken by a later one is dropped there. The same report feeds this process's VF and token gauges
+        // (NodeCounts), so a metrics scrape needs no grain call.
+        Task.Run(() =>
+        {
+            var report = NodeViews.FleetReport(snapshot, pci, allocator, latency, sequence, now);
+            NodeCounts.Publish(report);
+            return fleet.ReportAsync(report);
+        }).Ignore();
     }
 
     // A report reads sysfs and walks every PF, token and reservation, so it runs in its own turn after the change (the
