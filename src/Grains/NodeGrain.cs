@@ -19,7 +19,7 @@ namespace SriovForwarder.Grains;
 /// </summary>
 [NodeBoundPlacement, Immovable]
 public sealed partial class NodeGrain(
-    [PersistentState("allocations", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeAllocationState> allocations,
+    [PersistentState("allocations", FileGrainStorageExtensions.NodeJournalStorage)] IPersistentState<NodeAllocationState> allocations,
     [PersistentState("tokenids", FileGrainStorageExtensions.NodeStorage)] IPersistentState<NodeTokenIdsState> tokenIds,
     [PersistentState("health", FileGrainStorageExtensions.NodeStorage)] IPersistentState<Health.NodeHealthState> health,
     Kernel.Health.IFunctionHealthProbe healthProbe,
@@ -232,10 +232,22 @@ public sealed partial class NodeGrain(
         _reportSequence++;
         _reportedTimingsVersion = _timings?.Version ?? 0;
         _lastReportTimestamp = time.GetTimestamp();
-        // The same snapshot feeds this process's VF and token gauges (NodeCounts), so a metrics scrape needs no grain call.
-        var snapshot = FleetSnapshot();
-        NodeCounts.Publish(snapshot);
-        GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key).ReportAsync(snapshot).Ignore();
+        var snapshot = Snapshot();
+        var latency = _timings?.Figures() ?? AllocationLatency.None;
+        var (sequence, now, allocator) = (_reportSequence, time.GetUtcNow(), _allocator);
+        var (unhealthy, unusable) = (_health.Unhealthy().ToList(), _health.UnusableVfs());
+        var fleet = GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key);
+        // The pools are read in this turn; the sysfs view of every PF and VF is read off it, so reservations do not wait
+        // behind it (issue 14: it cost more than the reservation itself). The fleet keeps the highest sequence, so a
+        // report overtaken by a later one is dropped there. The same report feeds this process's VF and token gauges
+        // (NodeCounts), so a metrics scrape needs no grain call.
+        Task.Run(() =>
+        {
+            // Health is read in this turn too: its records change only in the grain.
+            var report = NodeViews.FleetReport(snapshot, pci, allocator, latency, sequence, now) with { Health = unhealthy, UnusableVfs = unusable };
+            NodeCounts.Publish(report);
+            return fleet.ReportAsync(report);
+        }).Ignore();
     }
 
     // A report reads sysfs and walks every PF, token and reservation, so it runs in its own turn after the change (the

@@ -8,7 +8,8 @@ namespace SriovForwarder.Benchmarks.NodeGrain;
 /// <summary>
 /// One reserve + release through <see cref="INodeGrain"/> in a one-silo cluster on a SIMULATED node, called from
 /// inside the silo (the silo's own grain factory, as the co-hosted gateway and the connection grains call it).
-/// Each reserve and each release rewrites the node's allocation file (node-local storage, atomic replace).
+/// Each reserve and each release appends the node's allocation state to the journal (decision 028; before it, each
+/// rewrote the node's allocation file, which <see cref="StateWriteBenchmark"/> compares in one run).
 /// The baseline is a read-only call to the same grain, i.e. the cost of the grain call itself.
 /// </summary>
 [Config(typeof(NodeGrainBenchmarkConfig))]

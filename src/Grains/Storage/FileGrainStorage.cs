@@ -79,6 +79,45 @@ public sealed partial class FileGrainStorage(
         return Task.CompletedTask;
     }
 
+    /// <summary>The version and serialized payload in a grain's state file, or null when it has none (used by <see cref="JournaledGrainStorage"/>).</summary>
+    public (long Version, byte[] Payload)? ReadStored(string stateName, GrainId grainId)
+    {
+        var path = PathFor(stateName, grainId);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (IOException ex)
+        {
+            throw new FileGrainStorageException($"cannot read grain state file {path}: {ex.Message}", ex);
+        }
+
+        var envelope = StoredState.Parse(bytes, path);
+        return (envelope.Version, envelope.Payload);
+    }
+
+    /// <summary>Replaces a grain's state file with an already serialized payload at <paramref name="version"/>, no ETag check (the journal's compaction).</summary>
+    public void WriteStored(string stateName, GrainId grainId, long version, byte[] payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ReplaceAtomically(PathFor(stateName, grainId), StoredState.Format(version, grainId.Key.ToString() ?? string.Empty, payload));
+    }
+
+    /// <summary>Removes a grain's state file if there is one (the journal's compaction of a cleared state).</summary>
+    public void DeleteStored(string stateName, GrainId grainId)
+    {
+        var path = PathFor(stateName, grainId);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <inheritdoc />
     public IReadOnlyList<string> ListKeys(GrainType grainType, string stateName)
     {

@@ -3,11 +3,17 @@ using Orleans.Storage;
 
 namespace SriovForwarder.Grains.Storage;
 
-/// <summary>Registers <see cref="FileGrainStorage"/> as a named grain storage provider.</summary>
+/// <summary>Registers <see cref="FileGrainStorage"/> and <see cref="JournaledGrainStorage"/> as named grain storage providers.</summary>
 public static class FileGrainStorageExtensions
 {
     /// <summary>The provider name node-bound grains use for their persistent state.</summary>
     public const string NodeStorage = "node";
+
+    /// <summary>
+    /// The provider name for node-local state written on the hot path (the node's VF reservations): a journal in
+    /// <c>journal/</c> under the same root, compacted into the same snapshot files (decision 028).
+    /// </summary>
+    public const string NodeJournalStorage = "node-journal";
 
     /// <summary>Adds the node-local file storage under <paramref name="rootPath"/>.</summary>
     public static ISiloBuilder AddNodeFileStorage(this ISiloBuilder builder, string rootPath)
@@ -17,6 +23,9 @@ public static class FileGrainStorageExtensions
             ActivatorUtilities.CreateInstance<FileGrainStorage>(sp,
                 Microsoft.Extensions.Options.Options.Create(new FileGrainStorageOptions { RootPath = rootPath })));
         builder.Services.AddKeyedSingleton<IGrainStorage>(NodeStorage, (sp, key) => sp.GetRequiredKeyedService<FileGrainStorage>(key));
+        builder.Services.AddKeyedSingleton(NodeJournalStorage, (sp, _) =>
+            ActivatorUtilities.CreateInstance<JournaledGrainStorage>(sp, sp.GetRequiredKeyedService<FileGrainStorage>(NodeStorage), Path.Combine(rootPath, "journal")));
+        builder.Services.AddKeyedSingleton<IGrainStorage>(NodeJournalStorage, (sp, key) => sp.GetRequiredKeyedService<JournaledGrainStorage>(key));
         builder.Services.AddSingleton<IPersistedGrainKeys>(sp => sp.GetRequiredKeyedService<FileGrainStorage>(NodeStorage));
         return builder;
     }

@@ -14,10 +14,11 @@ public static class NodeCounts
     /// <summary>The latest snapshot of every node hosted here.</summary>
     public static IEnumerable<NodeSnapshot> Latest => Snapshots.Values;
 
-    /// <summary>Replaces the node's counts.</summary>
+    /// <summary>Replaces the node's counts, unless a later report of the same activation got here first (reports are made off the grain's turn).</summary>
     public static void Publish(NodeSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        Snapshots[snapshot.Node] = snapshot;
+        Snapshots.AddOrUpdate(snapshot.Node, snapshot, (_, known) =>
+            known.ActivatedAt == snapshot.ActivatedAt && known.Silo == snapshot.Silo && known.Sequence > snapshot.Sequence ? known : snapshot);
     }
 }
