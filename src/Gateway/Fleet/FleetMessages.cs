@@ -49,6 +49,7 @@ public static class FleetMessages
 
         if (node.Snapshot is not { } snapshot)
         {
+            message.Silo = node.DepartedSilo ?? string.Empty;
             return message;
         }
 

@@ -11,8 +11,12 @@ namespace SriovForwarder.Gateway.Fleet;
 /// </summary>
 public sealed class FleetWatch : IFleetObserver, IAsyncDisposable
 {
-    /// <summary>How often the subscription is renewed (and a moved fleet grain noticed).</summary>
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the subscription is renewed (and a moved fleet grain noticed). When the fleet grain's own silo is the one
+    /// stopping, its watchers hear nothing until a renewal reaches the new activation, so this bounds "SIGTERM → shown
+    /// down" (2 s promised): at 2 s the three-node test measured 2,098 ms. A renewal is one small grain call.
+    /// </summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(500);
 
     private readonly Channel<FleetNode> _changes = Channel.CreateUnbounded<FleetNode>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IGrainFactory _grains;

@@ -143,7 +143,7 @@ public sealed class FleetGrain(
     {
         var entry = _entries.GetValueOrDefault(node);
         var down = liveness.DownReason(node, entry?.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node));
-        return new FleetNode(node, down is null, entry?.At, entry?.Snapshot, down);
+        return new FleetNode(node, down is null, entry?.At, entry?.Snapshot, down, entry is null ? liveness.DepartedSilo(node) : null);
     }
 
     // Tells watchers of the node's state now and logs a change of liveness.

@@ -13,7 +13,7 @@ public sealed class FleetLiveness
     private readonly HashSet<string> _activeSilos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiloStatus> _silos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SiloStatus> _departedByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClusterMember> _departedByName = new(StringComparer.Ordinal);
 
     /// <summary>The liveness membership shows now.</summary>
     public FleetLiveness(ClusterMembershipSnapshot membership, ISiloMetadataCache metadata)
@@ -32,9 +32,11 @@ public sealed class FleetLiveness
             {
                 // A silo is named after its node (SiloOptions.SiloName), and membership keeps a departed silo's entry
                 // (until it is defunct): a fleet grain activated after the departure still knows the node was there.
-                if (!string.IsNullOrEmpty(member.Name))
+                // Of several departed silos of one node (restarts), the latest generation is the one that ran it last.
+                if (!string.IsNullOrEmpty(member.Name)
+                    && (!_departedByName.TryGetValue(member.Name, out var known) || known.SiloAddress.Generation < member.SiloAddress.Generation))
                 {
-                    _departedByName[member.Name] = member.Status;
+                    _departedByName[member.Name] = member;
                 }
 
                 continue;
@@ -76,8 +78,12 @@ public sealed class FleetLiveness
         }
 
         // Not reported to this activation (it moved after the node's silo left): membership's entry by name tells why.
-        return _departedByName.TryGetValue(node, out var departed) ? Reason(departed) : "no live silo runs it";
+        return _departedByName.TryGetValue(node, out var departed) ? Reason(departed.Status) : "no live silo runs it";
     }
+
+    /// <summary>The silo that last ran <paramref name="node"/>, from membership, when the node has departed; else null.</summary>
+    public string? DepartedSilo(string node) =>
+        !_nodes.Contains(node) && _departedByName.TryGetValue(node, out var departed) ? departed.SiloAddress.ToString() : null;
 
     private static string Reason(SiloStatus status) => status switch
     {

@@ -122,7 +122,7 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
             // SIGTERM: down within 2 s (the node grain tells the fleet as its silo stops, without waiting for membership).
             var stoppedAt = Stopwatch.GetTimestamp();
             var exit = stopped.Process.TerminateAsync(TimeSpan.FromSeconds(30));
-            // Known to fail after the kill (decision 030, open): the message says whether the stopped process got out and how.
+            // If it is not shown, the message says whether the stopped process got out and how.
             (NodeChange Change, long At) shown;
             try
             {
