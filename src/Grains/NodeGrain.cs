@@ -153,7 +153,7 @@ public sealed partial class NodeGrain(
 
     /// <inheritdoc />
     public Task<ResourceTopology> GetTopologyAsync(string resourceName) =>
-        Task.FromResult(ResourceTopologyView.Of(NodeName, _allocator, resourceName, _observers.Version));
+        Task.FromResult(ResourceTopologyView.Of(NodeName, _allocator, resourceName, _observers.Version, TokenUnusable));
 
     /// <inheritdoc />
     public async Task AllocateTokensAsync(string resourceName, IReadOnlyList<string> tokenIds)

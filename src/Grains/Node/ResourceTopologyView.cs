@@ -8,11 +8,11 @@ public static class ResourceTopologyView
 {
     /// <summary>The PFs offering <paramref name="resourceName"/> and its tokens, with the health ListAndWatch reports.</summary>
     /// <exception cref="Interfaces.VfAllocationException">The node offers no such resource.</exception>
-    public static ResourceTopology Of(string node, NodeAllocator allocator, string resourceName, long version)
+    public static ResourceTopology Of(string node, NodeAllocator allocator, string resourceName, long version, Func<string, bool>? unusable = null)
     {
         ArgumentNullException.ThrowIfNull(allocator);
-        // The same devices ListAndWatch sends, so "healthy" here is what kubelet was told.
-        var devices = NodeViews.Devices(node, allocator, resourceName, version);
+        // The same devices ListAndWatch sends (device health included), so "healthy" here is what kubelet was told.
+        var devices = NodeViews.Devices(node, allocator, resourceName, version, unusable);
         var numa = allocator.Inventory.PhysicalFunctions.ToDictionary(pf => pf.Address, pf => pf.NumaNode, StringComparer.Ordinal);
         var pfs = allocator.Pool.Snapshot().PhysicalFunctions
             .Where(pf => pf.ResourceNames.Contains(resourceName, StringComparer.Ordinal))
