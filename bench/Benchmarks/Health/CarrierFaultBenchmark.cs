@@ -47,6 +47,8 @@ public class CarrierFaultBenchmark
     private Task _watch = Task.CompletedTask;
     private Task _backstop = Task.CompletedTask;
     private int _iteration;
+    private bool _unhealthySeen;
+    private bool _peerDown;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -69,18 +71,39 @@ public class CarrierFaultBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public void SetPeerDownOnly() => _netlink.SetDown(_peer);
+    public void SetPeerDownOnly()
+    {
+        _netlink.SetDown(_peer);
+        _peerDown = true;
+    }
 
     [Benchmark]
     public async Task<ListAndWatchResponse> CarrierDownUntilUpdateReceived()
     {
         _netlink.SetDown(_peer);
-        return await NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy));
+        _peerDown = true;
+        var update = await NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy));
+        _unhealthySeen = true;
+        return update;
     }
 
     [IterationCleanup]
     public void Restore()
     {
+        // BenchmarkDotNet also runs the clean-up after its overhead rounds, where no fault was played: nothing to undo.
+        if (!_peerDown)
+        {
+            return;
+        }
+
+        // The baseline only set the peer down: its Unhealthy list must arrive before the peer comes back up, or the two
+        // changes can cancel out (ListAndWatch sends nothing when the list did not change) and no Healthy list would come.
+        if (!_unhealthySeen)
+        {
+            NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy)).GetAwaiter().GetResult();
+        }
+
+        _peerDown = _unhealthySeen = false;
         _netlink.SetUp(_peer);
         NextAsync(r => r.Devices.All(d => d.Health == DeviceHealth.Healthy)).GetAwaiter().GetResult();
         // Every tenth round, one backstop figure: unplug the PF in sysfs and wait for the pass to report it.
