@@ -132,6 +132,30 @@ internal sealed class SimulatedKernel(
     public IEnumerable<(string Name, bool InHost)> ExistingNetdevs() =>
         topology.All.Where(tree.Exists).Select(f => (f.NetdevName, IsKernelDriver(tree.DriverOf(f))));
 
+    /// <summary>
+    /// Finishes a bind or unbind that a killed process stopped half-way (after a restart on an existing tree). The real
+    /// kernel completes each one before user space sees it; this kernel lives in the forwarder's process, so a SIGKILL
+    /// can land between its steps, leaving, say, <c>driver</c> still linked to the VF driver but <c>net/</c> gone, and
+    /// the forwarder would then find a kernel-bound VF without a netdev. A function's netdev entry follows its driver.
+    /// </summary>
+    public void FinishInterruptedBindings()
+    {
+        foreach (var function in topology.All.Where(tree.Exists))
+        {
+            var onKernelDriver = IsKernelDriver(tree.DriverOf(function));
+            if (onKernelDriver && !tree.HasNetdev(function))
+            {
+                tree.AddNetdev(function);
+                SimulationLog.Reacted(logger, function.Address.ToString(), "finished an interrupted bind to", tree.DriverOf(function)!);
+            }
+            else if (!onKernelDriver && tree.HasAnyNetdev(function))
+            {
+                tree.RemoveNetdevs(function);
+                SimulationLog.Reacted(logger, function.Address.ToString(), "finished an interrupted unbind from", "its kernel driver");
+            }
+        }
+    }
+
     /// <summary>Makes the VFIO group devices match the bindings (after a restart on an existing tree).</summary>
     public void EnsureVfioNodes()
     {

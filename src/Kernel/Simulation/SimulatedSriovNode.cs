@@ -182,6 +182,7 @@ public sealed class SimulatedSriovNode : IAsyncDisposable
                 }
             }
 
+            kernel.FinishInterruptedBindings();
             kernel.EnsureVfioNodes();
             netdevs?.Ensure(kernel.ExistingNetdevs());
             netdevs?.BringUp(topology.PhysicalFunctions.Select(pf => pf.NetdevName).ToList());

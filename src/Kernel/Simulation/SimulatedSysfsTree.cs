@@ -149,6 +149,17 @@ internal sealed class SimulatedSysfsTree(string root)
         File.WriteAllText(Path.Combine(netdev, "operstate"), "up\n");
     }
 
+    /// <summary>True when the function's netdev entry is complete (its folder and its <c>operstate</c>).</summary>
+    public bool HasNetdev(SimulatedFunction function) =>
+        File.Exists(Path.Combine(DeviceDirectory(function), "net", function.NetdevName, "operstate"));
+
+    /// <summary>True when anything is left under the function's <c>net/</c>.</summary>
+    public bool HasAnyNetdev(SimulatedFunction function)
+    {
+        var net = Path.Combine(DeviceDirectory(function), "net");
+        return Directory.Exists(net) && Directory.EnumerateFileSystemEntries(net).Any();
+    }
+
     public void RemoveNetdevs(SimulatedFunction function)
     {
         var net = Path.Combine(DeviceDirectory(function), "net");

@@ -142,6 +142,39 @@ public sealed class SimulatedSriovNodeTests
     }
 
     [Fact]
+    public async Task CreateAsync_KilledHalfWayThroughABindOrUnbind_FinishesItSoNetdevsFollowTheDriver()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "sriov-sim-interrupted-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var first = await TestNodes.CreateAsync(TestNodes.OnePf(new() { TotalVfs = 2 }), folder))
+            {
+                var devices = TestNodes.Devices(first);
+                await devices.OpenPhysicalFunctionAsync("0000:01:00.0");
+                await devices.BindAsync([new DriverBinding("0000:01:01.1", "vfio-pci")]);
+
+                // What a SIGKILL leaves inside the kernel's own steps: 01:01.0's unbind removed net/ but not yet driver/;
+                // 01:01.1's bind back to iavf registered its netdev but never linked the driver.
+                Directory.Delete(Path.Combine(first.DevicesPath, "0000:01:01.0", "net"), recursive: true);
+                Directory.CreateDirectory(Path.Combine(first.DevicesPath, "0000:01:01.1", "net", $"sv{first.Tag}p0v1"));
+            }
+
+            await using var second = await TestNodes.CreateAsync(SimulatedNodeSpec.Default, folder);
+            var again = TestNodes.Devices(second);
+            await again.OpenPhysicalFunctionAsync("0000:01:00.0");
+
+            Assert.Equal([$"sv{second.Tag}p0v0"], again.GetFunction("0000:01:01.0").NetInterfaces);
+            Assert.Empty(again.GetFunction("0000:01:01.1").NetInterfaces);
+            await again.BindAsync([new DriverBinding("0000:01:01.1", "iavf")]);
+            Assert.Single(again.GetFunction("0000:01:01.1").NetInterfaces);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DisposeAsync_TemporaryFolder_RemovesIt()
     {
         var node = await TestNodes.CreateAsync();
