@@ -1,11 +1,18 @@
 using BenchmarkDotNet.Running;
+using SriovForwarder.Benchmarks.Smoke;
 using SriovForwarder.Benchmarks.Startup;
 
-// `startup ...` is the start-up harness (a fresh process per sample); anything else goes to BenchmarkDotNet, e.g.
+// `startup ...` is the start-up harness (a fresh process per sample); `smoke [filter]` runs each benchmark once to
+// prove it still works; anything else goes to BenchmarkDotNet, e.g.
 // `--filter '*Allocation*'` (see bench/README.md).
 if (args.Length > 0 && args[0] == "startup")
 {
     return await StartupHarness.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "smoke")
+{
+    return await BenchmarkSmokeRun.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

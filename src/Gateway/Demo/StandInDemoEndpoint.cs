@@ -34,9 +34,7 @@ public sealed class StandInDemoEndpoint : NetworkService.NetworkServiceBase
         ArgumentNullException.ThrowIfNull(request);
         var connection = request.Connection ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "connection: missing"));
         var host = HostFor(connection.Id);
-        var answer = connection.Clone();
-        answer.Mechanism = request.MechanismPreferences.FirstOrDefault()?.Clone() ?? connection.Mechanism;
-        answer.NetworkServiceEndpointName = Name;
+        var answer = EndpointAnswer.Accept(request, Name);
         answer.Context ??= new ConnectionContext();
         answer.Context.IpContext = new IPContext
         {

@@ -78,6 +78,7 @@ public sealed class RegistrationService(
 
     private async Task RegisterLoopAsync(NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient client, CancellationToken stoppingToken)
     {
+        var registryWatch = new RegistryWatch(client, Headers, _options.FirstRetryDelay, time, logger, _options.ConnectTo);
         var retryDelay = _options.FirstRetryDelay;
         var failing = false;
         var attempt = 0;
@@ -102,7 +103,7 @@ public sealed class RegistrationService(
                     await AuthorizeAsync(returned, returnedPath, request).ConfigureAwait(false);
                     var wait = RegistrationRequest.RefreshDelay(request, returned, time.GetUtcNow());
                     pause = PauseAsync(wait, pauseEnd.Token);
-                    watch = RegistryWatch.Start(client, request.Name, Headers, _options.FirstRetryDelay, time, logger, _options.ConnectTo, pauseEnd, watchStop.Token);
+                    watch = registryWatch.Start(request.Name, pauseEnd, watchStop.Token);
                     GatewayMeters.RecordRegistryRegistration("ok");
                     var wasRegistered = Interlocked.Exchange(ref _lastRegistered, request) is not null;
                     if (wasRegistered && !failing)

@@ -12,35 +12,22 @@ namespace SriovForwarder.Gateway.Registry;
 /// watch with <c>Unimplemented</c> offers no heal: that is logged once per registration and nothing else happens.
 /// The registration loop stops the watch (cancels its token and awaits it) before it registers again.
 /// </summary>
-internal static class RegistryWatch
+internal sealed class RegistryWatch(
+    NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient client,
+    Func<global::Grpc.Core.Metadata> headers,
+    TimeSpan healDelay,
+    TimeProvider time,
+    ILogger logger,
+    string registry)
 {
     /// <summary>
-    /// Runs the watch of <paramref name="name"/> on <paramref name="client"/> off the caller's context until
-    /// <paramref name="token"/> is cancelled; <paramref name="headers"/> gives the call's metadata. Once the returned task
-    /// has ended after that cancellation, the watch never touches <paramref name="wake"/> again.
+    /// Runs the watch of <paramref name="name"/> off the caller's context until <paramref name="token"/> is cancelled.
+    /// Once the returned task has ended after that cancellation, the watch never touches <paramref name="wake"/> again.
     /// </summary>
-    public static Task Start(
-        NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient client,
-        string name,
-        Func<global::Grpc.Core.Metadata> headers,
-        TimeSpan healDelay,
-        TimeProvider time,
-        ILogger logger,
-        string registry,
-        CancellationTokenSource wake,
-        CancellationToken token) =>
-        Task.Run(() => WatchAsync(client, name, headers, healDelay, time, logger, registry, wake, token), CancellationToken.None);
+    public Task Start(string name, CancellationTokenSource wake, CancellationToken token) =>
+        Task.Run(() => WatchAsync(name, wake, token), CancellationToken.None);
 
-    private static async Task WatchAsync(
-        NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient client,
-        string name,
-        Func<global::Grpc.Core.Metadata> headers,
-        TimeSpan healDelay,
-        TimeProvider time,
-        ILogger logger,
-        string registry,
-        CancellationTokenSource wake,
-        CancellationToken token)
+    private async Task WatchAsync(string name, CancellationTokenSource wake, CancellationToken token)
     {
         string reason;
         try

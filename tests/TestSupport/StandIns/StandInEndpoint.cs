@@ -4,6 +4,7 @@ using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Gateway.Demo;
 
 namespace SriovForwarder.TestSupport.StandIns;
 
@@ -64,9 +65,7 @@ public sealed class StandInEndpoint : NetworkService.NetworkServiceBase
             throw new RpcException(new Status(code, $"stand-in NSE refuses with {code}"));
         }
 
-        var answer = request.Connection.Clone();
-        answer.Mechanism = request.MechanismPreferences.FirstOrDefault()?.Clone() ?? request.Connection.Mechanism;
-        answer.NetworkServiceEndpointName = Name;
+        var answer = EndpointAnswer.Accept(request, Name);
         if (request.Connection.Labels.TryGetValue("test", out var key) && Contexts.TryGetValue(key, out var chosen))
         {
             answer.Context = chosen.Clone();
