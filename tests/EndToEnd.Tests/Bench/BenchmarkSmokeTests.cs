@@ -20,6 +20,9 @@ public sealed class BenchmarkSmokeTests
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(benchmarks)!,
         };
+
+        // The endpoint benchmarks run the real executable: the one built next to these tests.
+        start.Environment["SRIOV_FORWARDER_EXE"] = Path.Combine(AppContext.BaseDirectory, "sriov-forwarder");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
