@@ -110,6 +110,24 @@ public sealed class DeviceHealthEndToEndTests : IDisposable
         await EventsUntilAsync(monitor, State.Up, [kernel.Id], watchEnd.Token);
         await FleetHealthReasonAsync(node, held.PfAddress, reason => reason.Length == 0);
         Assert.Equal(kernelIndex, LinkIndexIn(pod, kernelName));
+
+        // The VFIO connection's /dev/vfio group node removed: only that VF is unhealthy, only that connection is DOWN.
+        Assert.Contains("removed", await SimulateFaultAsync("remove-vfio-node", held.VfAddress), StringComparison.Ordinal);
+        try
+        {
+            var vfioDown = await EventsUntilAsync(monitor, State.Down, ["health-conn"], watchEnd.Token);
+            var vfReason = (await node.Node.GetHealthAsync()).Single(h => h.Address == held.VfAddress).Reason;
+            Assert.Contains($"VFIO group device /dev/vfio/", vfReason, StringComparison.Ordinal);
+            Assert.False(vfioDown.ContainsKey(kernel.Id), "the KERNEL connection's VF has no VFIO node to lose");
+            Assert.Equal([held.VfAddress], ((await node.Node.GetSnapshotAsync()).UnusableVfs ?? new Dictionary<string, string>()).Keys);
+        }
+        finally
+        {
+            await SimulateFaultAsync("restore-vfio-node", held.VfAddress);
+        }
+
+        await EventsUntilAsync(monitor, State.Up, ["health-conn"], watchEnd.Token);
+        Assert.Empty(await node.Node.GetHealthAsync());
         foreach (var connection in others.Append(kernel.Connection))
         {
             await client.CloseAsync(connection);
