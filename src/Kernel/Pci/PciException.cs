@@ -16,4 +16,7 @@ public sealed class PciException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>True when the function itself is not in sysfs (unplugged, or a wrong address), not merely unusable.</summary>
+    public bool DeviceMissing { get; init; }
 }

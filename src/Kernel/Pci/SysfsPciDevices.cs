@@ -27,7 +27,7 @@ public sealed partial class SysfsPciDevices(
         var directory = DeviceDirectory(address);
         if (!Directory.Exists(directory))
         {
-            throw new PciException($"PCI device doesn't exist: {address} ({directory} not found)");
+            throw new PciException($"PCI device doesn't exist: {address} ({directory} not found)") { DeviceMissing = true };
         }
 
         var totalPath = Path.Combine(directory, "sriov_totalvfs");

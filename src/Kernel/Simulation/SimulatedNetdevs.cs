@@ -84,6 +84,9 @@ internal sealed partial class SimulatedNetdevs : IDisposable
         }
     }
 
+    /// <summary>The private namespace of the live process (another than this one) running the node with <paramref name="tag"/>, or null.</summary>
+    public static string? OwnerNamespace(string tag) => LiveOwner(tag)?.Namespace;
+
     private static (string Owner, string Namespace)? LiveOwner(string tag)
     {
         foreach (var name in IpCommand.NamespaceNames())

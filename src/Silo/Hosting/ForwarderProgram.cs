@@ -50,6 +50,17 @@ public static partial class ForwarderProgram
             return await Cli.ConnectVerb.RunAsync(connectArgs, Console.Out, Console.Error);
         }
 
+        if (args is ["simulate-fault", .. var faultArgs])
+        {
+            if (faultArgs.Any(a => a is "--help" or "-h"))
+            {
+                Console.WriteLine(Cli.SimulateFaultArguments.Usage);
+                return 0;
+            }
+
+            return await Cli.SimulateFaultVerb.RunAsync(faultArgs, Console.Out, Console.Error);
+        }
+
         var (options, argumentError) = CommandLine.Parse(args);
         if (options is null)
         {
@@ -63,6 +74,7 @@ public static partial class ForwarderProgram
             Console.WriteLine(CommandLine.Usage);
             Console.WriteLine(Cli.FleetArguments.Usage);
             Console.WriteLine(Cli.ConnectArguments.Usage);
+            Console.WriteLine(Cli.SimulateFaultArguments.Usage);
             return 0;
         }
 
