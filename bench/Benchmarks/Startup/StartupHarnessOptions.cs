@@ -2,11 +2,16 @@ using System.Globalization;
 
 namespace SriovForwarder.Benchmarks.Startup;
 
-/// <summary>The start-up harness's command line: <c>startup [--runs N] [--idle SECONDS] [--dashboard on|off] [--simulate SPEC]</c>.</summary>
-public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec)
+/// <summary>The start-up harness's command line: <c>startup [--runs N] [--idle SECONDS] [--dashboard on|off] [--ops on|off] [--runtime-figures on|off] [--simulate SPEC]</c>.</summary>
+/// <remarks>
+/// <see cref="Ops"/> off leaves out the ops listener (a second Kestrel with OpenTelemetry metrics) and the fleet API, which
+/// the DaemonSet runs: to measure what they cost. <see cref="RuntimeFigures"/> turns on the diagnostics listener
+/// (<c>/debug/runtime</c>) and reads the managed heap, committed memory, threads and JIT-compiled methods after the idle period.
+/// </remarks>
+public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec, bool Ops = true, bool RuntimeFigures = false)
 {
     public const string Usage =
-        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--simulate SPEC (pfs=2,vfs=8)]; " +
+        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--ops on|off (on)] [--runtime-figures on|off (off)] [--simulate SPEC (pfs=2,vfs=8)]; " +
         "SRIOV_FORWARDER_EXE names the executable; DOTNET_* variables of this process reach the forwarder";
 
     public static StartupHarnessOptions Parse(string[] args)
@@ -21,7 +26,9 @@ public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan
             {
                 "--runs" => options with { Runs = PositiveInt(args[i], value) },
                 "--idle" => options with { Idle = TimeSpan.FromSeconds(PositiveInt(args[i], value)) },
-                "--dashboard" => options with { Dashboard = value == "on" || (value == "off" ? false : throw new ArgumentException($"--dashboard: '{value}' is not on or off")) },
+                "--dashboard" => options with { Dashboard = OnOff(args[i], value) },
+                "--ops" => options with { Ops = OnOff(args[i], value) },
+                "--runtime-figures" => options with { RuntimeFigures = OnOff(args[i], value) },
                 "--simulate" => options with { SimulateSpec = value },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
@@ -30,6 +37,9 @@ public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan
 
         return options;
     }
+
+    private static bool OnOff(string name, string value) =>
+        value == "on" || (value == "off" ? false : throw new ArgumentException($"{name}: '{value}' is not on or off"));
 
     private static int PositiveInt(string name, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name}: '{value}' is not a positive number");

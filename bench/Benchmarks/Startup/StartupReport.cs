@@ -13,7 +13,7 @@ public static class StartupReport
         var starts = Sorted(samples, s => s.ToFirstRequest.TotalMilliseconds);
         var cpu = Sorted(samples, s => s.CpuToFirstRequest.TotalMilliseconds);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{samples.Count} runs, --simulate={options.SimulateSpec}, dashboard {(options.Dashboard ? "on" : "off")}, idle {options.Idle.TotalSeconds:F0} s; load average (1 min) during the runs {string.Join(", ", samples.Select(s => s.LoadAverage.Split(' ')[0]))}");
+        text.Append(CultureInfo.InvariantCulture, $"{options.Executable} ({ReadyToRunCheck.Describe(options.Executable)}), {samples.Count} runs, --simulate={options.SimulateSpec}, dashboard {(options.Dashboard ? "on" : "off")}, ops listener and fleet API {(options.Ops ? "on" : "off")}, idle {options.Idle.TotalSeconds:F0} s; load average (1 min) during the runs {string.Join(", ", samples.Select(s => s.LoadAverage.Split(' ')[0]))}");
         text.AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"start -> first Request: median {Percentile(starts, 50):F0} ms, p99 {Percentile(starts, 99):F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms");
         text.AppendLine();
@@ -24,6 +24,16 @@ public static class StartupReport
         AppendMemory(text, "RSS after an induced full GC", samples, s => s.Settled);
         var peak = Sorted(samples, s => s.Settled.PeakKib / 1024.0);
         text.Append(CultureInfo.InvariantCulture, $"peak RSS (VmHWM): median {Percentile(peak, 50):F1} MiB, max {peak[^1]:F1} MiB");
+        if (samples.All(s => s.Runtime is not null))
+        {
+            var heap = Sorted(samples, s => s.Runtime!.HeapBytes / 1048576.0);
+            var committed = Sorted(samples, s => s.Runtime!.CommittedBytes / 1048576.0);
+            var jit = Sorted(samples, s => s.Runtime!.JitMethods);
+            text.AppendLine();
+            text.Append(CultureInfo.InvariantCulture,
+                $"after the induced GC: managed heap median {Percentile(heap, 50):F1} MiB, committed median {Percentile(committed, 50):F1} MiB; JIT-compiled methods median {Percentile(jit, 50):F0}");
+        }
+
         return text.ToString();
     }
 

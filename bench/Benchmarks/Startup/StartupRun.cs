@@ -8,7 +8,7 @@ using Path = System.IO.Path;
 
 namespace SriovForwarder.Benchmarks.Startup;
 
-/// <summary>One start of the real executable: time to the first served NOOP Request, resident memory then, after the idle period and after an induced GC, then SIGTERM.</summary>
+/// <summary>One start of the real executable: time to the first served NOOP Request, resident memory then, after the idle period and after an induced GC (and the runtime's figures if asked), then SIGTERM.</summary>
 public static class StartupRun
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -32,11 +32,18 @@ public static class StartupRun
             ["NSM_SILO_PORT"] = FreePort(),
             ["NSM_DASHBOARD_LISTEN_ON"] = options.Dashboard ? "127.0.0.1:" + FreePort() : "",
             // The ops listener (probes, /metrics) and the fleet API are on in the DaemonSet: on here too, on free ports.
-            ["NSM_OPS_LISTEN_ON"] = "127.0.0.1:" + FreePort(),
-            ["NSM_FLEET_LISTEN_ON"] = "127.0.0.1:" + FreePort(),
+            ["NSM_OPS_LISTEN_ON"] = options.Ops ? "127.0.0.1:" + FreePort() : "",
+            ["NSM_FLEET_LISTEN_ON"] = options.Ops ? "127.0.0.1:" + FreePort() : "",
             ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(folder, "dp"),
             ["NSM_POD_RESOURCES_PATH"] = Path.Combine(folder, "pr"),
         };
+        var diagnosticsPort = FreePort();
+        if (options.RuntimeFigures)
+        {
+            env["NSM_PPROF_ENABLED"] = "true";
+            env["NSM_PPROF_LISTEN_ON"] = "127.0.0.1:" + diagnosticsPort;
+        }
+
         foreach (var (key, value) in env)
         {
             start.Environment[key] = value;
@@ -59,7 +66,8 @@ public static class StartupRun
             await InducedGc.CollectAsync(forwarder.Id, TimeSpan.FromSeconds(2));
             await Task.Delay(TimeSpan.FromSeconds(3));
             var settled = ResidentMemory.Read(forwarder.Id);
-            return new StartupSample(toFirstRequest, cpu, afterRequest, idle, settled, StartupReport.LoadAverage());
+            var figures = options.RuntimeFigures ? await RuntimeFigures.ReadAsync(diagnosticsPort) : null;
+            return new StartupSample(toFirstRequest, cpu, afterRequest, idle, settled, StartupReport.LoadAverage(), figures);
         }
         finally
         {

@@ -39,6 +39,8 @@ public static class DiagnosticsEndpoint
                 WorkingSetBytes = process.WorkingSet64,
                 ManagedHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
                 gc.HeapSizeBytes,
+                // What the managed heap has committed from the OS (heap plus free space and bookkeeping): the GC's part of the resident memory.
+                gc.TotalCommittedBytes,
                 Gen0Collections = GC.CollectionCount(0),
                 Gen1Collections = GC.CollectionCount(1),
                 Gen2Collections = GC.CollectionCount(2),
@@ -46,6 +48,10 @@ public static class DiagnosticsEndpoint
                 ThreadPoolThreads = ThreadPool.ThreadCount,
                 ThreadPoolQueueLength = ThreadPool.PendingWorkItemCount,
                 GCSettings = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+                // Methods compiled at run time (not precompiled, or recompiled when hot): what the runtime's code memory holds.
+                JitCompiledMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
+                JitCompiledIlBytes = System.Runtime.JitInfo.GetCompiledILBytes(),
+                JitTimeMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
             });
         });
     }
