@@ -37,7 +37,11 @@ public class FleetBenchmark
     public void Cleanup() => _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark]
-    public Task<IReadOnlyList<FleetMatch>> FindNodes() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel);
+    public Task<IReadOnlyList<FleetMatch>> FindNodes() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel, IFleetGrain.DefaultFindLimit);
+
+    /// <summary>The largest answer the API allows (IFleetGrain.MaxFindLimit nodes): the cost grows with the limit.</summary>
+    [Benchmark]
+    public Task<IReadOnlyList<FleetMatch>> FindNodesMaxLimit() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel, IFleetGrain.MaxFindLimit);
 
     [Benchmark]
     public Task<IReadOnlyList<FleetNode>> WholeFleet() => _fleet.GetNodesAsync();
