@@ -228,7 +228,8 @@ public sealed class FleetEndToEndTests(ITestOutputHelper output)
 
             Assert.True(nodeTable.ExitCode == 0, $"fleet node exited {nodeTable.ExitCode}: {nodeTable.Error}");
             var pfRow = Assert.Single(nodeTable.Output.Split('\n'), l => l.StartsWith(address + " ", StringComparison.Ordinal));
-            Assert.Contains($"{netdev} has no carrier (since ", pfRow, StringComparison.Ordinal);
+            Assert.Contains($"{netdev} has no carrier", pfRow, StringComparison.Ordinal);
+            Assert.Contains("(since ", pfRow, StringComparison.Ordinal);
             Assert.Equal(unhealthyVfs, nodeTable.Output.Split('\n').Count(l => l.StartsWith("0000:", StringComparison.Ordinal) && l.Contains(" " + address + " ", StringComparison.Ordinal) && l.Contains("no carrier", StringComparison.Ordinal)));
             var fleetLines = fleetTable.Output.Split('\n');
             var column = fleetLines[0].IndexOf("UNHEALTHY VFS", StringComparison.Ordinal);
