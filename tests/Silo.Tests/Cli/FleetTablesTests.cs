@@ -67,8 +67,15 @@ public sealed class FleetTablesTests
     {
         var sick = new PhysicalFunction
         {
-            Address = Pf, Driver = "ice", Netdev = "sim0p0", Link = "down", TotalVfs = 2, FreeVfs = 0, UnhealthyVfs = 2,
-            HealthReason = Reason, UnhealthySince = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 7, 1, 2, 3, TimeSpan.Zero)),
+            Address = Pf,
+            Driver = "ice",
+            Netdev = "sim0p0",
+            Link = "down",
+            TotalVfs = 2,
+            FreeVfs = 0,
+            UnhealthyVfs = 2,
+            HealthReason = Reason,
+            UnhealthySince = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 12, 7, 1, 2, 3, TimeSpan.Zero)),
             ResourceNames = { "intel" },
         };
         sick.VirtualFunctions.Add(new VirtualFunction { Address = "0000:01:01.0", State = "free", HealthReason = "PF " + Reason });
@@ -77,7 +84,9 @@ public sealed class FleetTablesTests
         well.VirtualFunctions.Add(new VirtualFunction { Address = "0000:02:01.0", State = "free" });
         return new Node
         {
-            Name = "node-a", Live = true, Reported = true,
+            Name = "node-a",
+            Live = true,
+            Reported = true,
             PhysicalFunctions = { sick, well },
             TokenPools = { new TokenPool { ResourceName = "intel", Tokens = 3, Free = 1, Healthy = 1, Unhealthy = 2 } },
         };
