@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.TestingHost;
+using SriovForwarder.Grains.Fleet;
 using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
 
@@ -29,6 +30,7 @@ public class FleetBenchmark
     private int _next;
     private HeardObserver _heardObserver = null!;
     private IFleetObserver _observer = null!;
+    private FleetCapacityIndex _index = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -37,7 +39,19 @@ public class FleetBenchmark
     public void Cleanup() => _cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     [Benchmark]
-    public Task<IReadOnlyList<FleetMatch>> FindNodes() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel);
+    public Task<IReadOnlyList<FleetMatch>> FindNodes() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel, IFleetGrain.DefaultFindLimit);
+
+    /// <summary>Baseline: the smallest call to the same fleet grain (the resource names, three strings).</summary>
+    [Benchmark(Baseline = true)]
+    public Task<IReadOnlyList<string>> FleetGrainCall() => _fleet.GetResourceNamesAsync();
+
+    /// <summary>The same question of the capacity index alone, without the grain call: what the query itself costs.</summary>
+    [Benchmark]
+    public List<FleetMatch> FindNodesIndexOnly() => _index.Best(SyntheticNodes.Resource, 12, VfDriver.Kernel, IFleetGrain.DefaultFindLimit, static _ => true);
+
+    /// <summary>The largest answer the API allows (IFleetGrain.MaxFindLimit nodes): the cost grows with the limit.</summary>
+    [Benchmark]
+    public Task<IReadOnlyList<FleetMatch>> FindNodesMaxLimit() => _fleet.FindAsync(SyntheticNodes.Resource, 12, VfDriver.Kernel, IFleetGrain.MaxFindLimit);
 
     [Benchmark]
     public Task<IReadOnlyList<FleetNode>> WholeFleet() => _fleet.GetNodesAsync();
@@ -107,6 +121,12 @@ public class FleetBenchmark
         if (listed.Count != Nodes || listed.Any(n => !n.Live))
         {
             throw new InvalidOperationException($"the fleet lists {listed.Count} nodes, {listed.Count(n => n.Live)} live; expected {Nodes} live");
+        }
+
+        _index = new FleetCapacityIndex();
+        foreach (var snapshot in _snapshots)
+        {
+            _index.Update(snapshot.Node, null, NodeCapacity.Of(snapshot));
         }
 
         // The object is held here: Orleans keeps only a weak reference to an observer.

@@ -53,14 +53,12 @@ public sealed class FleetApiService(IGrainFactory grains, TimeProvider time) : A
         }
 
         var driver = ParseDriver(request.Driver);
-        var matches = await Call(FleetGrain.FindAsync(request.ResourceName, request.Count, driver), context);
+        var limit = Limit(request.Limit);
+        // One more than the limit tells whether there were more.
+        var matches = await Call(FleetGrain.FindAsync(request.ResourceName, request.Count, driver, limit + 1), context);
         if (matches.Count == 0)
         {
-            var offered = (await Call(FleetGrain.GetNodesAsync(), context))
-                .SelectMany(n => n.Snapshot?.Resources.Select(r => r.Name) ?? [])
-                .Distinct(StringComparer.Ordinal)
-                .Order(StringComparer.Ordinal)
-                .ToList();
+            var offered = await Call(FleetGrain.GetResourceNamesAsync(), context);
             if (!offered.Contains(request.ResourceName, StringComparer.Ordinal))
             {
                 throw new RpcException(new Status(StatusCode.NotFound,
@@ -68,8 +66,8 @@ public sealed class FleetApiService(IGrainFactory grains, TimeProvider time) : A
             }
         }
 
-        var response = new FindNodesResponse();
-        response.Nodes.AddRange(matches.Select(m => new NodeMatch { Name = m.Node, Available = m.Available }));
+        var response = new FindNodesResponse { More = matches.Count > limit };
+        response.Nodes.AddRange(matches.Take(limit).Select(m => new NodeMatch { Name = m.Node, Available = m.Available }));
         return response;
     }
 
@@ -107,6 +105,14 @@ public sealed class FleetApiService(IGrainFactory grains, TimeProvider time) : A
         "kernel" or "KERNEL" => VfDriver.Kernel,
         "vfio-pci" or "vfio" or "VFIO" => VfDriver.VfioPci,
         _ => throw Invalid($"driver \"{driver}\": must be empty (any), kernel or vfio-pci"),
+    };
+
+    /// <summary>The FindNodes request's limit: 0 is <see cref="IFleetGrain.DefaultFindLimit"/>; below 0 or above <see cref="IFleetGrain.MaxFindLimit"/> is refused.</summary>
+    public static int Limit(int limit) => limit switch
+    {
+        0 => IFleetGrain.DefaultFindLimit,
+        < 0 or > IFleetGrain.MaxFindLimit => throw Invalid($"limit {limit}: must be 0 (the default, {IFleetGrain.DefaultFindLimit}) or 1 to {IFleetGrain.MaxFindLimit}"),
+        _ => limit,
     };
 
     private NodeChange Change(FleetNode node, bool initial) => new()

@@ -26,9 +26,11 @@ public sealed class FleetGrain(
     private readonly Dictionary<string, FleetEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _stoppedSilo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _toldLive = new(StringComparer.Ordinal);
+    private readonly FleetCapacityIndex _index = new();
     private FleetWatchers _watchers = null!;
     private FleetLiveness? _liveness;
     private MembershipVersion? _checkedVersion;
+    private MembershipVersion? _completeAt;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -54,7 +56,7 @@ public sealed class FleetGrain(
             return;
         }
 
-        _entries[snapshot.Node] = FleetEntry.Of(snapshot, time.GetUtcNow());
+        Store(FleetEntry.Of(snapshot, time.GetUtcNow()), known);
         if (_stoppedSilo.TryGetValue(snapshot.Node, out var stopped) && stopped != snapshot.Silo)
         {
             _stoppedSilo.Remove(snapshot.Node);
@@ -91,26 +93,23 @@ public sealed class FleetGrain(
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> FindNodesAsync(string resourceName, int count) =>
-        [.. (await FindAsync(resourceName, count, null)).Select(m => m.Node)];
+        [.. (await FindAsync(resourceName, count, null, IFleetGrain.DefaultFindLimit)).Select(m => m.Node)];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<FleetMatch>> FindAsync(string resourceName, int count, VfDriver? driver)
+    public async Task<IReadOnlyList<FleetMatch>> FindAsync(string resourceName, int count, VfDriver? driver, int limit)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await FetchMissingAsync();
         var liveness = Liveness();
-        var matches = new List<FleetMatch>();
-        foreach (var (node, entry) in _entries)
-        {
-            if (entry.Capacity.TryGetValue(resourceName, out var capacity)
-                && capacity.For(driver) is var available && available >= count
-                && liveness.DownReason(node, entry.Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null)
-            {
-                matches.Add(new FleetMatch(node, available));
-            }
-        }
+        return _index.Best(resourceName, count, driver, limit, node =>
+            liveness.DownReason(node, _entries[node].Snapshot.Silo, _stoppedSilo.GetValueOrDefault(node)) is null);
+    }
 
-        matches.Sort(static (a, b) => b.Available != a.Available ? b.Available.CompareTo(a.Available) : string.CompareOrdinal(a.Node, b.Node));
-        return matches;
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> GetResourceNamesAsync()
+    {
+        await FetchMissingAsync();
+        return [.. _index.ResourceNames.Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
@@ -191,21 +190,38 @@ public sealed class FleetGrain(
         }
     }
 
-    // Live nodes that have not reported to this activation are asked, all at once and each for a bounded time.
+    // The node's entry and its place in the capacity index, replacing what was known.
+    private void Store(FleetEntry entry, FleetEntry? replaced)
+    {
+        _entries[entry.Snapshot.Node] = entry;
+        _index.Update(entry.Snapshot.Node, replaced?.Capacity, entry.Capacity);
+    }
+
+    // Live nodes that have not reported to this activation are asked, all at once and each for a bounded time. Entries are
+    // never dropped, so once every node of a membership version has one, nothing is missing until membership changes:
+    // a read then costs no walk over the fleet.
     private async Task FetchMissingAsync()
     {
-        var missing = Liveness().NodesByMetadata.Where(n => !_entries.ContainsKey(n)).ToList();
+        var liveness = Liveness();
+        if (_completeAt == liveness.Version)
+        {
+            return;
+        }
+
+        var missing = liveness.NodesByMetadata.Where(n => !_entries.ContainsKey(n)).ToList();
         if (missing.Count == 0)
         {
+            _completeAt = liveness.Version;
             return;
         }
 
         var fetched = await Task.WhenAll(missing.Select(FetchAsync));
         foreach (var snapshot in fetched.OfType<NodeSnapshot>())
         {
-            if (!_entries.TryGetValue(snapshot.Node, out var known) || !known.IsNewerThan(snapshot))
+            var known = _entries.GetValueOrDefault(snapshot.Node);
+            if (known is null || !known.IsNewerThan(snapshot))
             {
-                _entries[snapshot.Node] = FleetEntry.Of(snapshot, time.GetUtcNow());
+                Store(FleetEntry.Of(snapshot, time.GetUtcNow()), known);
             }
         }
     }

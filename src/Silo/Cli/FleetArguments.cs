@@ -16,7 +16,7 @@ public enum FleetQuery
 }
 
 /// <summary>The arguments of the <c>fleet</c> verb (everything after <c>fleet</c>).</summary>
-public sealed record FleetArguments(FleetQuery Query, string? Node, string? Resource, int Count, string Driver, bool Json, string? Address)
+public sealed record FleetArguments(FleetQuery Query, string? Node, string? Resource, int Count, string Driver, bool Json, string? Address, int Limit = 0)
 {
     /// <summary>The usage lines of the verb.</summary>
     public const string Usage =
@@ -27,6 +27,7 @@ public sealed record FleetArguments(FleetQuery Query, string? Node, string? Reso
                                          token pools and allocation latency
           fleet find RESOURCE COUNT      the live nodes that can give COUNT VFs of RESOURCE now, best first
                 [--driver kernel|vfio-pci]   only VFs usable with that driver
+                [--limit N]                  at most N nodes, the best (default 100, at most 1000)
           options: --json (the API's messages as JSON), --address HOST:PORT (default: NSM_FLEET_LISTEN_ON)
           exit codes: 0 answered, 2 bad arguments or settings, 3 the fleet API cannot be reached, 4 the API refused
         """;
@@ -39,6 +40,7 @@ public sealed record FleetArguments(FleetQuery Query, string? Node, string? Reso
         var json = false;
         string? address = null;
         var driver = string.Empty;
+        var limit = 0;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -62,6 +64,14 @@ public sealed record FleetArguments(FleetQuery Query, string? Node, string? Reso
                     }
 
                     break;
+                case "--limit":
+                    if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out limit))
+                    {
+                        return (null, $"--limit needs a whole number{(i + 1 < args.Count ? $", not \"{args[i + 1]}\"" : string.Empty)}, e.g. --limit 10");
+                    }
+
+                    i++;
+                    break;
                 case var option when option.StartsWith("--", StringComparison.Ordinal):
                     return (null, $"unknown option \"{option}\" of the fleet verb; run with --help to see the options");
                 default:
@@ -75,7 +85,7 @@ public sealed record FleetArguments(FleetQuery Query, string? Node, string? Reso
             [] => (new FleetArguments(FleetQuery.Fleet, null, null, 0, driver, json, address), null),
             ["node", var name] => (new FleetArguments(FleetQuery.Node, name, null, 0, driver, json, address), null),
             ["find", var resource, var count] => int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
-                ? (new FleetArguments(FleetQuery.Find, null, resource, n, driver, json, address), null)
+                ? (new FleetArguments(FleetQuery.Find, null, resource, n, driver, json, address, limit), null)
                 : (null, $"COUNT \"{count}\" is not a whole number (fleet find RESOURCE COUNT)"),
             ["node"] => (null, "fleet node needs the node's name: fleet node NAME"),
             ["find", ..] => (null, "fleet find needs a resource and a count: fleet find RESOURCE COUNT, e.g. fleet find service.domain.1/10G 2"),

@@ -78,7 +78,7 @@ public static class FleetVerb
                 return arguments.Json ? Json.Format(node) : FleetTables.Node(node);
             case FleetQuery.Find:
                 var found = await client.FindNodesAsync(
-                    new FindNodesRequest { ResourceName = arguments.Resource, Count = arguments.Count, Driver = arguments.Driver }, deadline: deadline);
+                    new FindNodesRequest { ResourceName = arguments.Resource, Count = arguments.Count, Driver = arguments.Driver, Limit = arguments.Limit }, deadline: deadline);
                 return arguments.Json ? Json.Format(found) : FleetTables.Find(found);
             default:
                 var view = await client.GetFleetAsync(new GetFleetRequest(), deadline: deadline);

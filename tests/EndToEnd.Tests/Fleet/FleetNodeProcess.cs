@@ -22,6 +22,9 @@ public sealed class FleetNodeProcess : IAsyncDisposable
 
     public int GatewayPort => _harness.GatewayPort;
 
+    /// <summary>The simulated node's private namespace, where the peers of its PF veths live (to pull a PF's cable).</summary>
+    public string PrivateNamespace => string.Create(CultureInfo.InvariantCulture, $"sriovsim-{_harness.NodeTag}-{Process.Id}");
+
     /// <summary>The fleet API's address as <c>host:port</c>.</summary>
     public string FleetAddress => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FleetPort}");
 

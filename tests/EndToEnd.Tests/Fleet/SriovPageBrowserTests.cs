@@ -25,7 +25,13 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
           pfs: [...document.querySelectorAll("tr.pf")].map(r => r.dataset.pf),
           held: [...document.querySelectorAll("tr.vf[data-state=held]")].map(r => ({
             vf: r.dataset.vf, client: r.querySelector(".owner").textContent, connection: r.querySelector(".connection").textContent })),
-          capacity: [...document.querySelectorAll("#capacity tbody tr")].map(r => r.dataset.resource)
+          capacity: [...document.querySelectorAll("#capacity tbody tr")].map(r => r.dataset.resource),
+          unhealthyVfsOnNodes: [...document.querySelectorAll("section.node")].map(s => Number(s.dataset.unhealthyVfs)),
+          pfHealth: [...document.querySelectorAll("tr.pf")].map(r => ({
+            pf: r.dataset.pf, health: r.dataset.health, reason: r.querySelector(".health").textContent,
+            unhealthyVfs: Number(r.querySelector(".unhealthy-vfs").textContent) })),
+          unhealthyVfs: [...document.querySelectorAll("tr.vf[data-health=unhealthy]")].map(r => ({
+            vf: r.dataset.vf, pf: r.children[1].textContent, reason: r.querySelector(".health").textContent }))
         })
         """;
 
@@ -47,6 +53,7 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         _forwarder = _harness.Start($"unix://{_nsmgr.RegistrySocket}", new Dictionary<string, string>
         {
             ["NSM_DASHBOARD_LISTEN_ON"] = $"127.0.0.1:{_dashboardPort.ToString(CultureInfo.InvariantCulture)}",
+            ["NSM_HEALTH_RECONCILE_INTERVAL"] = "500ms",
         });
         try
         {
@@ -126,6 +133,45 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.DoesNotContain(closed.Held, h => h.Vf == vf);
     }
 
+    [RootFact("runs the forwarder as root (its simulated PF netdevs are real veths) and a real headless chromium (CI installs it)")]
+    public async Task SriovPage_PfLosesCarrier_ShowsReasonPerPfVfAndNodeThenHealthyAgainWithoutReload()
+    {
+        var snapshot = await _node.Node.GetSnapshotAsync();
+        var pf = snapshot.PhysicalFunctions[0];
+        var privateNamespace = $"sriovsim-{_harness.NodeTag}-{_forwarder.Id}";
+        await using var browser = await HeadlessChromium.StartAsync();
+        await browser.NavigateAsync($"http://127.0.0.1:{_dashboardPort}/sriov");
+        var healthy = await FactsAsync(browser, f => f.PfHealth.Count == 2);
+        await browser.EvaluateAsync("window.__sriovTestMarker = 'no reload'");
+
+        // The peer end goes down: the PF netdev loses carrier, as a pulled cable does.
+        IpCommand.Run("-n", privateNamespace, "link", "set", "p" + pf.NetInterface, "down");
+        PageFacts faulted;
+        try
+        {
+            faulted = await FactsAsync(browser, f => f.PfHealth.Any(h => h.Pf == pf.Address && h.Health == "unhealthy" && h.UnhealthyVfs > 0)
+                && f.UnhealthyVfs.Count(v => v.Pf == pf.Address) == f.PfHealth.Single(h => h.Pf == pf.Address).UnhealthyVfs);
+            await browser.ScreenshotAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "artifacts", "sriov-page-unhealthy.png"));
+        }
+        finally
+        {
+            IpCommand.Run("-n", privateNamespace, "link", "set", "p" + pf.NetInterface, "up");
+        }
+
+        var recovered = await FactsAsync(browser, f => f.PfHealth.Count == 2 && f.PfHealth.All(h => h.Health == "healthy") && f.UnhealthyVfs.Count == 0);
+
+        Assert.All(healthy.PfHealth, h => Assert.Equal(("healthy", "healthy", 0), (h.Health, h.Reason, h.UnhealthyVfs)));
+        var sick = Assert.Single(faulted.PfHealth, h => h.Health == "unhealthy");
+        Assert.Equal(pf.Address, sick.Pf);
+        Assert.Contains($"{pf.NetInterface} has no carrier", sick.Reason, StringComparison.Ordinal);
+        Assert.Contains("(since ", sick.Reason, StringComparison.Ordinal);
+        Assert.Equal(pf.TotalVfs, sick.UnhealthyVfs);
+        Assert.All(faulted.UnhealthyVfs, v => Assert.Contains("no carrier", v.Reason, StringComparison.Ordinal));
+        Assert.Equal([sick.UnhealthyVfs], faulted.UnhealthyVfsOnNodes);
+        Assert.Equal([0], recovered.UnhealthyVfsOnNodes);
+        Assert.Equal("no reload", recovered.Marker);
+    }
+
     private async Task<PageFacts> FactsAsync(HeadlessChromium browser, Func<PageFacts, bool> until)
     {
         PageFacts? last = null;
@@ -147,7 +193,13 @@ public sealed class SriovPageBrowserTests(ITestOutputHelper output) : IAsyncLife
         throw new TimeoutException("the page did not show the expected state in 20 s");
     }
 
-    private sealed record PageFacts(string? Marker, int Updates, List<PageNode> Nodes, List<string> Pfs, List<PageHeld> Held, List<string> Capacity);
+    private sealed record PageFacts(
+        string? Marker, int Updates, List<PageNode> Nodes, List<string> Pfs, List<PageHeld> Held, List<string> Capacity,
+        List<int> UnhealthyVfsOnNodes, List<PagePfHealth> PfHealth, List<PageVfHealth> UnhealthyVfs);
+
+    private sealed record PagePfHealth(string Pf, string Health, string Reason, int UnhealthyVfs);
+
+    private sealed record PageVfHealth(string Vf, string Pf, string Reason);
 
     private sealed record PageNode(string Name, string Live);
 

@@ -58,6 +58,19 @@ public sealed class FleetGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindAsync_LimitOne_AnswersTheBestNodeOnlyAndResourceNamesListWhatIsOffered()
+    {
+        var node0 = await NodeAsync(0);
+        await ReportAsync(node0 with { Resources = [new ResourceSummary(Resource, 8, 2, 0, 6, 0)] });
+
+        var best = await Fleet.FindAsync(Resource, 1, null, 1);
+        var names = await Fleet.GetResourceNamesAsync();
+
+        Assert.Equal([NodeSilos.NodeName(1)], best.Select(m => m.Node));
+        Assert.Equal([Resource], names);
+    }
+
+    [Fact]
     public async Task GetNodes_NodeSiloStops_ListsTheNodeNotLiveAndFindNodesSkipsIt()
     {
         Assert.All(await Fleet.GetNodesAsync(), n => Assert.True(n.Live));

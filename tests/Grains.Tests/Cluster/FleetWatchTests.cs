@@ -55,9 +55,9 @@ public sealed class FleetWatchTests : IAsyncLifetime
         await Fleet.ReportAsync(node0 with { IommuGroupDrivers = groups, Sequence = node0.Sequence + 1 });
         await HeardAsync(n => n.Node == node0.Node && n.Snapshot?.IommuGroupDrivers.Count == 3);
 
-        var kernel = await Fleet.FindAsync(Resource, 1, VfDriver.Kernel);
-        var vfio = await Fleet.FindAsync(Resource, 1, VfDriver.VfioPci);
-        var any = await Fleet.FindAsync(Resource, 1, null);
+        var kernel = await Fleet.FindAsync(Resource, 1, VfDriver.Kernel, IFleetGrain.DefaultFindLimit);
+        var vfio = await Fleet.FindAsync(Resource, 1, VfDriver.VfioPci, IFleetGrain.DefaultFindLimit);
+        var any = await Fleet.FindAsync(Resource, 1, null, IFleetGrain.DefaultFindLimit);
 
         Assert.Equal([(NodeSilos.NodeName(1), 8), (NodeSilos.NodeName(0), 5)], kernel.Select(m => (m.Node, m.Available)));
         Assert.Equal([(NodeSilos.NodeName(0), 8), (NodeSilos.NodeName(1), 8)], vfio.Select(m => (m.Node, m.Available)));
