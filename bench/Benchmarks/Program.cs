@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using SriovForwarder.Benchmarks.Breakdown;
 using SriovForwarder.Benchmarks.Startup;
 
 // `startup ...` is the start-up harness (a fresh process per sample); anything else goes to BenchmarkDotNet, e.g.
@@ -6,6 +7,12 @@ using SriovForwarder.Benchmarks.Startup;
 if (args.Length > 0 && args[0] == "startup")
 {
     return await StartupHarness.RunAsync(args[1..]);
+}
+
+// `breakdown [single-count] [batch-count]`: one NOOP Request+Close by hop and chain element, from the forwarder's traces.
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    return await BreakdownHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
