@@ -14,6 +14,7 @@ namespace SriovForwarder.Benchmarks.Endpoint;
 /// </summary>
 public sealed class BenchForwarder : IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     private BenchForwarder(string folder) => Folder = folder;
@@ -93,6 +94,8 @@ public sealed class BenchForwarder : IAsyncDisposable
         }
 
         _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         // Start-up takes seconds on a quiet machine and can take a minute on a loaded one.
@@ -104,7 +107,7 @@ public sealed class BenchForwarder : IAsyncDisposable
         if (!File.Exists(NsmSocket))
         {
             throw new InvalidOperationException(_process.HasExited
-                ? $"{exe} exited with {_process.ExitCode} before serving {NsmSocket}"
+                ? $"{exe} exited with {_process.ExitCode} before serving {NsmSocket}; its last output:{Environment.NewLine}{string.Join(Environment.NewLine, _output)}"
                 : $"{exe} did not serve {NsmSocket} within 120 s");
         }
     }
@@ -130,6 +133,21 @@ public sealed class BenchForwarder : IAsyncDisposable
         }
 
         Directory.Delete(Folder, recursive: true);
+    }
+
+    // The last lines only: enough to say why a start failed, bounded for a long run.
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 40)
+        {
+            _output.TryDequeue(out _);
+        }
     }
 
     private static int FreePort()
