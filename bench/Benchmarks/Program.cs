@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using SriovForwarder.Benchmarks.Breakdown;
 using SriovForwarder.Benchmarks.Smoke;
 using SriovForwarder.Benchmarks.Startup;
 
@@ -13,6 +14,12 @@ if (args.Length > 0 && args[0] == "startup")
 if (args.Length > 0 && args[0] == "smoke")
 {
     return await BenchmarkSmokeRun.RunAsync(args[1..]);
+}
+
+// `breakdown [single-count] [batch-count]`: one NOOP Request+Close by hop and chain element, from the forwarder's traces.
+if (args.Length > 0 && args[0] == "breakdown")
+{
+    return await BreakdownHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -9,6 +9,7 @@ using SriovForwarder.Grains.Interfaces;
 using SriovForwarder.Grains.Interfaces.Models;
 using SriovForwarder.Grains.Placement;
 using SriovForwarder.Grains.Storage;
+using SriovForwarder.Grains.Telemetry;
 using SriovForwarder.Kernel.Diagnostics;
 
 namespace SriovForwarder.Grains;
@@ -23,7 +24,7 @@ namespace SriovForwarder.Grains;
 [NodeBoundPlacement]
 [Immovable]
 public sealed partial class ConnectionGrain(
-    [PersistentState("connection", FileGrainStorageExtensions.NodeStorage)] IPersistentState<ConnectionState> state,
+    [PersistentState("connection", FileGrainStorageExtensions.NodeJournalStorage)] IPersistentState<ConnectionState> state,
     ForwarderChain chain,
     ConnectionActivations activations,
     ConnectionUndo undo,
@@ -67,7 +68,7 @@ public sealed partial class ConnectionGrain(
             // The intent comes first: whatever the chain then reserves, grants or moves has an owner on disk.
             state.State.Intent = ConnectionIntent.Request;
             state.State.LastRequest = request.ToByteArray();
-            await state.WriteStateAsync();
+            await WriteStateAsync();
             CrashPoint.Reach("connection.request.intent-written");
         }
 
@@ -84,11 +85,11 @@ public sealed partial class ConnectionGrain(
             LogRequestFailed(logger, Id, ex.Message);
             if (wasEstablished)
             {
-                await state.WriteStateAsync();
+                await WriteStateAsync();
             }
             else
             {
-                await state.ClearStateAsync();
+                await ClearStateAsync();
             }
 
             throw;
@@ -99,7 +100,7 @@ public sealed partial class ConnectionGrain(
         state.State.Intent = ConnectionIntent.None;
         state.State.LastConnection = result.ToByteArray();
         state.State.Expires = CallerTokenExpiry(result);
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         CrashPoint.Reach("connection.request.established");
         timings.Requested(time.GetElapsedTime(started));
         ArmExpiry();
@@ -192,7 +193,7 @@ public sealed partial class ConnectionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         await undo.RollBackAsync(state.State, NewContext(null, rollingBack: true));
-        await state.ClearStateAsync();
+        await ClearStateAsync();
         return true;
     }
 
@@ -203,7 +204,7 @@ public sealed partial class ConnectionGrain(
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         state.State.Intent = ConnectionIntent.Close;
-        await state.WriteStateAsync();
+        await WriteStateAsync();
         CrashPoint.Reach("connection.close.intent-written");
         try
         {
@@ -211,13 +212,26 @@ public sealed partial class ConnectionGrain(
         }
         finally
         {
-            await state.ClearStateAsync();
+            await ClearStateAsync();
         }
     }
 
     private ChainContext NewContext(string? callerNamespaceUrl, bool rollingBack = false, CancellationToken cancellationToken = default) =>
         new ChainContext(Node, Id, state.State, cancellationToken) { CallerNamespaceUrl = callerNamespaceUrl, RollingBack = rollingBack }
-            .WithCheckpoint(() => state.WriteStateAsync());
+            .WithCheckpoint(WriteStateAsync);
+
+    // Each write is a span of its own, so a trace shows what persisting the connection costs (bench/README.md, issue 14).
+    private async Task WriteStateAsync()
+    {
+        using var span = ForwarderActivitySource.Source.StartActivity("ConnectionState write");
+        await state.WriteStateAsync();
+    }
+
+    private async Task ClearStateAsync()
+    {
+        using var span = ForwarderActivitySource.Source.StartActivity("ConnectionState clear");
+        await state.ClearStateAsync();
+    }
 
     private static string? NamespaceUrlOf(Mechanism? mechanism) =>
         mechanism?.Parameters.TryGetValue("inodeURL", out var url) == true && !string.IsNullOrEmpty(url) ? url : null;

@@ -10,8 +10,9 @@ public static class FileGrainStorageExtensions
     public const string NodeStorage = "node";
 
     /// <summary>
-    /// The provider name for node-local state written on the hot path (the node's VF reservations): a journal in
-    /// <c>journal/</c> under the same root, compacted into the same snapshot files (decision 028).
+    /// The provider name for node-local state written on the hot path (the node's VF reservations, decision 028; the
+    /// connections' state, decision 036): a journal in <c>journal/</c> under the same root, compacted into the same
+    /// snapshot files.
     /// </summary>
     public const string NodeJournalStorage = "node-journal";
 
@@ -26,7 +27,8 @@ public static class FileGrainStorageExtensions
         builder.Services.AddKeyedSingleton(NodeJournalStorage, (sp, _) =>
             ActivatorUtilities.CreateInstance<JournaledGrainStorage>(sp, sp.GetRequiredKeyedService<FileGrainStorage>(NodeStorage), Path.Combine(rootPath, "journal")));
         builder.Services.AddKeyedSingleton<IGrainStorage>(NodeJournalStorage, (sp, key) => sp.GetRequiredKeyedService<JournaledGrainStorage>(key));
-        builder.Services.AddSingleton<IPersistedGrainKeys>(sp => sp.GetRequiredKeyedService<FileGrainStorage>(NodeStorage));
+        // The connections' state is journaled (decision 036): the journal lists what its snapshot files do not show yet.
+        builder.Services.AddSingleton<IPersistedGrainKeys>(sp => sp.GetRequiredKeyedService<JournaledGrainStorage>(NodeJournalStorage));
         return builder;
     }
 }

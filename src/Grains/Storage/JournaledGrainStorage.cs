@@ -5,16 +5,17 @@ using Orleans.Storage;
 namespace SriovForwarder.Grains.Storage;
 
 /// <summary>
-/// Grain storage for state written on the hot path (the node's VF reservations): each write appends the whole new
+/// Grain storage for state written on the hot path (the node's VF reservations, the connections' state): each write appends the whole new
 /// state to a <see cref="GrainStateJournal"/> (group commit, one <c>write</c> per batch, no rename), and the journal is
 /// compacted in the background into the same per-grain snapshot files <see cref="FileGrainStorage"/> keeps. At start
 /// the journal left by the previous process is replayed and compacted before any grain reads. Decision 028.
 /// </summary>
 /// <remarks>
 /// Reads come from memory once a grain's state was read or written in this process; the snapshot file is read the
-/// first time. A graceful stop compacts, so after it the snapshot files alone hold the state.
+/// first time. A graceful stop compacts, so after it the snapshot files alone hold the state. A cleared state is
+/// forgotten once a compaction has removed its file, so a connection that came and went costs no memory afterwards.
 /// </remarks>
-public sealed partial class JournaledGrainStorage : IGrainStorage, IDisposable
+public sealed partial class JournaledGrainStorage : IGrainStorage, IPersistedGrainKeys, IDisposable
 {
     /// <summary>Records after which the journal is rotated and its generation compacted in the background.</summary>
     public const int CompactAfterRecords = 4096;
@@ -99,6 +100,37 @@ public sealed partial class JournaledGrainStorage : IGrainStorage, IDisposable
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The keys with a <paramref name="stateName"/> of <paramref name="grainType"/>: the snapshot files' (see
+    /// <see cref="FileGrainStorage.ListKeys"/>), corrected by what the journal holds that is newer than them.
+    /// </summary>
+    public IReadOnlyList<string> ListKeys(GrainType grainType, string stateName)
+    {
+        var keys = new HashSet<string>(_files.ListKeys(grainType, stateName), StringComparer.Ordinal);
+        lock (_gate)
+        {
+            foreach (var ((name, grain), entry) in _states)
+            {
+                if (name != stateName || !grain.Type.Equals(grainType))
+                {
+                    continue;
+                }
+
+                var key = grain.Key.ToString() ?? string.Empty;
+                if (entry.Payload is null)
+                {
+                    keys.Remove(key);
+                }
+                else
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        return [.. keys];
     }
 
     /// <summary>Rotates the journal and writes the closed generation's changes into the snapshot files, then deletes it.</summary>
@@ -253,7 +285,24 @@ public sealed partial class JournaledGrainStorage : IGrainStorage, IDisposable
             }
         }
 
+        Forget(changes);
+
         StorageLog.Compacted(_logger, closed, changes.Count);
+    }
+
+    // A cleared state whose file is now gone reads the same from the file as from memory: dropped, unless it changed since.
+    private void Forget(Dictionary<(string StateName, GrainId Grain), Entry> compacted)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, entry) in compacted)
+            {
+                if (entry.Payload is null && _states.TryGetValue(key, out var now) && ReferenceEquals(now, entry))
+                {
+                    _states.Remove(key);
+                }
+            }
+        }
     }
 
     private Dictionary<(string StateName, GrainId Grain), Entry> TakeDirty()

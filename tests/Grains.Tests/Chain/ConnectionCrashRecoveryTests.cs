@@ -146,7 +146,7 @@ public sealed class ConnectionCrashRecoveryTests(ConnectionClusterFixture fixtur
     }
 
     private IGrainStorage Storage() =>
-        fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FileGrainStorageExtensions.NodeStorage);
+        fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage);
 
     private Task WriteLeftoverAsync(ConnectionState state) =>
         Storage().WriteStateAsync("connection", Grain.GetGrainId(), new GrainState<ConnectionState> { State = state });

@@ -161,6 +161,42 @@ public sealed class JournaledGrainStorageTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ListKeys_ShowsJournaledStatesBeforeAnyCompaction_AndNotClearedOnes()
+    {
+        var kept = GrainId.Create("node", "node-kept");
+        var cleared = GrainId.Create("node", "node-cleared");
+        var onlyInFile = GrainId.Create("node", "node-file");
+        using (var earlier = Start())
+        {
+            await WriteAsync(earlier, onlyInFile, "from an earlier run", expectedVersion: null);
+            await WriteAsync(earlier, cleared, "cleared later", expectedVersion: null);
+        }
+
+        using var storage = Start();
+        await WriteAsync(storage, kept, "journal only", expectedVersion: null);
+        await storage.ClearStateAsync(StateName, cleared, new GrainState<Sample> { ETag = "1" });
+
+        var listed = storage.ListKeys(kept.Type, StateName);
+
+        Assert.Equal(["node-file", "node-kept"], listed.Order(StringComparer.Ordinal));
+        Assert.Null(Files().ReadStored(StateName, kept));
+    }
+
+    [Fact]
+    public async Task ClearedState_AfterCompaction_ReadsAsAbsentAndCanBeWrittenAgain()
+    {
+        using var storage = Start();
+        await WriteAsync(storage, _grain, "first life", expectedVersion: null);
+        await storage.ClearStateAsync(StateName, _grain, new GrainState<Sample> { ETag = "1" });
+        await storage.CompactAsync();
+
+        Assert.False((await ReadAsync(storage, _grain)).RecordExists);
+        await WriteAsync(storage, _grain, "second life", expectedVersion: null);
+        using var restarted = Start();
+        Assert.Equal("second life", (await ReadAsync(restarted, _grain)).State!.Name);
+    }
+
     private JournaledGrainStorage Start() =>
         new(Files(), new PlainJsonSerializer(), JournalFolder, NullLogger<JournaledGrainStorage>.Instance);
 
