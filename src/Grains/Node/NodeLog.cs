@@ -13,8 +13,16 @@ internal static partial class NodeLog
     public static partial void RestoreProblem(ILogger logger, string node, string problem);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
-        Message = "VF {VfAddress} is reserved by connection {ConnectionId} for driver {Expected} but sysfs shows {Actual}; the connection's next refresh rebinds it")]
+        Message = "VF {VfAddress} is reserved by connection {ConnectionId} for driver {Expected} but sysfs shows {Actual} (a bind the last process did not finish); binding its IOMMU group again")]
     public static partial void DriverMismatch(ILogger logger, string vfAddress, string connectionId, string expected, string actual);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information,
+        Message = "Bound IOMMU group {IommuGroup} of reserved VF {VfAddress} to {Driver} again")]
+    public static partial void DriverRepaired(ILogger logger, int iommuGroup, string vfAddress, string driver);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
+        Message = "Could not bind IOMMU group {IommuGroup} of reserved VF {VfAddress} to {Driver} again: {Reason}; device health reports it until the connection's next refresh or Close")]
+    public static partial void DriverRepairFailed(ILogger logger, int iommuGroup, string vfAddress, string driver, string reason);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
         Message = "Pod resources list token {TokenId} for {Resource}, which this node does not know; ignored")]

@@ -35,7 +35,7 @@ public sealed class NodeRestore(INodeInventorySource inventorySource, IPciDevice
             NodeLog.RestoreProblem(logger, node, problem);
         }
 
-        CheckDrivers(inventory, allocations.State);
+        await RepairDriversAsync(inventory, allocations.State, cancellationToken);
         if (problems.Count > 0)
         {
             await allocations.WriteStateAsync(cancellationToken);
@@ -45,18 +45,42 @@ public sealed class NodeRestore(INodeInventorySource inventorySource, IPciDevice
         return allocator;
     }
 
-    // The persisted reservations are the truth for who holds a VF; a fresh sysfs read tells whether the driver still matches.
-    private void CheckDrivers(NodeInventory inventory, NodeAllocationState state)
+    // The persisted reservations are the truth for who holds a VF and on which driver. A kill between a group's unbind
+    // and its bind leaves a reserved VF on no driver (or the old one): bind the group as recorded now, before device
+    // health sees the half-done bind as a fault and refuses the connection's retry or refresh that would have finished it.
+    private async Task RepairDriversAsync(NodeInventory inventory, NodeAllocationState state, CancellationToken cancellationToken)
     {
         foreach (var record in state.Reservations)
         {
             var pf = inventory.Find(record.PfAddress)!;
-            var expected = record.Driver == VfDriver.VfioPci ? DriverBinding.VfioPci : pf.VfKernelDriver;
+            var expected = ExpectedDriver(pf, record.Driver);
             var actual = pci.GetFunction(record.VfAddress).Driver;
-            if (actual != expected)
+            if (actual == expected)
             {
-                NodeLog.DriverMismatch(logger, record.VfAddress, record.ConnectionId, expected, actual ?? "none");
+                continue;
+            }
+
+            NodeLog.DriverMismatch(logger, record.VfAddress, record.ConnectionId, expected, actual ?? "none");
+            try
+            {
+                var bindings = pci.GetIommuGroupMembers(record.IommuGroup)
+                    .Select(address => new DriverBinding(address, ExpectedDriver(OwnerOf(inventory, address, record.IommuGroup), record.Driver)))
+                    .ToList();
+                await pci.BindAsync(bindings, cancellationToken);
+                NodeLog.DriverRepaired(logger, record.IommuGroup, record.VfAddress, expected);
+            }
+            catch (Exception ex) when (ex is PciException or IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                NodeLog.DriverRepairFailed(logger, record.IommuGroup, record.VfAddress, expected, ex.Message);
             }
         }
     }
+
+    private static string ExpectedDriver(InventoryPhysicalFunction pf, VfDriver driver) =>
+        driver == VfDriver.VfioPci ? DriverBinding.VfioPci : pf.VfKernelDriver;
+
+    // Only VFs of configured PFs are ever rebound; a group holding anything else is left to the operator.
+    private static InventoryPhysicalFunction OwnerOf(NodeInventory inventory, string address, int iommuGroup) =>
+        inventory.PhysicalFunctions.FirstOrDefault(pf => pf.VirtualFunctions.Any(vf => vf.Address == address))
+        ?? throw new PciException($"IOMMU group {iommuGroup} contains {address}, which is not a VF of a configured physical function");
 }

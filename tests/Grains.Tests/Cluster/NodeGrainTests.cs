@@ -153,6 +153,27 @@ public sealed class NodeGrainTests : IAsyncLifetime
         Assert.NotEqual(kept.VfAddress, other.VfAddress);
     }
 
+    [Fact]
+    public async Task Activation_ReservedVfLeftOnNoDriverByAKill_BindsItsGroupAsRecordedAgain()
+    {
+        var b = await TokensAsync(DomainB);
+        var kept = await Node.ReserveAsync(new ReserveRequest("conn-half-bound", b[0], VfDriver.Kernel));
+        var sim = _silos.Node(0);
+        var driverLink = Path.Combine(sim.DevicesPath, kept.VfAddress, "driver");
+
+        // What a SIGKILL between a group's unbind and its bind leaves: the reserved VF on no driver.
+        await File.WriteAllTextAsync(Path.Combine(sim.DriversPath, "iavf", "unbind"), kept.VfAddress);
+        await Eventually.TrueAsync(() => !Path.Exists(driverLink), "the simulated kernel did not unbind the VF");
+        await _silos.Grains.GetGrain<IManagementGrain>(0).DeactivateGrain(Node.GetGrainId(), CancellationToken.None);
+
+        var after = await Node.GetSnapshotAsync();
+
+        Assert.Equal(kept, await Node.GetReservationAsync("conn-half-bound"));
+        Assert.Equal("iavf", Path.GetFileName(new FileInfo(driverLink).LinkTarget));
+        Assert.Single(Directory.GetDirectories(Path.Combine(sim.DevicesPath, kept.VfAddress, "net")));
+        Assert.Equal(1, Assert.Single(after.PhysicalFunctions).ReservedVfs);
+    }
+
     private static ResourceSummary Resource(NodeSnapshot snapshot, string name) => Assert.Single(snapshot.Resources, r => r.Name == name);
 
     private async Task<List<string>> TokensAsync(string resource) =>
