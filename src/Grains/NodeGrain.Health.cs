@@ -99,6 +99,8 @@ public sealed partial class NodeGrain
             await _observers.NotifyAsync();
         }
 
+        // Health changes come with hardware changes (carrier, driver, device gone): the next report reads sysfs again.
+        _hardwareView.MarkStale();
         ScheduleFleetReport();
     }
 

@@ -37,6 +37,9 @@ public sealed partial class NodeGrain(
     /// <summary>How often the node checks whether its allocation latency changed without a reservation change (a Request ends after its reserve).</summary>
     public static readonly TimeSpan LatencyReportPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>How old the sysfs view in a fleet report may be; reports in between carry the cached one (issue 14).</summary>
+    public static readonly TimeSpan HardwareViewMaxAge = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How long a stopping node waits for the fleet to hear that it is going.</summary>
     public static readonly TimeSpan StoppingReportTimeout = TimeSpan.FromSeconds(1);
 
@@ -48,11 +51,13 @@ public sealed partial class NodeGrain(
     private KubeletTokens _tokens = null!;
     private DateTimeOffset _activatedAt;
     private IGrainTimer? _fleetReport;
+    private IGrainTimer? _hardwareRefresh;
     private IGrainTimer? _latencyCheck;
     private AllocationTimings? _timings;
     private long _reportSequence;
     private long _reportedTimingsVersion = -1;
     private long _lastReportTimestamp;
+    private HardwareViewCache _hardwareView = null!;
 
     private string NodeName => this.GetPrimaryKeyString();
 
@@ -64,6 +69,7 @@ public sealed partial class NodeGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
+        _hardwareView = new HardwareViewCache(time, HardwareViewMaxAge);
         _allocator = await new NodeRestore(inventorySource, pci, logger).RestoreAsync(NodeName, tokenIds, allocations, cancellationToken);
         _reservations = new NodeReservations(_allocator, allocations.State, logger);
         _tokens = new KubeletTokens(_allocator, allocations.State, logger);
@@ -80,6 +86,7 @@ public sealed partial class NodeGrain(
     {
         _latencyCheck?.Dispose();
         _fleetReport?.Dispose();
+        _hardwareRefresh?.Dispose();
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             return;
@@ -222,7 +229,8 @@ public sealed partial class NodeGrain(
 
     private NodeSnapshot FleetSnapshot()
     {
-        var report = NodeViews.FleetReport(Snapshot(), pci, _allocator, _timings?.Figures() ?? AllocationLatency.None, _reportSequence, time.GetUtcNow());
+        var hardware = Inventory.HardwareView.ReadAll(pci, _allocator.Inventory, time.GetUtcNow());
+        var report = NodeViews.FleetReport(Snapshot(), hardware, _timings?.Figures() ?? AllocationLatency.None, _reportSequence);
         return report with { Health = _health.Unhealthy(), UnusableVfs = _health.UnusableVfs() };
     }
 
@@ -237,6 +245,15 @@ public sealed partial class NodeGrain(
         var (sequence, now, allocator) = (_reportSequence, time.GetUtcNow(), _allocator);
         var (unhealthy, unusable) = (_health.Unhealthy().ToList(), _health.UnusableVfs());
         var fleet = GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key);
+        var hardwareView = _hardwareView;
+        if (!hardwareView.NeedsRead)
+        {
+            // This report carries the cached sysfs view; one more report once it has aged out carries what changed
+            // since (a bind after the reservation), so the fleet's view of drivers and netdevs lags by MaxAge at most.
+            ScheduleHardwareRefresh(hardwareView.MaxAge);
+        }
+
+
         // The pools are read in this turn; the sysfs view of every PF and VF is read off it, so reservations do not wait
         // behind it (issue 14: it cost more than the reservation itself). The fleet keeps the highest sequence, so a
         // report overtaken by a later one is dropped there. The same report feeds this process's VF and token gauges
@@ -244,7 +261,8 @@ public sealed partial class NodeGrain(
         Task.Run(() =>
         {
             // Health is read in this turn too: its records change only in the grain.
-            var report = NodeViews.FleetReport(snapshot, pci, allocator, latency, sequence, now) with { Health = unhealthy, UnusableVfs = unusable };
+            var hardware = hardwareView.Read(pci, allocator.Inventory, now);
+            var report = NodeViews.FleetReport(snapshot, hardware, latency, sequence) with { Health = unhealthy, UnusableVfs = unusable };
             NodeCounts.Publish(report);
             return fleet.ReportAsync(report);
         }).Ignore();
@@ -268,6 +286,23 @@ public sealed partial class NodeGrain(
             ReportToFleet();
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    // Its own timer, so a pending refresh never holds back the immediate report of the next reservation.
+    private void ScheduleHardwareRefresh(TimeSpan after)
+    {
+        if (_hardwareRefresh is not null)
+        {
+            return;
+        }
+
+        _hardwareRefresh = this.RegisterGrainTimer(_ =>
+        {
+            _hardwareRefresh?.Dispose();
+            _hardwareRefresh = null;
+            ScheduleFleetReport();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions { DueTime = after, Period = Timeout.InfiniteTimeSpan });
     }
 
     private Task ReportLatencyIfChangedAsync(CancellationToken cancellationToken)

@@ -22,14 +22,13 @@ public static class NodeViews
         return new NodeSnapshot(node, pfs, resources, reservations, groups, activatedAt, silo);
     }
 
-    /// <summary>The snapshot the fleet hears: <see cref="Snapshot"/> with the PFs and VFs as sysfs shows them, the allocation latency and the report's sequence number.</summary>
-    public static NodeSnapshot FleetReport(NodeSnapshot snapshot, Kernel.Pci.IPciDevices pci, NodeAllocator allocator, AllocationLatency latency, long sequence, DateTimeOffset now)
+    /// <summary>The snapshot the fleet hears: <see cref="Snapshot"/> with the PFs and VFs as sysfs shows them (<paramref name="hardware"/>), the allocation latency and the report's sequence number.</summary>
+    public static NodeSnapshot FleetReport(NodeSnapshot snapshot, IReadOnlyList<PhysicalFunctionSnapshot> hardware, AllocationLatency latency, long sequence)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(allocator);
         return snapshot with
         {
-            Hardware = Inventory.HardwareView.ReadAll(pci, allocator.Inventory, now),
+            Hardware = hardware,
             Latency = latency,
             Sequence = sequence,
         };

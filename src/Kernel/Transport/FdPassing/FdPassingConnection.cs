@@ -23,6 +23,9 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
     private const int ReadSize = 16 * 1024;
     private static long _counter;
 
+    // How long a closing connection may take to send what Kestrel wrote last; well inside the 2 s a shutdown may take.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly Socket _socket;
     private readonly int _fd;
     private readonly string _endPoint;
@@ -114,9 +117,21 @@ public sealed class FdPassingConnection : ConnectionContext, IConnectionIdFeatur
             return;
         }
 
-        Shutdown();
-        // The writer waits for Kestrel's next output; Kestrel may dispose without completing it first.
+        // What Kestrel wrote before disposing (a stream's trailers, the GOAWAY) may still be in the pipe or being sent:
+        // the writer sends it before the socket is shut, so the peer reads the status a handler ended with instead of a
+        // connection cut short. The writer waits for Kestrel's next output, and Kestrel may dispose without completing
+        // it first, hence the cancel; a peer that stops reading (a blocked send) is cut off after DrainTimeout.
         _output.Reader.CancelPendingRead();
+        try
+        {
+            await _writer.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Shut below, which fails the blocked send.
+        }
+
+        Shutdown();
         await _writer.ConfigureAwait(false);
         _reader?.Join(TimeSpan.FromSeconds(5));
         _socket.Dispose();
