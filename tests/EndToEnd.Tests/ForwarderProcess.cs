@@ -12,6 +12,8 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
+    private static readonly HashSet<int> HandedOut = [];
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
@@ -72,12 +74,26 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         return new ForwarderProcess(Process.Start(start)!);
     }
 
-    /// <summary>A TCP port nobody listens on right now.</summary>
+    /// <summary>
+    /// A TCP port nobody listens on right now and that this test process has not handed out before: the kernel may give
+    /// a port it gave a moment ago once that listener is closed, and two settings of one forwarder on the same port are
+    /// refused at start (a CI run failed that way).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     /// <summary>Waits until a printed line contains <paramref name="text"/>; fails with the output so far when it does not come.</summary>
