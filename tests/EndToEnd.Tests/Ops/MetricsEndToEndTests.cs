@@ -59,8 +59,11 @@ public sealed class MetricsEndToEndTests(OpsForwarderFixture fixture) : IClassFi
         var connection = await fixture.Client.RequestAsync(
             NsmForwarderFixture.VfioRequest("trace-1", token, "pod-trace/*"), Traceparent(requestTrace, callerSpan));
         await fixture.Client.CloseAsync(connection, Traceparent(closeTrace, ActivitySpanId.CreateRandom().ToHexString()));
+        // The span the caller's span parents ends last (it wraps the whole call), so the exporter may send it in a later
+        // batch than the chain's spans: wait for both.
         var spans = await Eventually.ValueAsync(() => Task.FromResult(fixture.Collector.TraceOf(requestTrace)),
-            s => VfioRequestSpans.All(name => s.Any(span => span.Name == name)), Patience);
+            s => VfioRequestSpans.All(name => s.Any(span => span.Name == name))
+                && s.Any(span => Convert.ToHexStringLower(span.ParentSpanId.Span) == callerSpan), Patience);
         var closeSpans = await Eventually.ValueAsync(() => Task.FromResult(fixture.Collector.TraceOf(closeTrace)),
             s => s.Any(span => span.Name == "ResourcePool Close"), Patience);
 
