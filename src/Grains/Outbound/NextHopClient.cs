@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
@@ -23,14 +24,14 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
     /// <inheritdoc />
     public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
-        var client = Client(url);
+        var (channel, client) = Client(url);
         try
         {
             return await client.RequestAsync(request, headers: tokens?.HeadersFor(url), deadline: deadline ?? DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {
-            _channels.Drop(url);
+            _channels.CallFailed(url, channel, ex.StatusCode);
             throw RpcErrors.From(ex, "the next hop's Request", url);
         }
     }
@@ -38,14 +39,14 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
     /// <inheritdoc />
     public async Task CloseAsync(string url, Connection connection, CancellationToken cancellationToken)
     {
-        var client = Client(url);
+        var (channel, client) = Client(url);
         try
         {
             await client.CloseAsync(connection, headers: tokens?.HeadersFor(url), deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException ex)
         {
-            _channels.Drop(url);
+            _channels.CallFailed(url, channel, ex.StatusCode);
             throw RpcErrors.From(ex, "the next hop's Close", url);
         }
     }
@@ -74,11 +75,12 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
     /// <inheritdoc />
     public void Dispose() => _channels.Dispose();
 
-    private NetworkService.NetworkServiceClient Client(string url)
+    private (GrpcChannel Channel, NetworkService.NetworkServiceClient Client) Client(string url)
     {
         try
         {
-            return new NetworkService.NetworkServiceClient(_channels.Get(url));
+            var channel = _channels.Get(url);
+            return (channel, new NetworkService.NetworkServiceClient(channel));
         }
         catch (ArgumentException ex)
         {

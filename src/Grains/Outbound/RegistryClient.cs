@@ -50,9 +50,10 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
     public async Task<IReadOnlyList<NetworkService>> FindNetworkServicesAsync(string name, string payload, CancellationToken cancellationToken)
     {
         var url = _options.ConnectTo;
+        var channel = Channel(url);
         try
         {
-            var client = new NetworkServiceRegistry.NetworkServiceRegistryClient(Channel(url));
+            var client = new NetworkServiceRegistry.NetworkServiceRegistryClient(channel);
             using var call = client.Find(
                 new NetworkServiceQuery { NetworkService = new NetworkService { Name = name, Payload = payload } },
                 headers: _tokens?.HeadersFor(url),
@@ -71,7 +72,7 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
         }
         catch (RpcException ex)
         {
-            _channels.Drop(url);
+            _channels.CallFailed(url, channel, ex.StatusCode);
             throw RpcErrors.From(ex, "the registry's network service Find", url);
         }
     }
@@ -91,9 +92,10 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
     private async Task<IReadOnlyList<NetworkServiceEndpoint>> FindEndpointsAsync(NetworkServiceEndpoint query, CancellationToken cancellationToken)
     {
         var url = _options.ConnectTo;
+        var channel = Channel(url);
         try
         {
-            var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(Channel(url));
+            var client = new NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryClient(channel);
             using var call = client.Find(
                 new NetworkServiceEndpointQuery { NetworkServiceEndpoint = query },
                 headers: _tokens?.HeadersFor(url),
@@ -117,7 +119,7 @@ public sealed class RegistryClient : INsmRegistryClient, IDisposable
         }
         catch (RpcException ex)
         {
-            _channels.Drop(url);
+            _channels.CallFailed(url, channel, ex.StatusCode);
             throw RpcErrors.From(ex, "the registry's endpoint Find", url);
         }
     }

@@ -99,6 +99,43 @@ public sealed class NextHopClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Request_AnotherCallOnTheSameChannelIsRefused_TheCallInFlightIsNotCut()
+    {
+        var (endpoint, url) = await StartEndpointAsync();
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));
+        var hanging = Noop("fwd-in-flight");
+        hanging.Connection.Labels["nse"] = "hang";
+        var inFlight = client.RequestAsync(url, hanging, DateTime.UtcNow.AddSeconds(3), CancellationToken.None);
+        await Eventually.TrueAsync(() => endpoint.Requests.Any(r => r.Connection.Id == "fwd-in-flight"),
+            "the stand-in NSE holds the first Request");
+        var refused = Noop("fwd-refused");
+        refused.Connection.Labels["nse"] = nameof(StatusCode.PermissionDenied);
+
+        await Assert.ThrowsAsync<ForwarderException>(() => client.RequestAsync(url, refused, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => inFlight);
+
+        // Both calls share one channel. A refusal once disposed it, which cancelled the call in flight ("gRPC call
+        // disposed") and, with 32 clients, cascaded through every connection to that next hop; now it runs to its deadline.
+        Assert.Equal(ForwarderErrorCode.DeadlineExceeded, error.Code);
+    }
+
+    [Fact]
+    public async Task Request_NoServerAtTheSocketThenOneStarts_TheNextCallReachesIt()
+    {
+        using var client = new NextHopClient(Options.Create(new NextHopOptions { DialTimeout = TimeSpan.FromSeconds(2) }));
+        var socket = _folder.Socket("late.sock");
+        var url = "unix://" + socket;
+        await Assert.ThrowsAsync<ForwarderException>(() => client.RequestAsync(url, Noop("fwd-early"), null, CancellationToken.None));
+        var endpoint = new StandInEndpoint { Name = "late" };
+        await using var server = await UnixSocketGrpcServer.StartAsync(socket,
+            s => s.AddSingleton(endpoint), app => app.MapGrpcService<StandInEndpoint>());
+
+        var answer = await client.RequestAsync(url, Noop("fwd-late"), null, CancellationToken.None);
+
+        Assert.Equal("late", answer.NetworkServiceEndpointName);
+    }
+
+    [Fact]
     public async Task Request_UnsupportedUrlScheme_FailsUnavailableNamingTheUrl()
     {
         using var client = new NextHopClient(Options.Create(new NextHopOptions()));
