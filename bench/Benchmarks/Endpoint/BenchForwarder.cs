@@ -60,7 +60,11 @@ public sealed class BenchForwarder : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(cgroup, file), "");
         }
 
-        Nse = await UnixSocketGrpcServer.StartAsync(Path.Combine(Folder, "nse.sock"), s => s.AddSingleton<BenchNse>(), a => a.MapGrpcService<BenchNse>());
+        Nse = await UnixSocketGrpcServer.StartAsync(Path.Combine(Folder, "nse.sock"), s => s.AddSingleton<BenchNse>().AddSingleton<BenchNseMonitor>(), a =>
+        {
+            a.MapGrpcService<BenchNse>();
+            a.MapGrpcService<BenchNseMonitor>();
+        });
         var registry = new BenchNsmRegistry("unix://" + Nse.SocketPath);
         Registry = await UnixSocketGrpcServer.StartAsync(Path.Combine(Folder, "nsm.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<BenchNsmRegistry>());
         GatewayPort = FreePort();
