@@ -22,5 +22,11 @@ if (args.Length > 0 && args[0] == "breakdown")
     return await BreakdownHarness.RunAsync(args[1..]);
 }
 
+// `kernel-breakdown [count]`: one KERNEL Request+Close by chain element against the bare kernel work (root).
+if (args.Length > 0 && args[0] == "kernel-breakdown")
+{
+    return await SriovForwarder.Benchmarks.KernelMechanism.KernelBreakdownHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Interfaces;
 
@@ -8,7 +9,7 @@ namespace SriovForwarder.Grains.Interfaces;
 /// </summary>
 public interface ITokenPoolObserver : IGrainObserver
 {
-    /// <summary>The pool changed; <paramref name="version"/> is the pool's new version.</summary>
+    /// <summary>The pool changed; <paramref name="change"/> carries its new version and every resource's devices after it.</summary>
     [OneWay]
-    Task OnTokensChangedAsync(long version);
+    Task OnTokensChangedAsync(TokenPoolChange change);
 }

@@ -96,7 +96,7 @@ public sealed partial class NodeGrain
 
         if (change.VfsChanged)
         {
-            await _observers.NotifyAsync();
+            await _observers.NotifyAsync(DevicesAt);
         }
 
         // Health changes come with hardware changes (carrier, driver, device gone): the next report reads sysfs again.

@@ -223,9 +223,14 @@ public sealed partial class NodeGrain(
     private async Task SaveAndNotifyAsync()
     {
         await allocations.WriteStateAsync();
-        await _observers.NotifyAsync();
+        await _observers.NotifyAsync(DevicesAt);
         ScheduleFleetReport();
     }
+
+    // Every resource's devices as the plugins' ListAndWatch shows them, built in the changing turn so the plugins need
+    // not queue a GetDevicesAsync behind this grain's other work to learn them (decision 042).
+    private IReadOnlyList<ResourceDevices> DevicesAt(long version) =>
+        [.. _tokens.ResourceNames.Select(name => NodeViews.Devices(NodeName, _allocator, name, version, TokenUnusable))];
 
     private NodeSnapshot FleetSnapshot()
     {

@@ -28,11 +28,11 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     // Orleans holds a local observer only weakly (CreateObjectReference): without this reference the first collection
     // (BenchmarkDotNet forces one before every iteration) silently ends the node grain's notifications, and the stream
     // never shows another change. That was the carrier-fault benchmark's hang.
-    private readonly TokenPoolObserver _observer;
+    private readonly TimedTokenPoolObserver _observer;
     private ListAndWatchResponse? _last;
 
     private PluginStreamOnSimulatedNode(
-        NodeSilos silos, INodeGrain grain, TokenPoolObserver observer, ResourcePluginServer server, GrpcChannel channel, AsyncServerStreamingCall<ListAndWatchResponse> stream)
+        NodeSilos silos, INodeGrain grain, TimedTokenPoolObserver observer, ResourcePluginServer server, GrpcChannel channel, AsyncServerStreamingCall<ListAndWatchResponse> stream)
     {
         _silos = silos;
         Grain = grain;
@@ -48,11 +48,16 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     /// <summary>The node grain, called from inside the silo as the co-hosted gateway does.</summary>
     public INodeGrain Grain { get; }
 
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp of the node grain's latest notification at the plugin.</summary>
+    public long LastNotificationArrival => _observer.LastArrival;
+
     /// <summary>
     /// Starts the silo for <paramref name="node"/> on a simulated node of <paramref name="spec"/> (real veths when
-    /// <paramref name="realNetdevs"/>), the plugin server of <paramref name="resource"/>, and reads the first list.
+    /// <paramref name="realNetdevs"/>), the plugin server of <paramref name="resource"/>, and reads the first list. With
+    /// <paramref name="pushDevices"/> false the streams read the devices back from the node grain on every change (as before
+    /// decision 042).
     /// </summary>
-    public static async Task<PluginStreamOnSimulatedNode> StartAsync(string node, string spec, string resource, bool realNetdevs = false)
+    public static async Task<PluginStreamOnSimulatedNode> StartAsync(string node, string spec, string resource, bool realNetdevs = false, bool pushDevices = true)
     {
         var silos = await NodeSilos.StartAsync(new NodeSilosOptions { Nodes = [node], SimulatedNode = spec, RealNetdevs = realNetdevs });
         ResourcePluginServer? server = null;
@@ -62,7 +67,7 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
             var factory = silos.SiloGrains;
             var grain = factory.GetGrain<INodeGrain>(node);
             var changes = new TokenChangeSignal();
-            var observer = new TokenPoolObserver(changes);
+            var observer = new TimedTokenPoolObserver(changes, pushDevices);
             await grain.SubscribeAsync(factory.CreateObjectReference<ITokenPoolObserver>(observer));
             var plugin = new ResourcePlugin(resource, grain, changes, new AllocatedTokenTracker(), TimeSpan.FromMinutes(5), TimeProvider.System);
             server = await ResourcePluginServer.StartAsync(Path.Combine(silos.StateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);

@@ -114,23 +114,36 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
     private async Task StreamDevicesAsync(IServerStreamWriter<ListAndWatchResponse> responseStream, CancellationToken cancellation)
     {
         IReadOnlyList<TokenDevice>? sent = null;
+        var usedVersion = long.MinValue;
+        var askNode = true;
         while (!cancellation.IsCancellationRequested)
         {
-            // Read the version before asking for devices, so a change during the call wakes the next wait.
+            // Read the version before taking devices, so a change meanwhile wakes the next wait.
             var seen = plugin.Changes.Version;
+            // The devices the node grain sent with its change, unless this is the first list, the poll's safety net, or
+            // what was pushed is older than what this stream already used (decision 042).
+            var pushed = askNode ? null : plugin.Changes.Pushed(plugin.ResourceName);
             ResourceDevices devices;
-            try
+            if (pushed is not null && pushed.Version >= usedVersion)
             {
-                devices = await plugin.Node.GetDevicesAsync(plugin.ResourceName).ConfigureAwait(false);
+                devices = pushed;
             }
-            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            else
             {
-                // Ending the stream would make kubelet drop the resource until we register again: keep it and retry.
-                DevicePluginLog.DevicesUnavailable(logger, plugin.ResourceName, ex.Message);
-                await Task.Delay(RetryDelay, plugin.Time, cancellation).ConfigureAwait(false);
-                continue;
+                try
+                {
+                    devices = await plugin.Node.GetDevicesAsync(plugin.ResourceName).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellation.IsCancellationRequested)
+                {
+                    // Ending the stream would make kubelet drop the resource until we register again: keep it and retry.
+                    DevicePluginLog.DevicesUnavailable(logger, plugin.ResourceName, ex.Message);
+                    await Task.Delay(RetryDelay, plugin.Time, cancellation).ConfigureAwait(false);
+                    continue;
+                }
             }
 
+            usedVersion = devices.Version;
             if (sent is null || !sent.SequenceEqual(devices.Devices))
             {
                 await responseStream.WriteAsync(ToResponse(devices), cancellation).ConfigureAwait(false);
@@ -139,7 +152,7 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
                 DevicePluginLog.DevicesSent(logger, plugin.ResourceName, devices.Devices.Count, devices.Devices.Count(d => !d.Healthy), devices.Version);
             }
 
-            await WaitForChangeAsync(seen, cancellation).ConfigureAwait(false);
+            askNode = !await WaitForChangeAsync(seen, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -160,15 +173,18 @@ public sealed class DevicePluginService(ResourcePlugin plugin, IHostApplicationL
         return response;
     }
 
-    private async Task WaitForChangeAsync(long seen, CancellationToken cancellation)
+    // True when a change woke us, false when the poll period ran out.
+    private async Task<bool> WaitForChangeAsync(long seen, CancellationToken cancellation)
     {
         try
         {
             // The poll period is a safety net for a lost observer subscription; changes normally wake us at once.
             await plugin.Changes.WaitAsync(seen, cancellation).WaitAsync(plugin.ResourcePollTimeout, plugin.Time, cancellation).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
+            return false;
         }
     }
 }

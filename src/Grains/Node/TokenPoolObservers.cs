@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.Grains.Node;
 
@@ -21,10 +22,20 @@ public sealed class TokenPoolObservers(ILogger logger)
     /// <summary>Removes a subscription.</summary>
     public void Unsubscribe(ITokenPoolObserver observer) => _observers.Unsubscribe(observer);
 
-    /// <summary>Bumps the version and tells every live subscriber.</summary>
-    public Task NotifyAsync()
+    /// <summary>
+    /// Bumps the version and tells every live subscriber, with the devices <paramref name="devicesAt"/> gives for the new
+    /// version (asked only when someone is subscribed): the plugins send them without calling back (decision 042).
+    /// </summary>
+    public Task NotifyAsync(Func<long, IReadOnlyList<ResourceDevices>> devicesAt)
     {
+        ArgumentNullException.ThrowIfNull(devicesAt);
         var version = ++Version;
-        return _observers.Notify(observer => observer.OnTokensChangedAsync(version));
+        if (_observers.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var change = new TokenPoolChange(version, devicesAt(version));
+        return _observers.Notify(observer => observer.OnTokensChangedAsync(change));
     }
 }

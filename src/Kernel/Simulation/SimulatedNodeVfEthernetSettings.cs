@@ -24,8 +24,15 @@ public sealed class SimulatedNodeVfEthernetSettings(IRouteNetlinkFactory netlink
     {
         if (mac is not null && target.InterfaceName is { } name)
         {
-            using var rtnl = target.Namespace is { } ns ? netlink.OpenIn(ns) : netlink.OpenHost();
-            rtnl.SetMac(name, mac);
+            if (target.Namespace is not null && target.NetlinkInNamespace is { } kept)
+            {
+                kept.SetMac(name, mac);
+            }
+            else
+            {
+                using var rtnl = target.Namespace is { } ns ? netlink.OpenIn(ns) : netlink.OpenHost();
+                rtnl.SetMac(name, mac);
+            }
         }
 
         var directory = Directory(target);

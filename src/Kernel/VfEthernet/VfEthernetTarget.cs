@@ -1,4 +1,5 @@
 using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.Netlink;
 
 namespace SriovForwarder.Kernel.VfEthernet;
 
@@ -8,4 +9,9 @@ namespace SriovForwarder.Kernel.VfEthernet;
 /// <param name="VfAddress">The VF's PCI address.</param>
 /// <param name="Namespace">The namespace the VF netdev is in, or null for the host namespace.</param>
 /// <param name="InterfaceName">The VF netdev's current name, or null when it has none (VFIO).</param>
-public sealed record VfEthernetTarget(string PfAddress, int VfNumber, string VfAddress, INetworkNamespace? Namespace, string? InterfaceName);
+/// <param name="NetlinkInNamespace">
+/// An rtnetlink connection already open inside <paramref name="Namespace"/> that the caller keeps (the KERNEL connection's),
+/// for settings made on the VF netdev itself; without it one is opened, which takes a thread entering the namespace.
+/// </param>
+public sealed record VfEthernetTarget(
+    string PfAddress, int VfNumber, string VfAddress, INetworkNamespace? Namespace, string? InterfaceName, IRouteNetlink? NetlinkInNamespace = null);

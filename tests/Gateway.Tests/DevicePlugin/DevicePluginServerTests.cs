@@ -78,6 +78,36 @@ public sealed class DevicePluginServerTests(DevicePluginClusterFixture cluster)
     }
 
     [Fact]
+    public async Task ListAndWatch_ChangesInQuickSuccession_EndsOnTheNodesStateAfterTheLast()
+    {
+        await using var kubelet = await StandInKubelet.StartAsync(cluster);
+        var registrations = await kubelet.RegistrationsAsync(2);
+        using var client = kubelet.ClientFor(registrations.Single(r => r.Request.ResourceName == TenG));
+        using var cancel = new CancellationTokenSource();
+        using var stream = client.Watch(cancel.Token);
+        Assert.All((await stream.NextAsync()).Devices, d => Assert.Equal("Healthy", d.Health));
+        var intelTokens = (await cluster.NodeGrain.GetDevicesAsync(Intel)).Devices.Take(3).Select(d => d.Id).ToList();
+        var connections = intelTokens.Select(_ => "conn-" + Guid.NewGuid().ToString("N")).ToList();
+
+        // Four changes without waiting for the stream in between: what it shows last must be the node's state after them.
+        for (var i = 0; i < intelTokens.Count; i++)
+        {
+            await cluster.NodeGrain.ReserveAsync(new ReserveRequest(connections[i], intelTokens[i], VfDriver.Kernel));
+        }
+
+        await cluster.NodeGrain.ReleaseAsync(connections[0]);
+        var expected = (await cluster.NodeGrain.GetDevicesAsync(TenG)).Devices.Where(d => !d.Healthy).Select(d => d.Id).Order().ToList();
+        var shown = await stream.UntilAsync(r => r.Devices.Where(d => d.Health == "Unhealthy").Select(d => d.ID).Order().SequenceEqual(expected));
+
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(TokensPerResource, shown.Devices.Count);
+        await cluster.NodeGrain.ReleaseAsync(connections[1]);
+        await cluster.NodeGrain.ReleaseAsync(connections[2]);
+        await stream.UntilAsync(r => r.Devices.All(d => d.Health == "Healthy"));
+        await cancel.CancelAsync();
+    }
+
+    [Fact]
     public async Task Allocate_TwoContainers_EachGetsItsTokensInTheEnvVariable()
     {
         await using var kubelet = await StandInKubelet.StartAsync(cluster);

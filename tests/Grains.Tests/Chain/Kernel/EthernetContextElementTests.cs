@@ -14,7 +14,7 @@ public sealed class EthernetContextElementTests : IDisposable
 {
     private readonly FakeVfEthernetSettings _settings = new();
     private readonly List<string> _journal = [];
-    private readonly KernelNamespaces _handles = new(new FakeNetworkNamespaces());
+    private readonly KernelNamespaces _handles = new(new FakeNetworkNamespaces(), new FakeNetlink());
 
     public void Dispose() => _handles.Dispose();
 

@@ -24,9 +24,21 @@ internal sealed class FakeNetlink : IRouteNetlinkFactory
     /// <summary>The link kind of virtual links (e.g. veth), by name; links not listed are hardware netdevs.</summary>
     public Dictionary<string, string> Kinds { get; } = [];
 
+    /// <summary>How many connections were opened inside a client namespace, and how many of them are not disposed.</summary>
+    public (int Opened, int Open) ClientConnections { get; private set; }
+
     public IRouteNetlink OpenHost() => new Connection(this, "host");
 
-    public IRouteNetlink OpenIn(INetworkNamespace target) => new Connection(this, NameOf(target));
+    public IRouteNetlink OpenIn(INetworkNamespace target)
+    {
+        var ns = NameOf(target);
+        if (ns == "client")
+        {
+            ClientConnections = (ClientConnections.Opened + 1, ClientConnections.Open + 1);
+        }
+
+        return new Connection(this, ns);
+    }
 
     private static string NameOf(INetworkNamespace target)
     {
@@ -121,8 +133,16 @@ internal sealed class FakeNetlink : IRouteNetlinkFactory
 
         public IReadOnlyList<Neighbour> ListNeighbours(string? link = null, AddressFamily family = AddressFamily.Unspecified) => [];
 
+        private bool _disposed;
+
         public void Dispose()
         {
+            if (!_disposed && ns == "client")
+            {
+                fake.ClientConnections = (fake.ClientConnections.Opened, fake.ClientConnections.Open - 1);
+            }
+
+            _disposed = true;
         }
 
         private void Do(string what)

@@ -27,7 +27,7 @@ public sealed class KernelElementTests : IDisposable
         _netns.Add(ClientUrl, ClientInode);
         _netlink.Links["host"].Add(Vf);
         _journal = _netlink.Journal;
-        _handles = new KernelNamespaces(_netns);
+        _handles = new KernelNamespaces(_netns, _netlink);
     }
 
     public void Dispose() => _handles.Dispose();
@@ -102,7 +102,7 @@ public sealed class KernelElementTests : IDisposable
         var context = ContextWithVf();
         await Inject().RequestAsync(Request(), context, new Next(_journal));
         _handles.Dispose();
-        _handles = new KernelNamespaces(_netns);
+        _handles = new KernelNamespaces(_netns, _netlink);
         _netns.Remove(ClientUrl);
         _netns.Add("/proc/4242/ns/net", ClientInode);
         _journal.Clear();
@@ -220,9 +220,26 @@ public sealed class KernelElementTests : IDisposable
         Assert.Equal("next:close", _journal[^1]);
     }
 
+    [Fact]
+    public async Task InjectAndIpContext_RequestAndClose_ShareOneNetlinkConnectionInsideTheClientAndCloseIt()
+    {
+        var context = ContextWithVf();
+        var answer = new ConnectionContext { IpContext = new IPContext { SrcIpAddrs = { "10.60.1.2/24" } }, MTU = 1400 };
+        var ipContext = new Then(IpContext(), new Next(_journal, context: answer));
+
+        await Inject().RequestAsync(Request(), context, ipContext);
+        Assert.Equal((1, 1), _netlink.ClientConnections);
+        await Inject().CloseAsync(new Connection(), context, ipContext);
+
+        Assert.Contains("address nsm-1 10.60.1.2/24", _journal);
+        Assert.Equal($"move {Vf} from client to host", _journal[^2]);
+        Assert.Equal((1, 0), _netlink.ClientConnections);
+        Assert.Equal(0, _handles.Count);
+    }
+
     private InjectElement Inject() => new(_netlink, _netns, _handles, NullLogger<InjectElement>.Instance);
 
-    private IpContextElement IpContext() => new(_netlink, _netns, _handles, TimeProvider.System, NullLogger<IpContextElement>.Instance);
+    private IpContextElement IpContext() => new(_netns, _handles, TimeProvider.System, NullLogger<IpContextElement>.Instance);
 
     private static ChainContext ContextWithVf() => ChainTestData.Context(state: new ConnectionState
     {
@@ -259,5 +276,13 @@ public sealed class KernelElementTests : IDisposable
             journal.Add("next:close");
             return Task.CompletedTask;
         }
+    }
+
+    // One element followed by the rest, as the chain links them.
+    private sealed class Then(IChainElement element, IChainNext rest) : IChainNext
+    {
+        public Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext chainContext) => element.RequestAsync(request, chainContext, rest);
+
+        public Task CloseAsync(Connection connection, ChainContext chainContext) => element.CloseAsync(connection, chainContext, rest);
     }
 }

@@ -72,7 +72,7 @@ public sealed partial class EthernetContextElement(IVfEthernetSettings settings,
 
         if (mac is not null || ethernet.VlanTag != 0)
         {
-            Run(() => settings.Apply(Target(context), mac, ethernet.VlanTag), context, "set");
+            Run(() => settings.Apply(Target(context, withNetlink: true), mac, ethernet.VlanTag), context, "set");
         }
     }
 
@@ -87,12 +87,15 @@ public sealed partial class EthernetContextElement(IVfEthernetSettings settings,
         return PhysicalAddress.Parse(text.Replace(':', '-'));
     }
 
-    private VfEthernetTarget Target(ChainContext context)
+    // With the connection's kept rtnetlink connection inside the client namespace when setting (the simulated node sets
+    // the MAC on the VF netdev there); a reset does not need one, so none is opened for it after a restart.
+    private VfEthernetTarget Target(ChainContext context, bool withNetlink = false)
     {
         var vf = context.State.Vf!;
         if (context.State.Kernel is { } record)
         {
-            return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl), record.InterfaceName);
+            var inside = withNetlink ? namespaces.NetlinkIn(context.ConnectionId, record, context.CallerNamespaceUrl) : null;
+            return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl), record.InterfaceName, inside);
         }
 
         return new VfEthernetTarget(vf.PfAddress, vf.VfNumber, vf.VfAddress, null, vf.VfInterfaceName);

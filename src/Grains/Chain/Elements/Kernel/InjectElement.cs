@@ -46,21 +46,26 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
         };
         // Recorded before the move: a process killed while the netdev is in the client namespace leaves the way back.
         context.State.Kernel = record;
+        IRouteNetlink? inside = null;
         try
         {
             await context.CheckpointAsync();
             CrashPoint.Reach("inject.intent-written");
-            MoveIn(client, record, mtu);
+            inside = netlink.OpenIn(client);
+            MoveIn(client, inside, record, mtu);
         }
         catch
         {
             context.State.Kernel = null;
+            inside?.Dispose();
             client.Dispose();
             throw;
         }
 
         CrashPoint.Reach("inject.moved");
-        namespaces.Keep(context.ConnectionId, client);
+        // The socket inside the client namespace stays open for the connection: the IP and ethernet context and the
+        // Close use it rather than each entering the namespace again (decision 042).
+        namespaces.Keep(context.ConnectionId, client, inside);
         try
         {
             return await next.RequestAsync(request, context);
@@ -103,11 +108,10 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
         }
     }
 
-    private void MoveIn(INetworkNamespace client, KernelInterfaceRecord record, int mtu)
+    private void MoveIn(INetworkNamespace client, IRouteNetlink inside, KernelInterfaceRecord record, int mtu)
     {
         var (name, original) = (record.InterfaceName, record.OriginalName);
         using var host = netlink.OpenHost();
-        using var inside = netlink.OpenIn(client);
         Step($"look up {name} in the client namespace {record.NamespaceUrl}", () =>
         {
             if (inside.FindLink(name) is { } existing)
@@ -204,9 +208,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
             return;
         }
 
-        var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
-        using var inside = netlink.OpenIn(client);
-        MoveOut(inside, record);
+        MoveOut(namespaces.NetlinkIn(context.ConnectionId, record, context.CallerNamespaceUrl), record);
     }
 
     private void MoveOut(IRouteNetlink inside, KernelInterfaceRecord record)

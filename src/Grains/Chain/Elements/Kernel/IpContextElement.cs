@@ -16,7 +16,7 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// difference against what the connection's record says was applied (upstream leaves stale routes and neighbours behind).
 /// </summary>
 public sealed partial class IpContextElement(
-    IRouteNetlinkFactory netlink, INetworkNamespaces netns, KernelNamespaces namespaces, TimeProvider time, ILogger<IpContextElement> logger)
+    INetworkNamespaces netns, KernelNamespaces namespaces, TimeProvider time, ILogger<IpContextElement> logger)
     : IChainElement, IRefreshableElement
 {
     private readonly IpConfigurationApplier _applier = new(netns, time);
@@ -90,8 +90,7 @@ public sealed partial class IpContextElement(
 
         try
         {
-            using var inside = netlink.OpenIn(namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl));
-            IpPolicyTables.Remove(inside, record.PolicyTables);
+            IpPolicyTables.Remove(namespaces.NetlinkIn(context.ConnectionId, record, context.CallerNamespaceUrl), record.PolicyTables);
         }
         catch (Exception ex) when (ex is NetlinkException or NetworkNamespaceException or IOException)
         {
@@ -111,7 +110,7 @@ public sealed partial class IpContextElement(
     {
         var wanted = IpContextPlan.From(result.Context);
         var client = namespaces.Get(context.ConnectionId, record, context.CallerNamespaceUrl);
-        using var inside = netlink.OpenIn(client);
+        var inside = namespaces.NetlinkIn(context.ConnectionId, record, context.CallerNamespaceUrl);
         await _applier.ApplyAsync(wanted, client, inside, record.InterfaceName, record, context.CancellationToken);
     }
 

@@ -1,29 +1,44 @@
 using System.Collections.Concurrent;
 using SriovForwarder.Kernel.Namespaces;
+using SriovForwarder.Kernel.Netlink;
 
 namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 
 /// <summary>
-/// The open client-namespace handles of this process's KERNEL connections. A handle is kept for the connection's life
-/// because a namespace whose name was deleted stays alive (with our VF in it) as long as someone holds it open; after
-/// a restart the handle is reopened from the recorded URL.
+/// The open client-namespace handles of this process's KERNEL connections, and one rtnetlink connection inside each. A
+/// handle is kept for the connection's life because a namespace whose name was deleted stays alive (with our VF in it) as
+/// long as someone holds it open; after a restart the handle is reopened from the recorded URL. The rtnetlink connection
+/// is kept beside it so the elements of one Request and its Close share one socket: opening one inside a namespace takes
+/// a thread that enters it (<see cref="NamespaceThread"/>), which cost a KERNEL Request+Close more than its netlink calls
+/// (decision 042). One more descriptor per KERNEL connection.
 /// </summary>
-public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
+public sealed class KernelNamespaces(INetworkNamespaces netns, IRouteNetlinkFactory netlink) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, INetworkNamespace> _handles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Kept> _handles = new(StringComparer.Ordinal);
 
     /// <summary>The number of handles held (for tests and the dashboard).</summary>
     public int Count => _handles.Count;
 
-    /// <summary>Keeps <paramref name="handle"/> for the connection, closing any earlier one.</summary>
-    public void Keep(string connectionId, INetworkNamespace handle)
+    /// <summary>
+    /// Keeps <paramref name="handle"/> for the connection, and <paramref name="inside"/> (an rtnetlink connection opened in
+    /// it, or null) as its <see cref="NetlinkIn"/>; closes what was kept before and is not passed again.
+    /// </summary>
+    public void Keep(string connectionId, INetworkNamespace handle, IRouteNetlink? inside = null)
     {
-        if (_handles.TryGetValue(connectionId, out var old) && !ReferenceEquals(old, handle))
+        if (_handles.TryGetValue(connectionId, out var old))
         {
-            old.Dispose();
+            if (!ReferenceEquals(old.Netlink, inside))
+            {
+                old.Netlink?.Dispose();
+            }
+
+            if (!ReferenceEquals(old.Handle, handle))
+            {
+                old.Handle.Dispose();
+            }
         }
 
-        _handles[connectionId] = handle;
+        _handles[connectionId] = new Kept(handle, inside);
     }
 
     /// <summary>
@@ -34,9 +49,10 @@ public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
     /// <exception cref="NetworkNamespaceException">No URL opens the namespace the interface was moved into.</exception>
     public INetworkNamespace Get(string connectionId, KernelInterfaceRecord record, string? callerUrl = null)
     {
-        if (_handles.TryGetValue(connectionId, out var kept) && !kept.IsClosed)
+        ArgumentNullException.ThrowIfNull(record);
+        if (_handles.TryGetValue(connectionId, out var kept) && !kept.Handle.IsClosed)
         {
-            return kept;
+            return kept.Handle;
         }
 
         INetworkNamespace reopened;
@@ -54,8 +70,29 @@ public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
             reopened = found;
         }
 
-        _handles[connectionId] = reopened;
+        // A socket opened in the namespace of a handle closed under us is not trusted to be in the reopened one.
+        kept?.Netlink?.Dispose();
+        _handles[connectionId] = new Kept(reopened, null);
         return reopened;
+    }
+
+    /// <summary>
+    /// The connection's rtnetlink connection inside its client namespace (<see cref="Get"/>), opened on first use and kept
+    /// until <see cref="Release"/>. Owned here: callers do not dispose it. A connection's events run one at a time (its
+    /// grain's turn), and <see cref="RouteNetlink"/> serialises calls on its socket anyway.
+    /// </summary>
+    /// <exception cref="NetworkNamespaceException">No URL opens the namespace the interface was moved into.</exception>
+    public IRouteNetlink NetlinkIn(string connectionId, KernelInterfaceRecord record, string? callerUrl = null)
+    {
+        var handle = Get(connectionId, record, callerUrl);
+        if (_handles.TryGetValue(connectionId, out var kept) && ReferenceEquals(kept.Handle, handle) && kept.Netlink is { } open)
+        {
+            return open;
+        }
+
+        var opened = netlink.OpenIn(handle);
+        _handles[connectionId] = new Kept(handle, opened);
+        return opened;
     }
 
     private INetworkNamespace OpenSame(string url, KernelInterfaceRecord record)
@@ -72,12 +109,13 @@ public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
         return opened;
     }
 
-    /// <summary>Closes and forgets the connection's handle.</summary>
+    /// <summary>Closes and forgets the connection's handle and its rtnetlink connection.</summary>
     public void Release(string connectionId)
     {
-        if (_handles.TryRemove(connectionId, out var handle))
+        if (_handles.TryRemove(connectionId, out var kept))
         {
-            handle.Dispose();
+            kept.Netlink?.Dispose();
+            kept.Handle.Dispose();
         }
     }
 
@@ -89,4 +127,6 @@ public sealed class KernelNamespaces(INetworkNamespaces netns) : IDisposable
             Release(id);
         }
     }
+
+    private sealed record Kept(INetworkNamespace Handle, IRouteNetlink? Netlink);
 }
