@@ -87,12 +87,15 @@ public sealed partial class NodeGrain(
         _latencyCheck?.Dispose();
         _fleetReport?.Dispose();
         _hardwareRefresh?.Dispose();
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        // A graceful stop: tell the fleet now rather than leave it to membership, which other silos may hear of late. With
+        // no other active silo there is no one to tell (the fleet grain stops with this silo), and trying raced the fleet
+        // grain's own deactivation here: when it went first, placement retried until the timeout, a second of the
+        // 2 s SIGTERM budget (seen in the shutdown end-to-end test).
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown || !AnotherSiloActive())
         {
             return;
         }
 
-        // A graceful stop: tell the fleet now rather than leave it to membership, which other silos may hear of late.
         try
         {
             await GrainFactory.GetGrain<IFleetGrain>(IFleetGrain.Key)
@@ -103,6 +106,13 @@ public sealed partial class NodeGrain(
         {
             Fleet.FleetLog.StoppingNotHeard(logger, NodeName, ex.Message);
         }
+    }
+
+    private bool AnotherSiloActive()
+    {
+        var local = ServiceProvider.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        return ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values
+            .Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local));
     }
 
     /// <inheritdoc />

@@ -17,6 +17,7 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
+    private bool _outputDrained;
 
     private ForwarderProcess(Process process)
     {
@@ -109,6 +110,24 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
             }
 
             var left = deadline - DateTime.UtcNow;
+            if (_process.HasExited && !_outputDrained)
+            {
+                // Its last lines may still be on their way through the output readers when the exit is seen: look once
+                // more after they reached the end (bounded: a child that inherited the pipes could keep it open).
+                using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await _process.WaitForExitAsync(drained.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Not drained in 5 s: what arrived is all there is to look at.
+                }
+
+                _outputDrained = true;
+                continue;
+            }
+
             if (left <= TimeSpan.Zero || _process.HasExited)
             {
                 throw new TimeoutException($"the forwarder did not print \"{text}\" (exited: {_process.HasExited}); output:{Environment.NewLine}{Output}");

@@ -140,7 +140,8 @@ public sealed class StartupRefusalTests : IDisposable
     [InlineData("NSM_PPROF_LISTEN_ON")]
     public async Task Port_InUseByAnotherProcess_ExitsWithCode1NamingThePortAndItsSetting(string variable)
     {
-        using var other = new TcpListener(IPAddress.Loopback, 0);
+        // A handed-out port, not one the kernel picks: that could be one handed out to another test's forwarder.
+        using var other = new TcpListener(IPAddress.Loopback, FreePort());
         other.Start();
         var port = ((IPEndPoint)other.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
         var environment = new Dictionary<string, string>

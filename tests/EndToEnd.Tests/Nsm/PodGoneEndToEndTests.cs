@@ -9,6 +9,7 @@ namespace SriovForwarder.EndToEnd.Tests.Nsm;
 [Trait("Requires", "root")]
 public sealed class PodGoneEndToEndTests : IDisposable
 {
+    private static readonly TimeSpan Closed = TimeSpan.FromSeconds(20);
     private readonly NsmForwarderHarness _harness = new();
 
     public void Dispose() => _harness.Dispose();
@@ -44,14 +45,13 @@ public sealed class PodGoneEndToEndTests : IDisposable
         Assert.Single((await node.Node.GetSnapshotAsync()).Reservations);
 
         kubelet.PodResources.RemovePod("pod-leaving");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await node.Node.GetSnapshotAsync()).Reservations.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        var left = await Eventually.ValueAsync(async () => (await node.Node.GetSnapshotAsync()).Reservations, r => r.Count == 0, Closed, TimeSpan.FromMilliseconds(200));
+        // Logged before the close, but written by the console logger's own queue: it can reach the output after the
+        // reservation is gone, so it is waited for rather than looked for in what was printed so far.
+        var closing = await forwarder.WaitForLineAsync("which kubelet no longer lists for any pod; closing it", Closed);
 
-        Assert.Empty((await node.Node.GetSnapshotAsync()).Reservations);
-        Assert.Contains("which kubelet no longer lists for any pod; closing it", forwarder.Output, StringComparison.Ordinal);
+        Assert.Empty(left);
+        Assert.Contains("Connection pod-leaving-conn holds VF", closing, StringComparison.Ordinal);
         Assert.Contains(nsmgr.Nse.Closes, c => c.Labels.Count == 0 || c.Id.Length > 0);
         var summary = (await node.Node.GetSnapshotAsync()).Resources.Single(r => r.Name == NsmForwarderFixture.Resource);
         Assert.Equal((0, 0), (summary.InUse, summary.Closed));

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Orleans.Runtime;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Interfaces.Models;
 
 namespace SriovForwarder.EndToEnd.Tests.Nsm;
 
@@ -11,6 +13,7 @@ namespace SriovForwarder.EndToEnd.Tests.Nsm;
 [Trait("Requires", "redis-server")]
 public sealed class RedisClusterEndToEndTests : IDisposable
 {
+    private static readonly TimeSpan Formed = TimeSpan.FromSeconds(30);
     private readonly NsmForwarderHarness _a = new();
     private readonly NsmForwarderHarness _b = new();
 
@@ -33,10 +36,10 @@ public sealed class RedisClusterEndToEndTests : IDisposable
 
         await using var viaA = await NodeClient.ConnectAsync(_a.GatewayPort, "node-b");
         await using var viaB = await NodeClient.ConnectAsync(_b.GatewayPort, "node-a");
-        var bSeenFromA = await viaA.Node.GetSnapshotAsync();
-        var aSeenFromA = await viaA.Grains.GetGrain<INodeGrain>("node-a").GetSnapshotAsync();
-        var aSeenFromB = await viaB.Node.GetSnapshotAsync();
-        var bSeenFromB = await viaB.Grains.GetGrain<INodeGrain>("node-b").GetSnapshotAsync();
+        var bSeenFromA = await SnapshotOnceClusteredAsync(viaA.Node);
+        var aSeenFromA = await SnapshotOnceClusteredAsync(viaA.Grains.GetGrain<INodeGrain>("node-a"));
+        var aSeenFromB = await SnapshotOnceClusteredAsync(viaB.Node);
+        var bSeenFromB = await SnapshotOnceClusteredAsync(viaB.Grains.GetGrain<INodeGrain>("node-b"));
 
         Assert.Equal(("node-a", "node-b"), (aSeenFromA.Node, bSeenFromA.Node));
         Assert.Contains($":{siloA.ToString(CultureInfo.InvariantCulture)}:", aSeenFromA.Silo, StringComparison.Ordinal);
@@ -61,8 +64,10 @@ public sealed class RedisClusterEndToEndTests : IDisposable
         await using var client = await NodeClient.ConnectAsync(_a.GatewayPort, "node-a");
         var fleet = client.Grains.GetGrain<IFleetGrain>(IFleetGrain.Key);
 
-        var both = await fleet.GetNodesAsync();
-        var canGiveTwo = await fleet.FindNodesAsync(NsmForwarderFixture.Resource, 2);
+        // "Ready" says each process serves, not that the fleet has heard of both: a node grain reports a moment after its
+        // activation, and the other silo joins this one's membership view by gossip. Wait for what is asserted below.
+        var both = await Eventually.ValueAsync(fleet.GetNodesAsync, nodes => nodes.Count == 2 && nodes.All(n => n.Live && n.Snapshot is not null), Formed);
+        var canGiveTwo = await Eventually.ValueAsync(() => fleet.FindNodesAsync(NsmForwarderFixture.Resource, 2), nodes => nodes.Count == 2, Formed);
         var exitCode = await b.TerminateAsync(TimeSpan.FromSeconds(30));
         var afterStop = await Eventually.ValueAsync(
             fleet.GetNodesAsync,
@@ -80,6 +85,29 @@ public sealed class RedisClusterEndToEndTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.True(afterStop.Single(n => n.Node == "node-a").Live);
         Assert.Equal(["node-a"], stillCanGiveTwo);
+    }
+
+    // Right after "ready" the other process's silo may not be in this one's membership view yet, and the other node's
+    // grain cannot be placed until it is (NodeUnavailableException): asked again until the cluster has formed. The
+    // last try after the wait lets a lasting failure through as it is.
+    private static async Task<NodeSnapshot> SnapshotOnceClusteredAsync(INodeGrain node)
+    {
+        var snapshot = await Eventually.ValueAsync<NodeSnapshot?>(
+            async () =>
+            {
+                try
+                {
+                    return await node.GetSnapshotAsync();
+                }
+                catch (Exception ex) when (ex is NodeUnavailableException or OrleansException)
+                {
+                    return null;
+                }
+            },
+            s => s is not null,
+            Formed,
+            TimeSpan.FromMilliseconds(200));
+        return snapshot ?? await node.GetSnapshotAsync();
     }
 
     private static Dictionary<string, string> Clustered(string node, int siloPort, RedisServer redis) => new()

@@ -29,7 +29,9 @@ public sealed class MetricsEndToEndTests(OpsForwarderFixture fixture) : IClassFi
     public async Task Metrics_VfioRequest_VfGaugeShowsTheReservationAndTheRequestHistogramMoves()
     {
         fixture.Harness.AddContainerCgroup("pod-metrics", "c1");
-        var before = await ScrapeAsync();
+        // The gauges follow the node's fleet report, up to 250 ms behind a change: "before" is read once the Close of the
+        // class's other test shows, or its stale "reserved" would satisfy the wait below without this Request.
+        var before = await Eventually.ValueAsync(ScrapeAsync, text => PrometheusText.Sum(text, "sriov_forwarder_vfs", "state=\"reserved\"") == 0, Patience);
         var requestsBefore = PrometheusText.Sum(before, RequestCount, "method=\"Request\"", "mechanism=\"VFIO\"", "result=\"OK\"");
         var token = await fixture.FreeTokenAsync();
 
@@ -41,6 +43,7 @@ public sealed class MetricsEndToEndTests(OpsForwarderFixture fixture) : IClassFi
 
         Assert.NotEmpty(PrometheusText.Samples(before, "sriov_forwarder_vfs"));
         Assert.True(PrometheusText.Sum(before, "sriov_forwarder_vfs", "state=\"free\"") >= 1, before);
+        Assert.Equal(0d, PrometheusText.Sum(before, "sriov_forwarder_vfs", "state=\"reserved\""));
         Assert.NotEmpty(PrometheusText.Samples(before, "sriov_forwarder_tokens"));
         Assert.NotEmpty(PrometheusText.Samples(before, "sriov_forwarder_tokens_health"));
         Assert.True(PrometheusText.Sum(after, "sriov_forwarder_vfs", "state=\"reserved\"") >= 1, after);
@@ -64,8 +67,10 @@ public sealed class MetricsEndToEndTests(OpsForwarderFixture fixture) : IClassFi
         var spans = await Eventually.ValueAsync(() => Task.FromResult(fixture.Collector.TraceOf(requestTrace)),
             s => VfioRequestSpans.All(name => s.Any(span => span.Name == name))
                 && s.Any(span => Convert.ToHexStringLower(span.ParentSpanId.Span) == callerSpan), Patience);
+        // Likewise for the Close: "Validate Close" wraps the chain's other Close spans and ends after them, so it may come
+        // in a later batch than "ResourcePool Close": wait for both.
         var closeSpans = await Eventually.ValueAsync(() => Task.FromResult(fixture.Collector.TraceOf(closeTrace)),
-            s => s.Any(span => span.Name == "ResourcePool Close"), Patience);
+            s => s.Any(span => span.Name == "ResourcePool Close") && s.Any(span => span.Name == "Validate Close"), Patience);
 
         var names = spans.Select(s => s.Name).ToList();
         Assert.All(VfioRequestSpans, name => Assert.Contains(name, names));

@@ -34,7 +34,9 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Collector = await StandInOtlpReceiver.StartAsync();
+        // On a port from the same hand-out as the forwarders' listeners: one the kernel picked could be one of theirs,
+        // handed out to a forwarder of another test class that has not bound it yet.
+        Collector = await StandInOtlpReceiver.StartAsync(ForwarderProcess.FreePort());
         Nsmgr = await StandInNsmgr.StartAsync(Harness.Folder);
         var forwarder = Harness.Start($"unix://{Nsmgr.RegistrySocket}", new Dictionary<string, string>
         {
@@ -46,8 +48,6 @@ public sealed class OpsForwarderFixture : IAsyncLifetime
             ["TELEMETRY"] = "true",
             ["NSM_OPEN_TELEMETRY_ENDPOINT"] = Collector.Endpoint,
             ["NSM_METRICS_EXPORT_INTERVAL"] = "1s",
-            // The simulated kernel answers driver binds from a thread of its own; 1 s (the default) is short on a busy machine.
-            ["NSM_DRIVER_BIND_TIMEOUT"] = "10s",
         });
         _running = await ConnectedForwarder.ConnectAsync(Harness, forwarder);
         Client = new NetworkService.NetworkServiceClient(_running.Channel);

@@ -44,12 +44,14 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
     [Fact]
     public async Task Request_CallerGivesUpWhileTheNextHopHangs_CancelsTheNextHopAndFreesTheVfAndTheCgroupGrants()
     {
-        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var giveUp = new CancellationTokenSource();
         var request = Request();
         request.Connection.Labels["nse"] = "hang";
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
-        await Eventually.TrueAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id), "the connection to release its VF and the next hop call to be cancelled", TimeSpan.FromSeconds(5));
+        var call = Grain.RequestAsync(request, giveUp.Token);
+        await GiveUpAtTheNextHopAsync(giveUp);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await Eventually.TrueAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id), "the connection to release its VF and the next hop call to be cancelled");
 
         Assert.Null(await Grain.GetAsync());
         var grants = fixture.Cgroups.Log.ToList().Where(l => l.Contains(_id, StringComparison.Ordinal)).ToList();
@@ -60,11 +62,13 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
     [Fact]
     public async Task Request_CallerGivesUpAndAnOperationCanceledExceptionEndsTheChain_RollsBackLikeAnyFailure()
     {
-        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var giveUp = new CancellationTokenSource();
         var request = Request();
         request.Connection.Labels["nse"] = "hang-raw";
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Grain.RequestAsync(request, giveUp.Token));
+        var call = Grain.RequestAsync(request, giveUp.Token);
+        await GiveUpAtTheNextHopAsync(giveUp);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         await Eventually.TrueAsync(() => !fixture.Pool.Reserved.ContainsKey(_id) && fixture.NextHop.Cancelled.Contains(_id), "the rollback to release the VF and cancel the next hop");
 
         Assert.Null(await Grain.GetAsync());
@@ -89,6 +93,14 @@ public sealed class ConnectionDeadlineTests(ConnectionClusterFixture fixture)
         Assert.Equal(refusal, error.Code);
         Assert.Contains("stand-in refuses", error.Message, StringComparison.Ordinal);
         Assert.False(fixture.Pool.Reserved.ContainsKey(_id));
+    }
+
+    // The caller gives up once the next hop holds the call: a timer started with the call (300 ms here before) can fire
+    // before a loaded machine has reserved, granted and reached the next hop, and then nothing hangs there to cancel.
+    private async Task GiveUpAtTheNextHopAsync(CancellationTokenSource giveUp)
+    {
+        await Eventually.TrueAsync(() => fixture.NextHop.Deadlines.ContainsKey(_id), "the Request to reach the hanging next hop");
+        await giveUp.CancelAsync();
     }
 
     private NetworkServiceRequest Request()

@@ -89,14 +89,15 @@ public sealed class FleetGrainTests : IAsyncLifetime
     }
 
     // ReportAsync is one-way: the client may route it and the next call through different gateways, so the next read
-    // can overtake it. Reads until the fleet lists the reported snapshot, for a bounded number of reads.
+    // can overtake it. Reads until the fleet lists the reported snapshot, with the usual patience (2 s was short for a
+    // loaded CI machine running other test classes' silos beside this one).
     private async Task<FleetNode> ReportAsync(NodeSnapshot snapshot)
     {
         await Fleet.ReportAsync(snapshot);
         return await Eventually.ValueAsync(
             async () => Assert.Single(await Fleet.GetNodesAsync(), n => n.Node == snapshot.Node),
             listed => listed.Snapshot?.Resources.SequenceEqual(snapshot.Resources) == true,
-            TimeSpan.FromSeconds(2),
+            Eventually.DefaultPatience,
             TimeSpan.FromMilliseconds(20));
     }
 

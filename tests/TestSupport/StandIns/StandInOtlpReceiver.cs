@@ -33,12 +33,15 @@ public sealed class StandInOtlpReceiver : IAsyncDisposable
     /// <summary>The <c>host:port</c> to give the exporter (upstream's NSM_OPEN_TELEMETRY_ENDPOINT form).</summary>
     public string Endpoint { get; private set; } = "";
 
-    /// <summary>Starts the receiver on a free loopback port.</summary>
-    public static async Task<StandInOtlpReceiver> StartAsync()
+    /// <summary>
+    /// Starts the receiver on loopback <paramref name="port"/>, or on one the kernel picks (0). A caller that hands out
+    /// ports to other listeners passes one of its own: a port the kernel picks may be one handed out but not bound yet.
+    /// </summary>
+    public static async Task<StandInOtlpReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         var receiver = new StandInOtlpReceiver();
         builder.Services.AddSingleton(receiver);

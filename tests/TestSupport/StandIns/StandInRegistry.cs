@@ -16,7 +16,9 @@ namespace SriovForwarder.TestSupport.StandIns;
 /// </summary>
 public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServiceEndpointRegistryBase, IDisposable
 {
-    private readonly ConcurrentDictionary<string, ReceivedFile> _passedSockets = new();
+    // Every descriptor received stays open until the stand-in is disposed: a test may dial a DialUrls entry just as a
+    // refresh brings a newer one, and closing the older one then made that dial fail (or reach what took its number).
+    private readonly ConcurrentQueue<ReceivedFile> _receivedSockets = new();
     private readonly ConcurrentDictionary<Channel<NetworkServiceEndpoint>, string> _watches = new();
 
     /// <summary>Endpoints answered as NSMgr answers for a local NSE: URL <c>inode://</c> of this socket file, its descriptor passed along.</summary>
@@ -56,7 +58,7 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
         {
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var file = await store.AcquireAsync(id, wait.Token);
-            _passedSockets.AddOrUpdate(request.Name, file, (_, old) => { old.Dispose(); return file; });
+            _receivedSockets.Enqueue(file);
             DialUrls[request.Name] = "unix://" + file.ProcPath;
         }
 
@@ -134,7 +136,7 @@ public sealed class StandInRegistry : NetworkServiceEndpointRegistry.NetworkServ
 
     public void Dispose()
     {
-        foreach (var file in _passedSockets.Values)
+        foreach (var file in _receivedSockets)
         {
             file.Dispose();
         }

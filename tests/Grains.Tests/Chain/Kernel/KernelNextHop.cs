@@ -30,11 +30,15 @@ internal sealed class KernelNextHop : INextHopClient
     /// <summary>The <c>test</c> labels whose Requests hang until the call is cancelled.</summary>
     public ConcurrentDictionary<string, bool> Hanging { get; } = new();
 
+    /// <summary>The <c>test</c> labels of the Requests that reached this next hop and began to hang.</summary>
+    public ConcurrentQueue<string> Hung { get; } = new();
+
     public async Task<Connection> RequestAsync(string url, NetworkServiceRequest request, DateTime? deadline, CancellationToken cancellationToken)
     {
         var key = request.Connection.Labels.GetValueOrDefault("test") ?? string.Empty;
         if (Hanging.ContainsKey(key))
         {
+            Hung.Enqueue(key);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
