@@ -203,10 +203,7 @@ public static partial class ForwarderProgram
     private static WebApplication BuildApplication(
         ForwarderSettings settings, SriovConfig config, bool simulated, LogLevelSwitch levels, StartupLogGate gate, ISvidSource? svids)
     {
-        // The slim web host (decision 044): no IIS integration, host filtering, static web assets, regex route constraints
-        // or HTTP/3, none of which the forwarder uses; HTTPS is added back for the NSM listener's SPIFFE mutual TLS.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseKestrelHttpsConfiguration();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         // NSM_LOG_LEVEL, switched to trace and back at run time by SIGUSR1/SIGUSR2.
         builder.Logging.AddForwarderConsole(levels, settings.LogFormat);
