@@ -2,16 +2,20 @@ using System.Globalization;
 
 namespace SriovForwarder.Benchmarks.Startup;
 
-/// <summary>The start-up harness's command line: <c>startup [--runs N] [--idle SECONDS] [--dashboard on|off] [--ops on|off] [--runtime-figures on|off] [--simulate SPEC]</c>.</summary>
+/// <summary>The start-up harness's command line: <c>startup [--runs N] [--idle SECONDS] [--dashboard on|off] [--ops on|off] [--kubelet on|off] [--phases on|off] [--runtime-figures on|off] [--simulate SPEC]</c>.</summary>
 /// <remarks>
 /// <see cref="Ops"/> off leaves out the ops listener (a second Kestrel with OpenTelemetry metrics) and the fleet API, which
 /// the DaemonSet runs: to measure what they cost. <see cref="RuntimeFigures"/> turns on the diagnostics listener
 /// (<c>/debug/runtime</c>) and reads the managed heap, committed memory, threads and JIT-compiled methods after the idle period.
+/// <see cref="Kubelet"/> on runs a stand-in kubelet (registration and pod-resources sockets) that holds a ListAndWatch
+/// stream on every plugin server, as on a node: the device plugin's servers then run as in a deployment (decision 044).
+/// <see cref="Phases"/> on prints the forwarder's start-up phase lines (time and CPU so far) of every run.
 /// </remarks>
-public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec, bool Ops = true, bool RuntimeFigures = false)
+public sealed record StartupHarnessOptions(
+    string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec, bool Ops = true, bool RuntimeFigures = false, bool Kubelet = false, bool Phases = false)
 {
     public const string Usage =
-        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--ops on|off (on)] [--runtime-figures on|off (off)] [--simulate SPEC (pfs=2,vfs=8)]; " +
+        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--ops on|off (on)] [--kubelet on|off (off)] [--phases on|off (off)] [--runtime-figures on|off (off)] [--simulate SPEC (pfs=2,vfs=8)]; " +
         "SRIOV_FORWARDER_EXE names the executable; DOTNET_* variables of this process reach the forwarder";
 
     public static StartupHarnessOptions Parse(string[] args)
@@ -29,6 +33,8 @@ public sealed record StartupHarnessOptions(string Executable, int Runs, TimeSpan
                 "--dashboard" => options with { Dashboard = OnOff(args[i], value) },
                 "--ops" => options with { Ops = OnOff(args[i], value) },
                 "--runtime-figures" => options with { RuntimeFigures = OnOff(args[i], value) },
+                "--kubelet" => options with { Kubelet = OnOff(args[i], value) },
+                "--phases" => options with { Phases = OnOff(args[i], value) },
                 "--simulate" => options with { SimulateSpec = value },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };

@@ -13,7 +13,7 @@ public static class StartupReport
         var starts = Sorted(samples, s => s.ToFirstRequest.TotalMilliseconds);
         var cpu = Sorted(samples, s => s.CpuToFirstRequest.TotalMilliseconds);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{options.Executable} ({ReadyToRunCheck.Describe(options.Executable)}), {samples.Count} runs, --simulate={options.SimulateSpec}, dashboard {(options.Dashboard ? "on" : "off")}, ops listener and fleet API {(options.Ops ? "on" : "off")}, idle {options.Idle.TotalSeconds:F0} s; load average (1 min) during the runs {string.Join(", ", samples.Select(s => s.LoadAverage.Split(' ')[0]))}");
+        text.Append(CultureInfo.InvariantCulture, $"{options.Executable} ({ReadyToRunCheck.Describe(options.Executable)}), {samples.Count} runs, --simulate={options.SimulateSpec}, dashboard {(options.Dashboard ? "on" : "off")}, ops listener and fleet API {(options.Ops ? "on" : "off")}, stand-in kubelet {(options.Kubelet ? "on" : "off")}, idle {options.Idle.TotalSeconds:F0} s; load average (1 min) during the runs {string.Join(", ", samples.Select(s => s.LoadAverage.Split(' ')[0]))}");
         text.AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"start -> first Request: median {Percentile(starts, 50):F0} ms, p99 {Percentile(starts, 99):F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms");
         text.AppendLine();

@@ -34,9 +34,10 @@ public static class StartupRun
             // The ops listener (probes, /metrics) and the fleet API are on in the DaemonSet: on here too, on free ports.
             ["NSM_OPS_LISTEN_ON"] = options.Ops ? "127.0.0.1:" + FreePort() : "",
             ["NSM_FLEET_LISTEN_ON"] = options.Ops ? "127.0.0.1:" + FreePort() : "",
-            ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(folder, "dp"),
-            ["NSM_POD_RESOURCES_PATH"] = Path.Combine(folder, "pr"),
         };
+        await using var kubelet = options.Kubelet ? await BenchKubelet.StartAsync(folder) : null;
+        env["NSM_DEVICE_PLUGIN_PATH"] = kubelet?.DevicePluginPath ?? Path.Combine(folder, "dp");
+        env["NSM_POD_RESOURCES_PATH"] = kubelet?.PodResourcesPath ?? Path.Combine(folder, "pr");
         var diagnosticsPort = FreePort();
         if (options.RuntimeFigures)
         {
@@ -67,6 +68,19 @@ public static class StartupRun
             await Task.Delay(TimeSpan.FromSeconds(3));
             var settled = ResidentMemory.Read(forwarder.Id);
             var figures = options.RuntimeFigures ? await RuntimeFigures.ReadAsync(diagnosticsPort) : null;
+            if (kubelet is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  stand-in kubelet: {kubelet.Watched} plugin servers registered and watched"));
+            }
+
+            if (options.Phases)
+            {
+                foreach (var line in output.Where(l => l.Contains("executing phase", StringComparison.Ordinal) || l.Contains("Startup completed", StringComparison.Ordinal)))
+                {
+                    Console.WriteLine("  " + line);
+                }
+            }
+
             return new StartupSample(toFirstRequest, cpu, afterRequest, idle, settled, StartupReport.LoadAverage(), figures);
         }
         finally

@@ -3,6 +3,7 @@ using SriovForwarder.Grains.Inventory;
 using SriovForwarder.Kernel.Health;
 using SriovForwarder.Kernel.Pci;
 using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Hosting;
 
 namespace SriovForwarder.Silo.Extensions;
 
@@ -26,7 +27,8 @@ public static class NodeHardwareExtensions
     {
         services.AddOptions<NodeHealthOptions>().Configure(o => ForwarderOptionsBinding.Bind(o, settings));
         services.AddSingleton<LinkHealthForwarder>();
-        services.AddHostedService<Hosting.HealthLoop>();
+        // The link watch and the first health pass start once the NSM socket serves (decision 044).
+        services.StartAfterServing(s => s.AddHostedService<Hosting.HealthLoop>());
         return services;
     }
 }

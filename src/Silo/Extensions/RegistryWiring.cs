@@ -1,5 +1,6 @@
 using SriovForwarder.Gateway.Registry;
 using SriovForwarder.Silo.Configuration;
+using SriovForwarder.Silo.Hosting;
 
 namespace SriovForwarder.Silo.Extensions;
 
@@ -10,7 +11,8 @@ public static class RegistryWiring
     public static IServiceCollection AddNsmRegistration(this IServiceCollection services, ForwarderSettings settings, string socketPath)
     {
         services.AddNsmHealth();
-        services.AddNsmRegistration(o => ForwarderOptionsBinding.Bind(o, settings, socketPath));
+        // Once the NSM socket serves (decision 044): NSMgr may call as soon as it hears of us.
+        services.StartAfterServing(s => s.AddNsmRegistration(o => ForwarderOptionsBinding.Bind(o, settings, socketPath)));
         return services;
     }
 }

@@ -140,12 +140,19 @@ public static partial class ForwarderProgram
             phases.Begin("retrieve SPIFFE SVID");
             svids = await SpiffeStartup.StartAsync(settings, loggerFactory, logger, stopSignal.Token);
 
-            phases.Begin("start the silo, the node grains and the endpoints");
+            phases.Begin("build the host");
             var ports = HostStart.CheckHost(settings);
             var gate = new StartupLogGate(levels);
             var app = BuildApplication(settings, config, simulated is not null, levels, gate, svids);
+            if (settings.OpsListenOn is not null)
+            {
+                phases.Begin("start the ops listener");
+            }
+
             // Before the silo starts, so /readyz says "not ready" while it does; disposed last, after the whole shutdown.
             ops = await OpsServer.StartAsync(settings, app.Services);
+            // The device plugin, the registration and the health loop start after this, once the socket serves (decision 044).
+            phases.Begin("start the silo, the node grain and the NSM socket");
             if (await HostStart.StartOrRefuseAsync(app, settings, ports, gate, stopSignal, logger) is { } startExitCode)
             {
                 return startExitCode;
