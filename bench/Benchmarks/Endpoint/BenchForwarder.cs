@@ -25,6 +25,9 @@ public sealed class BenchForwarder : IAsyncDisposable
     /// <summary>The forwarder's NSM socket.</summary>
     public string NsmSocket => Path.Combine(Folder, "listen.sock");
 
+    /// <summary>The forwarder's process id (for its CPU time and for a profiler).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the forwarder is not started");
+
     /// <summary>The Orleans gateway port of the forwarder's silo.</summary>
     public int GatewayPort { get; private set; }
 
