@@ -83,6 +83,9 @@ public sealed class BenchForwarder : IAsyncDisposable
             ["NSM_GATEWAY_PORT"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["NSM_SILO_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["NSM_DASHBOARD_LISTEN_ON"] = "127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture),
+            // On as deployed (its metrics cost is part of a Request), on a port of its own: the default 9464 is taken
+            // whenever another forwarder runs on the machine, and the start then fails.
+            ["NSM_OPS_LISTEN_ON"] = "127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture),
             ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(Folder, "dp"),
             ["NSM_POD_RESOURCES_PATH"] = Path.Combine(Folder, "pr"),
         };
