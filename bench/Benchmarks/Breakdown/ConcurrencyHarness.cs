@@ -35,7 +35,7 @@ public static class ConcurrencyHarness
             .Where(k => k.StartsWith(ForwarderEnvPrefix, StringComparison.Ordinal))
             .ToDictionary(k => k[ForwarderEnvPrefix.Length..], k => Environment.GetEnvironmentVariable(k)!);
         await using var bench = await BenchForwarder.StartAsync(environment);
-        await using var echoServer = await UnixSocketGrpcServer.StartAsync(Path.Combine(bench.Folder, "fd-echo.sock"),
+        await using var echoServer = await UnixSocketGrpcServer.StartAsync(System.IO.Path.Combine(bench.Folder, "fd-echo.sock"),
             s => s.AddSingleton<BenchNse>(), a => a.MapGrpcService<BenchNse>(), receiveFileDescriptors: true);
         using var channel = UnixSocketChannelFactory.Create(bench.NsmSocket, TimeSpan.FromSeconds(5));
         using var echoChannel = UnixSocketChannelFactory.Create(echoServer.SocketPath, TimeSpan.FromSeconds(5));
@@ -82,11 +82,11 @@ public static class ConcurrencyHarness
         var echoMedian = SpanBreakdown.Percentile(echoTimes, 50);
         var noopMedian = SpanBreakdown.Percentile(noopTimes, 50);
         Console.WriteLine($"# {rounds} rounds of {batches} batches of {Concurrency}; load average before {loadBefore}, after {StartupReport.LoadAverage()}");
-        Console.WriteLine(CultureInfo.InvariantCulture, $"32 bare calls, fd-passing (batch): median {echoMedian:F0} µs, p99 {SpanBreakdown.Percentile(echoTimes, 99):F0} µs");
-        Console.WriteLine(CultureInfo.InvariantCulture, $"32 NOOP Request+Close (batch): median {noopMedian:F0} µs, p99 {SpanBreakdown.Percentile(noopTimes, 99):F0} µs");
-        Console.WriteLine(CultureInfo.InvariantCulture, $"batch ÷ bare batch (medians): {noopMedian / echoMedian:F1}");
-        Console.WriteLine(CultureInfo.InvariantCulture, $"CPU per NOOP Request+Close: forwarder {forwarderCpu.TotalMicroseconds / operations:F0} µs, this process (client, stand-ins) {benchCpuNoop.TotalMicroseconds / operations:F0} µs");
-        Console.WriteLine(CultureInfo.InvariantCulture, $"CPU per bare call (client and server, this process): {benchCpuEcho.TotalMicroseconds / operations:F0} µs");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"32 bare calls, fd-passing (batch): median {echoMedian:F0} µs, p99 {SpanBreakdown.Percentile(echoTimes, 99):F0} µs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"32 NOOP Request+Close (batch): median {noopMedian:F0} µs, p99 {SpanBreakdown.Percentile(noopTimes, 99):F0} µs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch ÷ bare batch (medians): {noopMedian / echoMedian:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per NOOP Request+Close: forwarder {forwarderCpu.TotalMicroseconds / operations:F0} µs, this process (client, stand-ins) {benchCpuNoop.TotalMicroseconds / operations:F0} µs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per bare call (client and server, this process): {benchCpuEcho.TotalMicroseconds / operations:F0} µs"));
 
         var observers = new List<(string Tool, string[] Arguments)>();
         var pid = bench.ProcessId.ToString(CultureInfo.InvariantCulture);
