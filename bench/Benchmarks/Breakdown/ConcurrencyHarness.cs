@@ -12,7 +12,7 @@ using SriovForwarder.Kernel.Transport;
 namespace SriovForwarder.Benchmarks.Breakdown;
 
 /// <summary>
-/// Console mode (<c>concurrency [batches-per-round] [rounds]</c>, issue 14's row for 32 clients): batches of 32 concurrent
+/// Console mode (<c>concurrency [batches-per-round] [rounds] [warm-up batches]</c>, issue 14's row for 32 clients): batches of 32 concurrent
 /// NOOP Request+Close against the real forwarder (<see cref="BenchForwarder"/>, no telemetry) interleaved, round by round,
 /// with batches of 32 concurrent bare calls over the fd-passing transport (the baseline), so both see the same load. Besides
 /// the wall times it reports the CPU time each side spent per Request+Close (the forwarder's from <c>/proc/PID/stat</c>, this
@@ -31,6 +31,9 @@ public static class ConcurrencyHarness
     {
         var batches = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        // The tiered JIT keeps recompiling the hot path for thousands of calls after the start (hundreds of methods a
+        // second, measured with dotnet-counters): without a long warm-up a run measures that, not a Request+Close.
+        var warmups = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
         var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(k => k.StartsWith(ForwarderEnvPrefix, StringComparison.Ordinal))
             .ToDictionary(k => k[ForwarderEnvPrefix.Length..], k => Environment.GetEnvironmentVariable(k)!);
@@ -44,7 +47,7 @@ public static class ConcurrencyHarness
 
         // The silo may still be finishing start-up: the first call waits for it. Then a warm-up of both (JIT, pools, tiering).
         await client.CloseAsync(await client.RequestAsync(Noop(), deadline: DateTime.UtcNow.AddSeconds(60)));
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < warmups; i++)
         {
             await NoopBatchAsync(client);
             await EchoBatchAsync(echo);
