@@ -28,5 +28,11 @@ if (args.Length > 0 && args[0] == "kernel-breakdown")
     return await SriovForwarder.Benchmarks.KernelMechanism.KernelBreakdownHarness.RunAsync(args[1..]);
 }
 
+// `concurrency [batches-per-round] [rounds]`: 32 concurrent NOOP Request+Close against 32 bare calls, interleaved, with CPU per operation.
+if (args.Length > 0 && args[0] == "concurrency")
+{
+    return await ConcurrencyHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

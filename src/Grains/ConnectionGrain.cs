@@ -43,10 +43,24 @@ public sealed partial class ConnectionGrain(
 
     private string Id => NodeKeys.NameOf(this.GetPrimaryKeyString());
 
+    // Nothing recorded: closed, or never established.
+    private bool IsEmpty => !state.State.Established && state.State.Intent == ConnectionIntent.None;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ArmExpiry();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (IsEmpty)
+        {
+            activations.Forget(this.GetPrimaryKeyString());
+        }
+
         return Task.CompletedTask;
     }
 
@@ -90,6 +104,7 @@ public sealed partial class ConnectionGrain(
             else
             {
                 await ClearStateAsync();
+                DeactivateWhenEmpty();
             }
 
             throw;
@@ -110,13 +125,18 @@ public sealed partial class ConnectionGrain(
     /// <inheritdoc />
     public async Task CloseAsync(Connection connection)
     {
-        await SettleAsync();
-        if (!state.State.Established)
+        try
         {
-            return;
+            await SettleAsync();
+            if (state.State.Established)
+            {
+                await CloseEstablishedAsync(NamespaceUrlOf(connection?.Mechanism));
+            }
         }
-
-        await CloseEstablishedAsync(NamespaceUrlOf(connection?.Mechanism));
+        finally
+        {
+            DeactivateWhenEmpty();
+        }
     }
 
     /// <inheritdoc />
@@ -131,11 +151,13 @@ public sealed partial class ConnectionGrain(
     {
         if (await SettleAsync())
         {
+            DeactivateWhenEmpty();
             return new ConnectionCheck(Id, ConnectionCheckOutcome.RolledBack, null, "a crash cut a Request or Close short");
         }
 
         if (!state.State.Established)
         {
+            DeactivateWhenEmpty();
             return new ConnectionCheck(Id, ConnectionCheckOutcome.Absent, null, null);
         }
 
@@ -143,6 +165,7 @@ public sealed partial class ConnectionGrain(
         {
             LogClientGone(logger, Id, reason);
             await CloseEstablishedAsync();
+            DeactivateWhenEmpty();
             return new ConnectionCheck(Id, ConnectionCheckOutcome.ClientGone, null, reason);
         }
 
@@ -285,6 +308,19 @@ public sealed partial class ConnectionGrain(
         catch (Exception ex)
         {
             LogExpiryCloseFailed(logger, Id, ex.Message);
+        }
+
+        DeactivateWhenEmpty();
+    }
+
+    // A closed (or never established) connection keeps nothing worth an activation: its state is cleared and no timer
+    // runs. Left to idle collection, every Request+Close ever served kept one for 15 minutes (issue 14). Only at the end
+    // of a call: a reselect closes and requests again in one turn, and the new connection's expiry timer lives here.
+    private void DeactivateWhenEmpty()
+    {
+        if (IsEmpty)
+        {
+            DeactivateOnIdle();
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class BenchForwarder : IAsyncDisposable
     /// <summary>The forwarder's NSM socket.</summary>
     public string NsmSocket => Path.Combine(Folder, "listen.sock");
 
+    /// <summary>The forwarder's process id (for its CPU time and for a profiler).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("the forwarder is not started");
+
     /// <summary>The Orleans gateway port of the forwarder's silo.</summary>
     public int GatewayPort { get; private set; }
 
@@ -84,6 +87,9 @@ public sealed class BenchForwarder : IAsyncDisposable
             ["NSM_GATEWAY_PORT"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["NSM_SILO_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["NSM_DASHBOARD_LISTEN_ON"] = "127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture),
+            // On as deployed (its metrics cost is part of a Request), on a port of its own: the default 9464 is taken
+            // whenever another forwarder runs on the machine, and the start then fails.
+            ["NSM_OPS_LISTEN_ON"] = "127.0.0.1:" + FreePort().ToString(CultureInfo.InvariantCulture),
             ["NSM_DEVICE_PLUGIN_PATH"] = Path.Combine(Folder, "dp"),
             ["NSM_POD_RESOURCES_PATH"] = Path.Combine(Folder, "pr"),
         };

@@ -84,7 +84,8 @@ internal sealed class NextHopRelay : IDisposable
 
             reason = "the next hop ended the stream";
         }
-        catch (Exception ex) when (token.IsCancellationRequested && ex is RpcException or OperationCanceledException)
+        // Stopping disposes the call (NextHopClient): its read then ends as cancelled, or as disposed if it had not begun.
+        catch (Exception ex) when (token.IsCancellationRequested && ex is RpcException or OperationCanceledException or ObjectDisposedException)
         {
             Finish();
             return;
