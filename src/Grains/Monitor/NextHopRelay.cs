@@ -1,51 +1,54 @@
-using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Grains.Outbound;
 
 namespace SriovForwarder.Grains.Monitor;
 
 /// <summary>
-/// Upstream's monitor relay for one connection (§6.9): watches the next hop's <c>MonitorConnections</c> with the
-/// selector <c>{path_segments: [{id, name} of our segment]}</c> and publishes what changed for our connection as an
-/// UPDATE in our coordinates: the stored copy takes the remote path (our index kept), context and state; a DELETE there
-/// is state DOWN here; an initial-transfer entry whose state is the stored one, and anything that changes nothing, is
-/// not sent. A broken stream publishes the stored copy with state DOWN. A next hop that does not implement
-/// MonitorConnection offers nothing to relay: no event then. After <see cref="Dispose"/> it publishes nothing more.
+/// Upstream's monitor relay for one connection (§6.9), fed by the next hop's shared stream (<see cref="SharedNextHopStream"/>,
+/// decision 045) with the events about the connection: it publishes what changed for our connection as an UPDATE in our
+/// coordinates: the stored copy takes the remote path (our index kept), context and state; a DELETE there is state DOWN
+/// here; an initial-transfer entry whose state is the stored one, and anything that changes nothing, is not sent. A broken
+/// stream publishes the stored copy with state DOWN, and the relay then hears nothing more (until the next Request starts a
+/// new one). After <see cref="Dispose"/> it publishes nothing more.
 /// </summary>
 internal sealed class NextHopRelay : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly CancellationTokenSource _cancel = new();
-    private readonly INextHopMonitor _monitor;
     private readonly IConnectionEventSink _sink;
-    private readonly ILogger _logger;
     private readonly string _node;
-    private readonly string _url;
+    private SharedNextHopStream _stream;
     private Connection _stored;
     private bool _stopped;
-    private bool _finished;
-
-    private NextHopRelay(INextHopMonitor monitor, IConnectionEventSink sink, ILogger logger, string node, string url, Connection published)
-    {
-        (_monitor, _sink, _logger, _node, _url, _stored) = (monitor, sink, logger, node, url, published);
-    }
 
     /// <summary>
-    /// Starts relaying for <paramref name="published"/> (the connection as our monitor last published it, in our
-    /// coordinates; not kept by the caller afterwards) from the next hop at <paramref name="url"/>.
+    /// A relay for <paramref name="published"/> (the connection as our monitor last published it, in our coordinates, with
+    /// our segment at its path index; not kept by the caller afterwards); it hears events once <paramref name="stream"/> adds it.
     /// </summary>
-    public static NextHopRelay Start(INextHopMonitor monitor, IConnectionEventSink sink, ILogger logger, string node, string url, Connection published)
+    public NextHopRelay(SharedNextHopStream stream, IConnectionEventSink sink, string node, Connection published)
     {
-        var relay = new NextHopRelay(monitor, sink, logger, node, url, published);
-        // Off the grain's scheduler: the stream lives as long as the connection, far beyond the Request's turn.
-        _ = Task.Run(relay.RunAsync, CancellationToken.None);
-        return relay;
+        (_stream, _sink, _node, _stored) = (stream, sink, node, published);
+        OwnId = published.Path.PathSegments[(int)published.Path.Index].Id;
+    }
+
+    /// <summary>Our path segment's id: what the shared stream finds the relay by.</summary>
+    public string OwnId { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> was called (a stream does not add a stopped relay).</summary>
+    public bool Stopped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stopped;
+            }
+        }
     }
 
     /// <summary>Stops the relay; once this returns no event of it is published any more.</summary>
     public void Dispose()
     {
+        SharedNextHopStream stream;
         lock (_lock)
         {
             if (_stopped)
@@ -54,97 +57,67 @@ internal sealed class NextHopRelay : IDisposable
             }
 
             _stopped = true;
-            if (_finished)
+            stream = _stream;
+        }
+
+        stream.Remove(this);
+    }
+
+    /// <summary>The relay is to hear <paramref name="stream"/> from now on (the next hop refused the shared one); false if it was stopped.</summary>
+    public bool MoveTo(SharedNextHopStream stream)
+    {
+        lock (_lock)
+        {
+            if (_stopped)
             {
-                _cancel.Dispose();
+                return false;
             }
-            else
-            {
-                // The loop disposes it when it ends.
-                _cancel.Cancel();
-            }
+
+            _stream = stream;
+            return true;
         }
     }
 
-    private uint OwnIndex => _stored.Path.Index;
-
-    private async Task RunAsync()
+    /// <summary>One connection of a next hop's event; ignored unless it is ours (our segment at our index, index ours or the next).</summary>
+    public void Apply(ConnectionEventType type, Connection remote)
     {
-        var token = _cancel.Token;
-        var own = _stored.Path.PathSegments[(int)OwnIndex];
-        var selector = new MonitorScopeSelector { PathSegments = { new PathSegment { Id = own.Id, Name = own.Name } } };
-        string reason;
-        try
+        if (!IsOurs(remote))
         {
-            NextHopRelayLog.Started(_logger, own.Id, _url);
-            await foreach (var connectionEvent in _monitor.MonitorAsync(_url, selector, token).ConfigureAwait(false))
+            return;
+        }
+
+        Publish(stored =>
+        {
+            if (type == ConnectionEventType.InitialStateTransfer && remote.State == stored.State)
             {
-                Apply(connectionEvent, own.Id);
+                return null;
             }
 
-            reason = "the next hop ended the stream";
-        }
-        // Stopping disposes the call (NextHopClient): its read then ends as cancelled, or as disposed if it had not begun.
-        catch (Exception ex) when (token.IsCancellationRequested && ex is RpcException or OperationCanceledException or ObjectDisposedException)
-        {
-            Finish();
-            return;
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unimplemented)
-        {
-            NextHopRelayLog.NotOffered(_logger, own.Id, _url);
-            Finish();
-            return;
-        }
-        catch (Exception ex)
-        {
-            reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-        }
+            var updated = stored.Clone();
+            updated.Path = remote.Path.Clone();
+            updated.Path.Index = stored.Path.Index;
+            updated.Context = remote.Context?.Clone();
+            updated.State = type == ConnectionEventType.Delete ? State.Down : remote.State;
+            return updated;
+        });
+    }
 
-        NextHopRelayLog.Broken(_logger, own.Id, _url, reason);
+    /// <summary>The stream broke: the connection is published DOWN (its stored copy, state DOWN).</summary>
+    public void Broken() =>
         Publish(stored =>
         {
             var down = stored.Clone();
             down.State = State.Down;
             return down;
         });
-        Finish();
-    }
 
-    private void Apply(ConnectionEvent connectionEvent, string ownId)
-    {
-        foreach (var remote in connectionEvent.Connections.Values)
-        {
-            if (!IsOurs(remote, ownId))
-            {
-                continue;
-            }
-
-            Publish(stored =>
-            {
-                if (connectionEvent.Type == ConnectionEventType.InitialStateTransfer && remote.State == stored.State)
-                {
-                    return null;
-                }
-
-                var updated = stored.Clone();
-                updated.Path = remote.Path.Clone();
-                updated.Path.Index = stored.Path.Index;
-                updated.Context = remote.Context?.Clone();
-                updated.State = connectionEvent.Type == ConnectionEventType.Delete ? State.Down : remote.State;
-                return updated;
-            });
-        }
-    }
-
-    // Our segment sits at our index of the remote path, and the remote connection is ours or the next hop's.
-    private bool IsOurs(Connection remote, string ownId)
+    private bool IsOurs(Connection remote)
     {
         var path = remote.Path;
-        var index = OwnIndex;
+        var index = _stored.Path.Index;
         return path is not null
             && path.PathSegments.Count > index
-            && path.PathSegments[(int)index].Id == ownId
+            && path.PathSegments[(int)index].Id == OwnId
             && (path.Index == index || path.Index == index + 1);
     }
 
@@ -160,19 +133,6 @@ internal sealed class NextHopRelay : IDisposable
 
             _stored = updated;
             _sink.Publish(_node, ConnectionEventType.Update, updated.Clone());
-        }
-    }
-
-    // Whichever of the loop's end and Dispose comes last disposes the token source.
-    private void Finish()
-    {
-        lock (_lock)
-        {
-            _finished = true;
-            if (_stopped)
-            {
-                _cancel.Dispose();
-            }
         }
     }
 }

@@ -3,8 +3,9 @@ using SriovForwarder.Api.Nsm.Connection;
 namespace SriovForwarder.Grains.Outbound;
 
 /// <summary>
-/// Watches the next hop's <c>MonitorConnection</c> on the channel the connection's Requests use, for the monitor relay
-/// (§6.9); implemented by <see cref="NextHopClient"/>. A next-hop client without it (a test double) means no relay.
+/// Watches the next hop's <c>MonitorConnection</c> on the channel the connections' Requests use, for the monitor relay
+/// (§6.9: one stream per next hop, decision 045); implemented by <see cref="NextHopClient"/>. A next-hop client without it
+/// (a test double) means no relay.
 /// </summary>
 public interface INextHopMonitor
 {

@@ -66,9 +66,9 @@ public sealed class NextHopClient(IOptions<NextHopOptions> options, IClientConne
         }
 
         // Stopped by disposing the call, not by handing gRPC the token: a call cancelled through a token of its caller
-        // fails with an exception whose stack trace gRPC formats as text (ExceptionDispatchInfo.SetCurrentStackTrace), and
-        // every relay is stopped this way when its connection closes; that formatting was about 7 % of the forwarder's
-        // CPU under 32 concurrent Request+Close (issue 14). The read then fails with Cancelled like a cancelled call.
+        // fails with an exception whose stack trace gRPC formats as text (ExceptionDispatchInfo.SetCurrentStackTrace); when
+        // each connection had its own stream (before decision 045) that formatting was about 7 % of the forwarder's CPU under
+        // 32 concurrent Request+Close (issue 14). The read then fails with Cancelled like a cancelled call.
         using var call = client.MonitorConnections(selector, headers: tokens?.HeadersFor(url), cancellationToken: CancellationToken.None);
         using var stop = cancellationToken.UnsafeRegister(static c => ((IDisposable)c!).Dispose(), call);
         await foreach (var connectionEvent in call.ResponseStream.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))

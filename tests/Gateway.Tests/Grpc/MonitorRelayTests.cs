@@ -2,6 +2,7 @@ using Grpc.Core;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.ConnectionContext;
 using SriovForwarder.Api.Nsm.Networkservice;
+using SriovForwarder.Gateway.Grpc;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.TestSupport.Waiting;
 
@@ -15,15 +16,16 @@ namespace SriovForwarder.Gateway.Tests.Grpc;
 public sealed class MonitorRelayTests(ForwarderEndToEndFixture fixture) : IClassFixture<ForwarderEndToEndFixture>
 {
     [Fact]
-    public async Task Request_SubscribesToTheNextHopWithOurSegmentsIdAndName()
+    public async Task Request_WatchesTheNextHopWithOurSegmentsNameForAllOurConnections()
     {
         await using var watched = await WatchedConnection.OpenAsync(fixture);
 
         var selector = await watched.RelaySelectorAsync();
         await watched.CloseAsync();
 
+        // One stream per next hop for all our connections (decision 045): our name, no connection id.
         var segment = Assert.Single(selector.PathSegments);
-        Assert.Equal((watched.OwnId, ForwarderEndToEndFixture.Name), (segment.Id, segment.Name));
+        Assert.Equal((string.Empty, ForwarderEndToEndFixture.Name), (segment.Id, segment.Name));
         Assert.Empty(selector.NetworkServices);
     }
 
@@ -108,6 +110,7 @@ public sealed class MonitorRelayTests(ForwarderEndToEndFixture fixture) : IClass
         Assert.Contains("10.8.8.8/32", relayed.Context.IpContext.SrcIpAddrs);
     }
 
+    // The stream is the connection's no more (decision 045): it ends when its last connection closed and the linger is over.
     [Fact]
     public async Task Close_StopsTheRelay()
     {
@@ -158,17 +161,17 @@ public sealed class MonitorRelayTests(ForwarderEndToEndFixture fixture) : IClass
             return watched;
         }
 
-        /// <summary>The selector the forwarder's relay subscribed to the NSE with, for this connection.</summary>
+        /// <summary>
+        /// The selector of the forwarder's open stream at the NSE that covers this connection, once there is one: the
+        /// stream is shared by the forwarder's connections to the NSE and may have been opened before (decision 045).
+        /// </summary>
         public async Task<MonitorScopeSelector> RelaySelectorAsync()
         {
-            while (true)
-            {
-                var selector = await _fixture.NseMonitor.Selectors.Reader.ReadAsync(_cancel.Token);
-                if (selector.PathSegments.Any(s => s.Id == OwnId))
-                {
-                    return selector;
-                }
-            }
+            MonitorScopeSelector? covering = null;
+            await Eventually.TrueAsync(
+                () => (covering = _fixture.NseMonitor.OpenSelectors.FirstOrDefault(s => ScopeSelector.Matches(s, _fixture.Nse.Answered[OwnId]))) is not null,
+                "the forwarder watches the NSE's monitor for the connection");
+            return covering!;
         }
 
         public async Task<ConnectionEvent> NextEventAsync()
