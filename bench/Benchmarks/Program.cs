@@ -16,7 +16,7 @@ if (args.Length > 0 && args[0] == "smoke")
     return await BenchmarkSmokeRun.RunAsync(args[1..]);
 }
 
-// `breakdown [single-count] [batch-count]`: one NOOP Request+Close by hop and chain element, from the forwarder's traces.
+// `breakdown [single-count] [batch-count] [noop|vfio]`: one NOOP (or VFIO) Request+Close by hop and chain element, from the forwarder's traces.
 if (args.Length > 0 && args[0] == "breakdown")
 {
     return await BreakdownHarness.RunAsync(args[1..]);

@@ -126,7 +126,11 @@ public sealed partial class NodeGrain(
             CrashPoint.Reach("node.reserve-written");
         }
 
-        return record.ToReservation();
+        // Read after the write, so the reservation is durable whatever the read finds; saves the caller the PF grain's
+        // bind and netdev calls when the group is still on this driver (decision 049).
+        return request.ReadDriverState
+            ? NodeDriverCheck.WithDriverState(record.ToReservation(), _allocator.Inventory, pci)
+            : record.ToReservation();
     }
 
     /// <inheritdoc />

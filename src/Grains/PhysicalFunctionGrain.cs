@@ -41,12 +41,12 @@ public sealed partial class PhysicalFunctionGrain(
             throw new ArgumentOutOfRangeException(nameof(driver), driver, "a group is bound to the VF kernel driver or to vfio-pci");
         }
 
-        if (!_pf.VirtualFunctions.Any(vf => vf.IommuGroup == iommuGroup))
-        {
-            throw new PciException($"IOMMU group {iommuGroup} holds no VF of physical function {PfAddress}");
-        }
+        var member = _pf.VirtualFunctions.FirstOrDefault(vf => vf.IommuGroup == iommuGroup)
+            ?? throw new PciException($"IOMMU group {iommuGroup} holds no VF of physical function {PfAddress}");
 
-        var bindings = pci.GetIommuGroupMembers(iommuGroup)
+        // The group's members through one of its VFs' iommu_group link: GetIommuGroupMembers(int) looks for the group
+        // by reading the link of every PCI device of the host, hundreds on a server (decision 049).
+        var bindings = pci.GetIommuGroupMembersOf(member.Address)
             .Select(address => new DriverBinding(address, DriverFor(address, driver)))
             .ToList();
         var started = time.GetTimestamp();

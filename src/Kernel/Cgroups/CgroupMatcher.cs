@@ -16,6 +16,10 @@ internal sealed class CgroupMatcher(string root, string markerFile = CgroupMatch
         RecurseSubdirectories = false,
     };
 
+    // The root's resolved path, read on first use and kept (a hierarchy's mount point does not move under a running
+    // process); one realpath(3) per matched cgroup instead of two.
+    private string? _realRoot;
+
     internal string Root { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
 
     /// <summary>Every cgroup directory matching <c>&lt;root&gt;/&lt;pattern&gt;/&lt;marker file&gt;</c>, in ordinal order.</summary>
@@ -79,7 +83,8 @@ internal sealed class CgroupMatcher(string root, string markerFile = CgroupMatch
     private MatchedCgroup Confine(string dir, string pattern, string name)
     {
         // A symlink anywhere on the way could lead out of the hierarchy, so compare fully resolved paths.
-        var realRoot = NativePaths.RealPath(Root) ?? Root;
+        var realRoot = _realRoot ??= NativePaths.RealPath(Root);
+        realRoot ??= Root;
         var real = NativePaths.RealPath(dir) ?? throw new DeviceCgroupException($"cannot resolve cgroup {dir}");
         if (!real.StartsWith(realRoot + "/", StringComparison.Ordinal))
         {

@@ -25,9 +25,12 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         {
             var cgroups = MatchOrThrow(cgroupDir);
             var granted = new List<DeviceGrant>();
+            // devices.list read once per cgroup for every device of the call: our own allow rules are never wider than
+            // another device's rule, so what a device decides on is what the cgroup had when the call began.
+            var rules = new Dictionary<string, IReadOnlyList<DeviceRule>>(StringComparer.Ordinal);
             try
             {
-                DeviceGrantReferences.AllowEach(cgroups, devices, granted, TryAllow);
+                DeviceGrantReferences.AllowEach(cgroups, devices, granted, (cgroup, device) => TryAllow(cgroup, device, RulesOf(cgroup, rules)));
             }
             catch
             {
@@ -54,10 +57,20 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
             $"no devices cgroup matches {CgroupMatcher.ParameterName} \"{cgroupDir}\" under {_matcher.Root}{hint}");
     }
 
-    private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device)
+    private static IReadOnlyList<DeviceRule> RulesOf(MatchedCgroup cgroup, Dictionary<string, IReadOnlyList<DeviceRule>> read)
+    {
+        if (!read.TryGetValue(cgroup.Directory, out var rules))
+        {
+            read[cgroup.Directory] = rules = CgroupFiles.ReadRules(cgroup.Directory);
+        }
+
+        return rules;
+    }
+
+    private DeviceGrant? TryAllow(MatchedCgroup cgroup, DeviceNumber device, IReadOnlyList<DeviceRule> rules)
     {
         var target = DeviceRule.CharacterDevice(device);
-        if (FindWider(cgroup, target) is { } wider)
+        if (rules.FirstOrDefault(rule => rule.IsWiderThan(target)) is { } wider)
         {
             logger.SkippedWider(cgroup.RelativePath, device, wider);
             return null;
@@ -68,6 +81,7 @@ public sealed class DeviceCgroupController(IOptions<DeviceCgroupOptions> options
         if (references == 0)
         {
             CgroupFiles.WriteRule(cgroup.Directory, CgroupFiles.AllowFile, target);
+
             logger.Allowed(cgroup.RelativePath, device);
         }
         else

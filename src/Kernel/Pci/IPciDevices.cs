@@ -27,4 +27,10 @@ public interface IPciDevices
     /// a group that contains a PF to vfio-pci.
     /// </summary>
     Task BindAsync(IReadOnlyList<DriverBinding> bindings, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether every function is bound to its driver and ready as <see cref="BindAsync"/> would leave it, read now; true
+    /// means <see cref="BindAsync"/> would write nothing. False when unsure (the default), so callers then bind.
+    /// </summary>
+    bool IsBound(IReadOnlyList<DriverBinding> bindings) => false;
 }

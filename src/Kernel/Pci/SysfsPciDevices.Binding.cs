@@ -63,6 +63,27 @@ public sealed partial class SysfsPciDevices
         }
     }
 
+    /// <inheritdoc/>
+    public bool IsBound(IReadOnlyList<DriverBinding> bindings)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        try
+        {
+            // The readiness BindAsync waits for (driver link, and the netdev or /dev/vfio/<group>), without its checks:
+            // a function that is not ready, or anything unexpected, says "bind", and BindAsync then refuses or binds.
+            return bindings.Count > 0 && bindings.All(binding =>
+            {
+                var address = PciAddress.Parse(binding.Address);
+                var directory = DeviceDirectory(address);
+                return Directory.Exists(directory) && CheckReady(directory, binding with { Address = address.ToString() }).Ready;
+            });
+        }
+        catch (Exception ex) when (ex is PciException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private async Task BindOneAsync(string directory, DriverBinding binding, CancellationToken cancellationToken)
     {
         var address = binding.Address;

@@ -30,6 +30,12 @@ internal sealed class FakeVfPool : IVfPool
 
     public Exception? BindError { get; set; }
 
+    /// <summary>Answer reserves that ask for the driver state as a node whose groups are already bound and ready (netdev <c>ready-N</c>).</summary>
+    public bool DriversReady { get; set; }
+
+    /// <summary>How many reserves asked for the driver state.</summary>
+    public int DriverStateReads { get; private set; }
+
     public IReadOnlyDictionary<string, VfReservation> Reserved => _reserved;
 
     public int FreeCount
@@ -61,7 +67,10 @@ internal sealed class FakeVfPool : IVfPool
             var number = int.Parse(vf[^1..], System.Globalization.CultureInfo.InvariantCulture);
             var reservation = new VfReservation(request.ConnectionId, request.TokenId, "domain/10G", "0000:00:02.0", vf, number - 1, number + 10, request.Driver, DateTimeOffset.UnixEpoch);
             _reserved[request.ConnectionId] = reservation;
-            return Task.FromResult(reservation);
+            DriverStateReads += request.ReadDriverState ? 1 : 0;
+            return Task.FromResult(request.ReadDriverState && DriversReady
+                ? reservation with { DriverReady = true, NetInterface = request.Driver == VfDriver.Kernel ? "ready-" + vf[^1..] : null }
+                : reservation);
         }
     }
 

@@ -136,6 +136,60 @@ public sealed class ResourcePoolAndVfioTests
         Assert.Equal(("vf-1", 0), (context.State.Vf!.VfInterfaceName, context.State.Vf.VfNumber));
     }
 
+    [Fact]
+    public async Task Vfio_GroupAlreadyBoundWhenReserved_SkipsThePfBindAndStillGrants()
+    {
+        _pool.DriversReady = true;
+        var context = ChainTestData.Context();
+
+        var result = await VfioBranch().RequestAsync(VfioRequest(), context);
+
+        Assert.Equal(1, _pool.DriverStateReads);
+        Assert.Empty(_pool.Bindings);
+        Assert.Equal(("0000:00:02.1", "11"), (result.Mechanism.Parameters["pciAddress"], result.Mechanism.Parameters["iommuGroup"]));
+        Assert.Equal(("240", "11"), (result.Mechanism.Parameters["deviceMajor"], result.Mechanism.Parameters["deviceMinor"]));
+        Assert.Equal(2, _cgroups.Held.Count);
+    }
+
+    [Fact]
+    public async Task Vfio_GroupNotBoundWhenReserved_BindsThroughThePf()
+    {
+        _pool.DriversReady = false;
+
+        await VfioBranch().RequestAsync(VfioRequest(), ChainTestData.Context());
+
+        Assert.Equal(1, _pool.DriverStateReads);
+        Assert.Equal([(11, VfDriver.VfioPci)], _pool.Bindings);
+    }
+
+    [Fact]
+    public async Task ResourcePool_KernelAlreadyBound_TakesTheNetdevFromTheReservationWithoutAPfCall()
+    {
+        _pool.DriversReady = true;
+        var context = ChainTestData.Context();
+        var request = ChainTestData.Request();
+        request.Connection.Mechanism = ChainTestData.Kernel();
+        var element = new ResourcePoolElement(VfDriver.Kernel, _pool, NullLogger<ResourcePoolElement>.Instance);
+
+        await ChainBuilder.Build([element]).RequestAsync(request, context);
+
+        Assert.Empty(_pool.Bindings);
+        Assert.Equal("ready-1", context.State.Vf!.VfInterfaceName);
+    }
+
+    [Fact]
+    public async Task Vfio_GroupAlreadyBoundAndGroupDeviceMissing_FailsAndFreesTheVf()
+    {
+        _pool.DriversReady = true;
+        _devices.Missing = true;
+
+        var error = await Assert.ThrowsAsync<ForwarderException>(() => VfioBranch().RequestAsync(VfioRequest(), ChainTestData.Context()));
+
+        Assert.Equal(ForwarderErrorCode.FailedPrecondition, error.Code);
+        Assert.Empty(_pool.Reserved);
+        Assert.Empty(_cgroups.Held);
+    }
+
     private IChainNext VfioBranch(params IChainElement[] after) => ChainBuilder.Build(
     [
         new ResourcePoolElement(VfDriver.VfioPci, _pool, NullLogger<ResourcePoolElement>.Instance),

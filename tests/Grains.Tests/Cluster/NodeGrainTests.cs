@@ -174,6 +174,31 @@ public sealed class NodeGrainTests : IAsyncLifetime
         Assert.Equal(1, Assert.Single(after.PhysicalFunctions).ReservedVfs);
     }
 
+    [Fact]
+    public async Task Reserve_AskingForTheDriverState_SaysWhetherTheGroupIsAlreadyBoundAndReady()
+    {
+        var a = await TokensAsync(DomainA);
+        var sim = _silos.Node(0);
+
+        // The simulated VFs start on iavf with one netdev each: ready for KERNEL, not for VFIO.
+        var kernel = await Node.ReserveAsync(new ReserveRequest("conn-k", a[0], VfDriver.Kernel, ReadDriverState: true));
+        var vfio = await Node.ReserveAsync(new ReserveRequest("conn-v", a[1], VfDriver.VfioPci, ReadDriverState: true));
+        var plain = await Node.ReserveAsync(new ReserveRequest("conn-k", a[0], VfDriver.Kernel));
+
+        var netdev = Path.GetFileName(Assert.Single(Directory.GetDirectories(Path.Combine(sim.DevicesPath, kernel.VfAddress, "net"))));
+        Assert.Equal((true, netdev), (kernel.DriverReady, kernel.NetInterface));
+        Assert.Equal((false, null), (vfio.DriverReady, vfio.NetInterface));
+        Assert.Equal((false, null), (plain.DriverReady, plain.NetInterface));
+
+        // Bound by its PF grain (what the element does when the node says "not ready"), the group is ready on the next read.
+        await _silos.Grains.GetGrain<IPhysicalFunctionGrain>(NodeKeys.For(NodeSilos.NodeName(0), vfio.PfAddress))
+            .BindIommuGroupAsync(vfio.IommuGroup, VfDriver.VfioPci);
+        var again = await Node.ReserveAsync(new ReserveRequest("conn-v", a[1], VfDriver.VfioPci, ReadDriverState: true));
+
+        Assert.Equal((vfio.VfAddress, true, null), (again.VfAddress, again.DriverReady, again.NetInterface));
+        Assert.Equal(vfio with { DriverReady = true }, again);
+    }
+
     private static ResourceSummary Resource(NodeSnapshot snapshot, string name) => Assert.Single(snapshot.Resources, r => r.Name == name);
 
     private async Task<List<string>> TokensAsync(string resource) =>

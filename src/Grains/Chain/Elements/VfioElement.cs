@@ -89,8 +89,8 @@ public sealed partial class VfioElement(IVfioDevices devices, IDeviceCgroupContr
         var cgroupDir = grant.CgroupDir;
         try
         {
-            grant.Grants.AddRange(cgroups.Allow(cgroupDir, container).Select(PersistedDeviceGrant.From));
-            grant.Grants.AddRange(cgroups.Allow(cgroupDir, group).Select(PersistedDeviceGrant.From));
+            // Both devices in one call: the pattern is matched once and a failure is rolled back inside it (decision 049).
+            grant.Grants.AddRange(cgroups.AllowAll(cgroupDir, [container, group]).Select(PersistedDeviceGrant.From));
             grant.Applied = true;
         }
         catch (Exception ex) when (ex is DeviceCgroupException or IOException or UnauthorizedAccessException or ArgumentException)

@@ -120,13 +120,19 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
             }
         });
 
-        if (host.FindLink(original) is null)
+        // No look-up of the VF in the host first (decision 049): the move names it, and the kernel's ENODEV says it is not there.
+        Step($"move {original} into the client namespace {record.NamespaceUrl}", () =>
         {
-            throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
-                $"VF netdev {original} is not in the host namespace; cannot move it into {record.NamespaceUrl}");
-        }
-
-        Step($"move {original} into the client namespace {record.NamespaceUrl}", () => host.MoveToNamespace(original, client));
+            try
+            {
+                host.MoveToNamespace(original, client);
+            }
+            catch (NetlinkException ex) when (ex.IsLinkNotFound)
+            {
+                throw new ForwarderException(ForwarderErrorCode.FailedPrecondition,
+                    $"VF netdev {original} is not in the host namespace; cannot move it into {record.NamespaceUrl}", ex);
+            }
+        });
         try
         {
             Step($"set {original} down in {record.NamespaceUrl}", () => inside.SetDown(original));
