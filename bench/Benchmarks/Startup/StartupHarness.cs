@@ -34,15 +34,25 @@ public static class StartupHarness
             await using var nse = await UnixSocketGrpcServer.StartAsync(Path.Combine(folder, "nse.sock"), s => s.AddSingleton<BenchNse>(), a => a.MapGrpcService<BenchNse>());
             var registry = new BenchNsmRegistry("unix://" + nse.SocketPath);
             await using var registryServer = await UnixSocketGrpcServer.StartAsync(Path.Combine(folder, "nsm.sock"), s => s.AddSingleton(registry), a => a.MapGrpcService<BenchNsmRegistry>());
-            var samples = new List<StartupSample>();
+            // Runs alternate between the builds compared (decision 048): each build sees the same load over the window.
+            var builds = options.Executables.Select(exe => (Options: options with { Executable = exe }, Samples: new List<StartupSample>())).ToList();
             for (var run = 0; run < options.Runs; run++)
             {
-                var sample = await StartupRun.MeasureAsync(options, Path.Combine(folder, "run-" + run.ToString(CultureInfo.InvariantCulture)), "unix://" + registryServer.SocketPath);
-                samples.Add(sample);
-                Console.WriteLine(sample.Describe(run));
+                for (var b = 0; b < builds.Count; b++)
+                {
+                    var (build, samples) = builds[b];
+                    var name = string.Create(CultureInfo.InvariantCulture, $"run-{run}-{b}");
+                    var sample = await StartupRun.MeasureAsync(build with { Mappings = build.Mappings && run == 0 }, Path.Combine(folder, name), "unix://" + registryServer.SocketPath);
+                    samples.Add(sample);
+                    Console.WriteLine((builds.Count > 1 ? build.Executable + " " : "") + sample.Describe(run));
+                }
             }
 
-            Console.WriteLine(StartupReport.Render(options, samples));
+            foreach (var (build, samples) in builds)
+            {
+                Console.WriteLine(StartupReport.Render(build, samples));
+            }
+
             return 0;
         }
         finally

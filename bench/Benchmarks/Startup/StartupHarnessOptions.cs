@@ -10,13 +10,21 @@ namespace SriovForwarder.Benchmarks.Startup;
 /// <see cref="Kubelet"/> on runs a stand-in kubelet (registration and pod-resources sockets) that holds a ListAndWatch
 /// stream on every plugin server, as on a node: the device plugin's servers then run as in a deployment (decision 044).
 /// <see cref="Phases"/> on prints the forwarder's start-up phase lines (time and CPU so far) of every run.
+/// <see cref="Compare"/> names other builds' executables: the runs then alternate (base, other, base, other …), so every
+/// build is measured in the same window of this shared machine, and each gets its own report (decision 048).
+/// <see cref="Mappings"/> on prints, after the idle period of the first run of each build, the resident size of every mapped
+/// file (assemblies, native libraries) and of the anonymous and JIT-code mappings, largest first.
 /// </remarks>
 public sealed record StartupHarnessOptions(
-    string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec, bool Ops = true, bool RuntimeFigures = false, bool Kubelet = false, bool Phases = false)
+    string Executable, int Runs, TimeSpan Idle, bool Dashboard, string SimulateSpec, bool Ops = true, bool RuntimeFigures = false, bool Kubelet = false, bool Phases = false,
+    IReadOnlyList<string>? Compare = null, bool Mappings = false)
 {
     public const string Usage =
-        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--ops on|off (on)] [--kubelet on|off (off)] [--phases on|off (off)] [--runtime-figures on|off (off)] [--simulate SPEC (pfs=2,vfs=8)]; " +
-        "SRIOV_FORWARDER_EXE names the executable; DOTNET_* variables of this process reach the forwarder";
+        "usage: startup [--runs N (10)] [--idle SECONDS (10)] [--dashboard on|off (on)] [--ops on|off (on)] [--kubelet on|off (off)] [--phases on|off (off)] [--runtime-figures on|off (off)] [--mappings on|off (off)] [--compare EXE[,EXE...]] [--simulate SPEC (pfs=2,vfs=8)]; " +
+        "SRIOV_FORWARDER_EXE names the executable; --compare alternates runs with other builds' executables; DOTNET_* variables of this process reach the forwarder";
+
+    /// <summary>The executable and those of <see cref="Compare"/>, in the order the runs alternate.</summary>
+    public IReadOnlyList<string> Executables => [Executable, .. Compare ?? []];
 
     public static StartupHarnessOptions Parse(string[] args)
     {
@@ -35,6 +43,8 @@ public sealed record StartupHarnessOptions(
                 "--runtime-figures" => options with { RuntimeFigures = OnOff(args[i], value) },
                 "--kubelet" => options with { Kubelet = OnOff(args[i], value) },
                 "--phases" => options with { Phases = OnOff(args[i], value) },
+                "--mappings" => options with { Mappings = OnOff(args[i], value) },
+                "--compare" => options with { Compare = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--simulate" => options with { SimulateSpec = value },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };

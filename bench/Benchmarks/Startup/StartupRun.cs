@@ -64,6 +64,10 @@ public static class StartupRun
             var afterRequest = ResidentMemory.Read(forwarder.Id);
             await Task.Delay(options.Idle);
             var idle = ResidentMemory.Read(forwarder.Id);
+            if (options.Mappings)
+            {
+                Console.WriteLine(MappedFiles.Describe(forwarder.Id, 40));
+            }
             await InducedGc.CollectAsync(forwarder.Id, TimeSpan.FromSeconds(2));
             await Task.Delay(TimeSpan.FromSeconds(3));
             var settled = ResidentMemory.Read(forwarder.Id);

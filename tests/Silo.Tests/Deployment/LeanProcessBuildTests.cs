@@ -3,8 +3,9 @@ using System.Xml.Linq;
 namespace SriovForwarder.Silo.Tests.Deployment;
 
 /// <summary>
-/// The image runs the build decision 041 measured: a ReadyToRun publish for one runtime, framework-dependent, with the
-/// workstation non-concurrent GC, invariant globalization and no tiered PGO. A change here changes the memory and
+/// The image runs the build decisions 041 and 048 measured: a ReadyToRun publish for one runtime, framework-dependent, with
+/// the workstation non-concurrent GC, invariant globalization, no tiered PGO, and no code emitted at run time for
+/// reflection calls or DI resolution. A change here changes the memory and
 /// start-up figures the DaemonSet's limits rest on; measure again (bench/README.md) before changing either.
 /// </summary>
 public sealed class LeanProcessBuildTests
@@ -22,6 +23,16 @@ public sealed class LeanProcessBuildTests
         Assert.Contains("--self-contained false", publish, StringComparison.Ordinal);
         Assert.Equal("true", readyToRun.Value);
         Assert.Equal("'$(RuntimeIdentifier)' != ''", readyToRun.Attribute("Condition")?.Value);
+    }
+
+    [Theory]
+    [InlineData("Switch.System.Reflection.ForceInterpretedInvoke")]
+    [InlineData("Microsoft.Extensions.DependencyInjection.DisableDynamicEngine")]
+    public void RuntimeSwitches_EmitNoCodeForReflectionCallsOrDependencyInjection(string name)
+    {
+        var option = Assert.Single(_silo.Descendants("RuntimeHostConfigurationOption"), o => o.Attribute("Include")?.Value == name);
+
+        Assert.Equal("true", option.Attribute("Value")?.Value);
     }
 
     [Theory]
