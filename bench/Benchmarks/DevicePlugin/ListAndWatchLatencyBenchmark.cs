@@ -8,15 +8,21 @@ using SriovForwarder.Grains.Interfaces.Models;
 namespace SriovForwarder.Benchmarks.DevicePlugin;
 
 /// <summary>
-/// The delay from a token state change (a connection reserving a VF through <see cref="INodeGrain.ReserveAsync"/>,
-/// which closes a sibling token of the other resource) to the ListAndWatch update that shows the sibling
-/// Unhealthy, received by a kubelet-like client on the plugin's unix socket. One silo on a SIMULATED node;
-/// the plugin server, its observer subscription and the client live in the benchmark process, as in the
-/// forwarder (<see cref="PluginStreamOnSimulatedNode"/>). The baseline is the reserve call alone, so the difference is
-/// the push (observer → stream → socket). <see cref="PushDevices"/> false is the path before decision 042 (the stream
-/// reads the devices back from the node grain), for a comparison in one run. A benchmark-only stopwatch splits each
-/// measured change at the plugin's observer; the split is printed at the end.
+/// The delay from a token state change to the ListAndWatch update that shows it, received by a kubelet-like client on the
+/// plugin's unix socket. The change is a connection reserving a VF through <see cref="INodeGrain.ReserveAsync"/>, which
+/// closes a sibling token of the other resource; the update is the list showing that sibling Unhealthy. One silo on a
+/// SIMULATED node; the plugin server, its observer subscription and the client live in the benchmark process, as in the
+/// forwarder (<see cref="PluginStreamOnSimulatedNode"/>).
 /// </summary>
+/// <remarks>
+/// Issue 14's row starts at the token change: the moment the node grain has committed the reservation (its journal write
+/// returned, <see cref="CommitTimedGrainStorage"/>), after which it tells its observers in the same turn. That figure is
+/// the <see cref="TokenChangeToUpdateColumn"/> columns of <see cref="ReserveUntilUpdateReceived"/>. BenchmarkDotNet's own
+/// time of that method starts at the reserve call, so it also holds the grain call's way in (a call from a parked thread,
+/// the reservation decision, the journal write); it is kept beside, with the reserve call alone as the baseline.
+/// <see cref="PushDevices"/> false is the path before decision 042 (the stream reads the devices back from the node grain).
+/// Further benchmark-only stopwatches split each measured change; the split is printed at the end of each case.
+/// </remarks>
 [Config(typeof(ListAndWatchLatencyConfig))]
 public class ListAndWatchLatencyBenchmark
 {
@@ -25,9 +31,7 @@ public class ListAndWatchLatencyBenchmark
     private const string Used = "d/intel";
     private PluginStreamOnSimulatedNode _plugin = null!;
     private string _token = null!;
-    private readonly List<double> _toObserverMs = [];
-    private readonly List<double> _observerToClientMs = [];
-    private readonly List<double> _reserveReturnedMs = [];
+    private readonly List<ChangeTimes> _changes = [];
     private bool _closedSeen;
 
     /// <summary>Whether the node grain's notification carries the devices (decision 042) or the stream reads them back.</summary>
@@ -40,11 +44,19 @@ public class ListAndWatchLatencyBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
-        if (_toObserverMs.Count > 0)
+        if (_changes.Count > 0)
         {
-            Console.WriteLine($"// split of {nameof(ReserveUntilUpdateReceived)} (PushDevices={PushDevices}, all rounds incl. warm-up, n={_toObserverMs.Count}): "
-                + $"reserve called -> plugin's observer told {Describe(_toObserverMs)}; observer told -> client has the list {Describe(_observerToClientMs)}; "
-                + $"reserve called -> reserve returned {Describe(_reserveReturnedMs)}");
+            // The measured operations are the last ones of the case (after BenchmarkDotNet's warm-up).
+            var measured = _changes.Skip(Math.Max(0, _changes.Count - ListAndWatchLatencyConfig.Iterations)).ToList();
+            TokenChangeToUpdateColumn.Record(nameof(ReserveUntilUpdateReceived), $"{nameof(PushDevices)}={PushDevices}",
+                [.. measured.Select(c => c.CommitToReceived)], measured.Count);
+            Console.WriteLine($"// split of {nameof(ReserveUntilUpdateReceived)} (PushDevices={PushDevices}, measured operations, n={measured.Count}): "
+                + $"reserve called -> change committed {Describe(measured, c => c.CallToCommit)}; "
+                + $"committed -> plugin's observer told {Describe(measured, c => c.CommitToTold)}; "
+                + $"observer told -> client has the list {Describe(measured, c => c.ToldToReceived)}; "
+                + $"committed -> client has the list {Describe(measured, c => c.CommitToReceived)}; "
+                + $"reserve called -> reserve returned {Describe(measured, c => c.CallToReturned)}");
+            _changes.Clear();
         }
 
         _plugin.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -65,11 +77,8 @@ public class ListAndWatchLatencyBenchmark
         var returned = Stopwatch.GetTimestamp();
         var update = await _plugin.NextAsync(r => r.Devices.Any(d => d.Health == DeviceHealth.Unhealthy));
         var received = Stopwatch.GetTimestamp();
-        var told = _plugin.LastNotificationArrival;
         _closedSeen = true;
-        _toObserverMs.Add(Stopwatch.GetElapsedTime(start, told).TotalMilliseconds);
-        _observerToClientMs.Add(Stopwatch.GetElapsedTime(told, received).TotalMilliseconds);
-        _reserveReturnedMs.Add(Stopwatch.GetElapsedTime(start, returned).TotalMilliseconds);
+        _changes.Add(new ChangeTimes(start, _plugin.LastCommit, _plugin.LastNotificationArrival, received, returned));
         return update;
     }
 
@@ -97,9 +106,24 @@ public class ListAndWatchLatencyBenchmark
         _token = (await _plugin.Grain.GetDevicesAsync(Used)).Devices[0].Id;
     }
 
-    private static string Describe(List<double> values)
+    private static string Describe(List<ChangeTimes> changes, Func<ChangeTimes, double> part)
     {
-        var sorted = values.Order().ToList();
-        return FormattableString.Invariant($"median {sorted[(sorted.Count - 1) / 2]:F2} ms, p99 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.99 * sorted.Count) - 1)]:F2} ms");
+        var values = changes.Select(part).ToList();
+        return FormattableString.Invariant(
+            $"median {TokenChangeToUpdateColumn.Quantile(values, 0.5):F2} ms, p99 {TokenChangeToUpdateColumn.Quantile(values, 0.99):F2} ms");
+    }
+
+    // Stopwatch timestamps of one measured change.
+    private sealed record ChangeTimes(long Called, long Commit, long Told, long Received, long Returned)
+    {
+        public double CallToCommit => Stopwatch.GetElapsedTime(Called, Commit).TotalMilliseconds;
+
+        public double CommitToTold => Stopwatch.GetElapsedTime(Commit, Told).TotalMilliseconds;
+
+        public double ToldToReceived => Stopwatch.GetElapsedTime(Told, Received).TotalMilliseconds;
+
+        public double CommitToReceived => Stopwatch.GetElapsedTime(Commit, Received).TotalMilliseconds;
+
+        public double CallToReturned => Stopwatch.GetElapsedTime(Called, Returned).TotalMilliseconds;
     }
 }

@@ -1,9 +1,12 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Storage;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.DevicePlugin;
 using SriovForwarder.Grains.Interfaces;
+using SriovForwarder.Grains.Storage;
 using SriovForwarder.Kernel.Transport;
 using SriovForwarder.TestSupport.Cluster;
 using PluginApi = SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1.DevicePlugin;
@@ -29,11 +32,19 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     // (BenchmarkDotNet forces one before every iteration) silently ends the node grain's notifications, and the stream
     // never shows another change. That was the carrier-fault benchmark's hang.
     private readonly TimedTokenPoolObserver _observer;
+    private readonly CommitTimedGrainStorage _commits;
     private ListAndWatchResponse? _last;
 
     private PluginStreamOnSimulatedNode(
-        NodeSilos silos, INodeGrain grain, TimedTokenPoolObserver observer, ResourcePluginServer server, GrpcChannel channel, AsyncServerStreamingCall<ListAndWatchResponse> stream)
+        NodeSilos silos,
+        INodeGrain grain,
+        TimedTokenPoolObserver observer,
+        CommitTimedGrainStorage commits,
+        ResourcePluginServer server,
+        GrpcChannel channel,
+        AsyncServerStreamingCall<ListAndWatchResponse> stream)
     {
+        _commits = commits;
         _silos = silos;
         Grain = grain;
         _observer = observer;
@@ -51,6 +62,9 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp of the node grain's latest notification at the plugin.</summary>
     public long LastNotificationArrival => _observer.LastArrival;
 
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the node grain last committed a reservation change.</summary>
+    public long LastCommit => _commits.LastCommit;
+
     /// <summary>
     /// Starts the silo for <paramref name="node"/> on a simulated node of <paramref name="spec"/> (real veths when
     /// <paramref name="realNetdevs"/>), the plugin server of <paramref name="resource"/>, and reads the first list. With
@@ -59,12 +73,21 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     /// </summary>
     public static async Task<PluginStreamOnSimulatedNode> StartAsync(string node, string spec, string resource, bool realNetdevs = false, bool pushDevices = true)
     {
-        var silos = await NodeSilos.StartAsync(new NodeSilosOptions { Nodes = [node], SimulatedNode = spec, RealNetdevs = realNetdevs });
+        var silos = await NodeSilos.StartAsync(new NodeSilosOptions
+        {
+            Nodes = [node],
+            SimulatedNode = spec,
+            RealNetdevs = realNetdevs,
+            // Registered after the node's own storage, so the node grain's journal writes go through the stopwatch.
+            ConfigureSilo = silo => silo.Services.AddKeyedSingleton<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage,
+                (sp, key) => new CommitTimedGrainStorage(sp.GetRequiredKeyedService<JournaledGrainStorage>(key))),
+        });
         ResourcePluginServer? server = null;
         GrpcChannel? channel = null;
         try
         {
             var factory = silos.SiloGrains;
+            var commits = (CommitTimedGrainStorage)silos.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage);
             var grain = factory.GetGrain<INodeGrain>(node);
             var changes = new TokenChangeSignal();
             var observer = new TimedTokenPoolObserver(changes, pushDevices);
@@ -73,7 +96,7 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
             server = await ResourcePluginServer.StartAsync(Path.Combine(silos.StateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);
             channel = UnixSocketChannelFactory.Create(server.SocketPath, TimeSpan.FromSeconds(5));
             var stream = new PluginApi.DevicePluginClient(channel).ListAndWatch(new Empty());
-            var started = new PluginStreamOnSimulatedNode(silos, grain, observer, server, channel, stream);
+            var started = new PluginStreamOnSimulatedNode(silos, grain, observer, commits, server, channel, stream);
             await started.NextAsync(_ => true);
             return started;
         }
