@@ -110,6 +110,20 @@ public sealed class GrainStateJournal : IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds the record of a change of <paramref name="grain"/>, framed straight into the pending batch (the storage's
+    /// path: no <see cref="JournalRecord"/> and no strings per write); otherwise as <see cref="Enqueue(JournalRecord)"/>.
+    /// </summary>
+    public long Enqueue(JournalRecordKind kind, long version, string stateName, GrainId grain, ReadOnlySpan<byte> payload)
+    {
+        lock (_enqueueGate)
+        {
+            JournalRecord.Write(_pending, kind, version, stateName, grain, payload);
+            RecordsInGeneration++;
+            return ++_enqueued;
+        }
+    }
+
     /// <summary>Returns once the record with <paramref name="sequence"/> is written, writing it (and all enqueued with it) if nobody has.</summary>
     /// <exception cref="FileGrainStorageException">A journal write failed (now or before): the journal takes no more records.</exception>
     public void Flush(long sequence)

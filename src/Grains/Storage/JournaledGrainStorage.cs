@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -84,7 +85,7 @@ public sealed partial class JournaledGrainStorage : IGrainStorage, IPersistedGra
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var payload = Owned(_serializer.Serialize(grainState.State));
         var version = Append(stateName, grainId, grainState.ETag, JournalRecordKind.Write, payload);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -185,26 +186,38 @@ public sealed partial class JournaledGrainStorage : IGrainStorage, IPersistedGra
 
     private long Append(string stateName, GrainId grainId, string? expectedETag, JournalRecordKind kind, byte[] payload)
     {
-        var current = Current(stateName, grainId);
+        var key = (stateName, grainId);
+        Entry? loaded = null;
         long sequence;
         long version;
-        lock (_gate)
+        while (true)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            current = _states.GetValueOrDefault((stateName, grainId), current);
-            var expected = expectedETag is null ? 0 : long.Parse(expectedETag, CultureInfo.InvariantCulture);
-            if (current.Version != expected)
+            lock (_gate)
             {
-                throw new InconsistentStateException(
-                    $"the journaled state {stateName} of {grainId} is at version {current.Version} but the grain expected {expected}: another activation wrote it",
-                    current.Version.ToString(CultureInfo.InvariantCulture), expectedETag ?? "none");
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                // A grain writes after it read, so its state is almost always in memory: one lock, no file. Otherwise the
+                // snapshot file is read outside the lock and the loop comes back (the entry read wins if none appeared).
+                if (_states.TryGetValue(key, out var current) || loaded is not null)
+                {
+                    current ??= loaded!;
+                    var expected = expectedETag is null ? 0 : long.Parse(expectedETag, CultureInfo.InvariantCulture);
+                    if (current.Version != expected)
+                    {
+                        throw new InconsistentStateException(
+                            $"the journaled state {stateName} of {grainId} is at version {current.Version} but the grain expected {expected}: another activation wrote it",
+                            current.Version.ToString(CultureInfo.InvariantCulture), expectedETag ?? "none");
+                    }
+
+                    version = kind == JournalRecordKind.Write ? current.Version + 1 : 0;
+                    var entry = new Entry(version, kind == JournalRecordKind.Write ? payload : null);
+                    _states[key] = entry;
+                    _dirty[key] = entry;
+                    sequence = _journal.Enqueue(kind, version, stateName, grainId, payload);
+                    break;
+                }
             }
 
-            version = kind == JournalRecordKind.Write ? current.Version + 1 : 0;
-            var entry = new Entry(version, kind == JournalRecordKind.Write ? payload : null);
-            _states[(stateName, grainId)] = entry;
-            _dirty[(stateName, grainId)] = entry;
-            sequence = _journal.Enqueue(new JournalRecord(kind, version, stateName, grainId.Type.ToString()!, grainId.Key.ToString()!, payload));
+            loaded = Current(stateName, grainId);
         }
 
         _journal.Flush(sequence);
@@ -215,6 +228,12 @@ public sealed partial class JournaledGrainStorage : IGrainStorage, IPersistedGra
 
         return version;
     }
+
+    // The serializer's array when the data is exactly one whole array (ours makes one per state), else a copy.
+    private static byte[] Owned(BinaryData data) =>
+        MemoryMarshal.TryGetArray(data.ToMemory(), out var segment) && segment is { Array: { } array, Offset: 0 } && segment.Count == array.Length
+            ? array
+            : data.ToArray();
 
     // The state in memory, or the snapshot file's (remembered, so the file is read once per grain and process).
     private Entry Current(string stateName, GrainId grainId)

@@ -9,7 +9,10 @@ namespace SriovForwarder.Grains.Storage;
 public static class StateFileCheck
 {
     /// <summary>The first state file under <paramref name="root"/> that cannot be read back, with what is wrong; null when all are fine.</summary>
-    /// <remarks>The payload is checked as JSON, the grain storage serializer's format; a missing root holds no files.</remarks>
+    /// <remarks>
+    /// The payload is checked as JSON: both formats of <see cref="NodeStateSerializer"/> are (the current one's marker is
+    /// JSON whitespace). A missing root holds no files.
+    /// </remarks>
     public static (string Path, string Problem)? FindUnreadable(string root)
     {
         if (!Directory.Exists(root))

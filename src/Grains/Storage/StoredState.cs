@@ -5,7 +5,8 @@ namespace SriovForwarder.Grains.Storage;
 /// <summary>
 /// The on-disk envelope of one grain's state: an 8-byte magic and version header, the grain's key (version 2, so the
 /// files of a grain type can be listed by key after a restart), then the payload written by the grain storage
-/// serializer (JSON by default), so files stay readable with a pager. Version 1 files (no key) are still read.
+/// serializer (JSON in both of <see cref="NodeStateSerializer"/>'s formats), so files stay readable with a pager. Version 1
+/// files (no key) are still read.
 /// </summary>
 internal readonly record struct StoredState(long Version, string? Key, byte[] Payload)
 {
