@@ -26,16 +26,6 @@ public sealed class LeanProcessBuildTests
     }
 
     [Theory]
-    [InlineData("Switch.System.Reflection.ForceInterpretedInvoke")]
-    [InlineData("Microsoft.Extensions.DependencyInjection.DisableDynamicEngine")]
-    public void RuntimeSwitches_EmitNoCodeForReflectionCallsOrDependencyInjection(string name)
-    {
-        var option = Assert.Single(_silo.Descendants("RuntimeHostConfigurationOption"), o => o.Attribute("Include")?.Value == name);
-
-        Assert.Equal("true", option.Attribute("Value")?.Value);
-    }
-
-    [Theory]
     [InlineData("ServerGarbageCollection", "false")]
     [InlineData("ConcurrentGarbageCollection", "false")]
     [InlineData("InvariantGlobalization", "true")]
