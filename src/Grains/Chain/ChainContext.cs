@@ -52,6 +52,19 @@ public sealed class ChainContext(string node, string connectionId, ConnectionSta
         return this;
     }
 
+    /// <summary>
+    /// Set by the resourcepool element for the length of a Close: the <see cref="Elements.BranchEndElement"/> at the end of its
+    /// mechanism branch calls it once every element of the branch has undone its part on the VF, so the VF is released while
+    /// the next hop closes instead of after it (decision 052).
+    /// </summary>
+    public Action? BranchClosed { get; set; }
+
+    /// <summary>
+    /// A reserve started before discover for this Request (decision 052), until the resourcepool element takes it; the
+    /// <see cref="Elements.EarlyReserveElement"/> frees it when nothing did.
+    /// </summary>
+    public EarlyReservation? EarlyReservation { get; set; }
+
     /// <summary>Candidate endpoints found by discover for roundrobin to choose from.</summary>
     public IReadOnlyList<NetworkServiceEndpoint>? Candidates { get; set; }
 }

@@ -8,7 +8,7 @@ namespace SriovForwarder.Grains.Chain;
 
 /// <summary>
 /// The forwarder's chain, composed once in upstream's order (cmd-forwarder-sriov's server chain):
-/// validate → updatepath → [begin and timeout are the connection grain] → monitor → discover →
+/// validate → updatepath → [begin and timeout are the connection grain] → monitor → [early reserve] → discover →
 /// roundrobin → resetmechanism(mechanisms{KERNEL, VFIO, NOOP}) → connect.
 /// </summary>
 public sealed class ForwarderChain
@@ -30,7 +30,9 @@ public sealed class ForwarderChain
                 Create<InjectElement>(),
                 Create<IpContextElement>()),
             // Upstream programs VF MAC/VLAN for VFIO connections too (the client's DPDK uses them).
-            [MechanismTypes.Vfio] = new ChainSegment(Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>(), Create<EthernetContextElement>()),
+            // The branch's end lets the resourcepool release the VF while the next hop closes (decision 052).
+            [MechanismTypes.Vfio] = new ChainSegment(
+                Create<ResourcePoolElement>(VfDriver.VfioPci), Create<VfioElement>(), Create<EthernetContextElement>(), new BranchEndElement()),
             [MechanismTypes.Noop] = new ChainSegment(),
         });
 
@@ -39,6 +41,8 @@ public sealed class ForwarderChain
             new ValidateElement(),
             new UpdatePathElement(name),
             Create<MonitorElement>(),
+            // Not upstream's: a first VFIO request's VF reserve runs while discover asks the registry (decision 052).
+            Create<EarlyReserveElement>(),
             Create<DiscoverElement>(),
             new RoundRobinElement(),
             new ResetMechanismElement(mechanisms),

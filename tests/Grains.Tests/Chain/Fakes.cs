@@ -52,6 +52,20 @@ internal sealed class FakeVfPool : IVfPool
     public Task<VfReservation> ReserveAsync(string node, ReserveRequest request)
     {
         ReserveCount++;
+        Reserves.Add(request);
+        return ReserveGate is { } gate ? ReserveAfterAsync(gate.Task, request) : Reserve(request);
+    }
+
+    public List<ReserveRequest> Reserves { get; } = [];
+
+    private async Task<VfReservation> ReserveAfterAsync(Task gate, ReserveRequest request)
+    {
+        await gate;
+        return await Reserve(request);
+    }
+
+    private Task<VfReservation> Reserve(ReserveRequest request)
+    {
         if (_reserved.TryGetValue(request.ConnectionId, out var existing))
         {
             return Task.FromResult(existing);
@@ -74,8 +88,18 @@ internal sealed class FakeVfPool : IVfPool
         }
     }
 
+    /// <summary>Called at each release, before the VF goes back (a test reads what else was undone by then).</summary>
+    public Action? Releasing { get; set; }
+
+    /// <summary>When set, reserves wait for it (a test holds the node's answer back while the chain goes on).</summary>
+    public TaskCompletionSource? ReserveGate { get; set; }
+
+    public int ReleaseCount { get; private set; }
+
     public Task<bool> ReleaseAsync(string node, string connectionId)
     {
+        Releasing?.Invoke();
+        ReleaseCount++;
         if (!_reserved.TryRemove(connectionId, out var reservation))
         {
             return Task.FromResult(false);

@@ -19,7 +19,7 @@ public sealed class ForwarderChainTests
         var elements = ChainBuilder.ElementsOf(chain.Head);
 
         Assert.Equal(
-            [typeof(ValidateElement), typeof(UpdatePathElement), typeof(MonitorElement), typeof(DiscoverElement),
+            [typeof(ValidateElement), typeof(UpdatePathElement), typeof(MonitorElement), typeof(EarlyReserveElement), typeof(DiscoverElement),
              typeof(RoundRobinElement), typeof(ResetMechanismElement), typeof(ConnectElement)],
             elements.Select(e => e.GetType()));
         Assert.Equal("forwarder-a", ((UpdatePathElement)elements[1]).Name);
@@ -38,6 +38,7 @@ public sealed class ForwarderChainTests
         Assert.Equal(VfDriver.Kernel, Assert.IsType<ResourcePoolElement>(kernel[0]).Driver);
         Assert.Equal(VfDriver.VfioPci, Assert.IsType<ResourcePoolElement>(vfio[0]).Driver);
         Assert.IsType<VfioElement>(vfio[1]);
+        Assert.IsType<BranchEndElement>(vfio[^1]);
         Assert.Empty(((ChainSegment)branches["NOOP"]).Elements);
     }
 

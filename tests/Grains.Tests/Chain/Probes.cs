@@ -69,3 +69,35 @@ internal sealed class CountingElement : IChainElement
         return next.CloseAsync(connection, context);
     }
 }
+
+/// <summary>Holds Requests or Closes until <see cref="Open"/> (a next hop or registry still answering); <see cref="Arrived"/> completes when one came.</summary>
+internal sealed class GatedElement(bool requests = true, bool closes = true) : IChainElement
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => _gate.TrySetResult();
+
+    public async Task<Connection> RequestAsync(NetworkServiceRequest request, ChainContext context, IChainNext next)
+    {
+        if (requests)
+        {
+            Arrived.TrySetResult();
+            await _gate.Task;
+        }
+
+        return await next.RequestAsync(request, context);
+    }
+
+    public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
+    {
+        if (closes)
+        {
+            Arrived.TrySetResult();
+            await _gate.Task;
+        }
+
+        await next.CloseAsync(connection, context);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using SriovForwarder.Api.Nsm.Connection;
 using SriovForwarder.Api.Nsm.Networkservice;
@@ -74,33 +75,68 @@ public sealed partial class ResourcePoolElement(VfDriver driver, IVfPool pool, I
     /// <inheritdoc />
     public async Task CloseAsync(Connection connection, ChainContext context, IChainNext next)
     {
+        // The branch's end starts the release once the elements after this one have undone their part on the VF, so it
+        // runs while the next hop closes (decision 052); a branch without that end, or a Close that failed before it,
+        // releases here after the rest, as before.
+        var release = new StrongBox<Task<bool>?>();
+        if (context.State.Vf is not null)
+        {
+            context.BranchClosed = () => release.Value ??= pool.ReleaseAsync(context.Node, context.ConnectionId);
+        }
+
         try
         {
             await next.CloseAsync(connection, context);
         }
         finally
         {
+            context.BranchClosed = null;
             if (context.State.Vf is not null)
             {
-                await pool.ReleaseAsync(context.Node, context.ConnectionId);
+                await (release.Value ?? pool.ReleaseAsync(context.Node, context.ConnectionId));
                 context.State.Vf = null;
             }
         }
     }
 
+    /// <summary>What this element asks the node for a request's VF; the early reserve asks the same (decision 052).</summary>
+    internal static ReserveRequest ReserveRequestFor(string connectionId, string token, VfDriver driver, VfOwner owner) =>
+        new(connectionId, token, driver, owner, ReadDriverState: true);
+
+    // The reserve started before discover (decision 052). It asked what this element asks now (the early reserve element
+    // builds the request the same way); should it not have, it is freed and the reserve made again, since the node answers
+    // a second reserve of one connection with the VF it already holds.
+    private Task<VfReservation>? TakeEarly(ChainContext context, ReserveRequest reserve)
+    {
+        if (context.EarlyReservation is not { } early)
+        {
+            return null;
+        }
+
+        context.EarlyReservation = null;
+        return early.Request == reserve ? early.Reservation : ReserveAgainAsync(early, reserve, context);
+    }
+
+    private async Task<VfReservation> ReserveAgainAsync(EarlyReservation early, ReserveRequest reserve, ChainContext context)
+    {
+        await EarlyReserveElement.FreeAsync(early, pool, context, logger);
+        return await pool.ReserveAsync(context.Node, reserve);
+    }
+
     // The client is the first path segment's name (the pod's NSC); the fleet view shows who holds each VF.
-    private static VfOwner OwnerOf(NetworkServiceRequest request) => new(
+    internal static VfOwner OwnerOf(NetworkServiceRequest request, string? mechanismType = null) => new(
         request.Connection.Path?.PathSegments.FirstOrDefault()?.Name ?? string.Empty,
         request.Connection.NetworkService ?? string.Empty,
-        request.Connection.Mechanism?.Type ?? string.Empty);
+        mechanismType ?? request.Connection.Mechanism?.Type ?? string.Empty);
 
     private async Task<VfHolding> SelectAsync(string token, VfOwner owner, ChainContext context)
     {
         VfReservation reservation;
         var started = Stopwatch.GetTimestamp();
+        var reserve = ReserveRequestFor(context.ConnectionId, token, driver, owner);
         try
         {
-            reservation = await pool.ReserveAsync(context.Node, new ReserveRequest(context.ConnectionId, token, driver, owner, ReadDriverState: true));
+            reservation = await (TakeEarly(context, reserve) ?? pool.ReserveAsync(context.Node, reserve));
             timings?.Reserved(Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not ForwarderException)
