@@ -34,7 +34,7 @@ public abstract class DeviceGrantController : IDeviceCgroupController
         lock (Gate)
         {
             var held = References.Held(MatchOrThrow(cgroupDir), devices);
-            DeviceGrantReferences.ReleaseEach(held, g => Release(g, denyUnreferenced: false), IsExpected);
+            ReleaseBatch(held, denyUnreferenced: false);
             return held;
         }
     }
@@ -48,7 +48,7 @@ public abstract class DeviceGrantController : IDeviceCgroupController
         ArgumentNullException.ThrowIfNull(grants);
         lock (Gate)
         {
-            DeviceGrantReferences.ReleaseEach([.. grants], g => Release(g, denyUnreferenced: true), IsExpected);
+            ReleaseBatch([.. grants], denyUnreferenced: true);
         }
     }
 
@@ -73,6 +73,10 @@ public abstract class DeviceGrantController : IDeviceCgroupController
 
     /// <summary>The cgroups matching the client's pattern; throws <see cref="DeviceCgroupException"/> when none does.</summary>
     private protected abstract IReadOnlyList<MatchedCgroup> MatchOrThrow(string cgroupDir);
+
+    /// <summary>Releases every grant of a batch, then throws one error listing every expected failure; a subclass may share look-ups across the batch.</summary>
+    private protected virtual void ReleaseBatch(List<DeviceGrant> grants, bool denyUnreferenced) =>
+        DeviceGrantReferences.ReleaseEach(grants, g => Release(g, denyUnreferenced), IsExpected);
 
     /// <summary>Drops one reference; at the last one (or an unknown one when <paramref name="denyUnreferenced"/>) revokes the device.</summary>
     private protected abstract void Release(DeviceGrant grant, bool denyUnreferenced);

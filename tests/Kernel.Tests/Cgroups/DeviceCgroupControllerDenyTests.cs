@@ -46,6 +46,24 @@ public sealed class DeviceCgroupControllerDenyTests : DeviceCgroupTestBase
     }
 
     [Fact]
+    public void DenyGrants_BothDevicesOfTwoCgroupsInOneBatch_DeniesEachWhereNoWiderRuleHoldsIt()
+    {
+        // One Close revokes both devices of every cgroup in one batch (one look-up and one devices.list read per cgroup):
+        // a wider rule the runtime added in one cgroup keeps its device there only.
+        var plain = AddContainer("c1");
+        var widened = AddContainer("c2");
+        var grants = Controller.AllowAll(PodPattern, [VfioContainer, Group]);
+        widened.RuntimeAllow("c 241:* rwm");
+
+        Controller.DenyGrants(grants);
+
+        Assert.Equal(["deny: c 10:196 rwm", "deny: c 241:3 rwm"], plain.Writes().TakeLast(2));
+        Assert.Equal("deny: c 10:196 rwm", widened.Writes()[^1]);
+        Assert.DoesNotContain("deny: c 241:3 rwm", widened.Writes());
+        Assert.All(grants, g => Assert.Equal(0, Controller.GetReferenceCount(g)));
+    }
+
+    [Fact]
     public void Deny_PatternOnCgroupWithoutReference_WritesNothingThere()
     {
         // A container started after the grant never had the device; a deny there is not ours to write.
