@@ -27,7 +27,14 @@ internal sealed class FakeNetlink : IRouteNetlinkFactory
     /// <summary>How many connections were opened inside a client namespace, and how many of them are not disposed.</summary>
     public (int Opened, int Open) ClientConnections { get; private set; }
 
-    public IRouteNetlink OpenHost() => new Connection(this, "host");
+    /// <summary>How many connections were opened in the host namespace.</summary>
+    public int HostConnectionsOpened { get; private set; }
+
+    public IRouteNetlink OpenHost()
+    {
+        HostConnectionsOpened++;
+        return new Connection(this, "host");
+    }
 
     public IRouteNetlink OpenIn(INetworkNamespace target)
     {

@@ -156,6 +156,60 @@ public sealed class KernelElementTests : IDisposable
     }
 
     [Fact]
+    public async Task InjectRequestAndClose_TwoConnectionsInTurn_UseOneKeptHostConnection()
+    {
+        // Decision 051: the host side runs on the process's kept connections, not a socket per operation.
+        var first = ContextWithVf();
+        await Inject().RequestAsync(Request(), first, new Next(_journal));
+        await Inject().CloseAsync(new Connection(), first, new Next(_journal));
+        var second = ContextWithVf();
+        await Inject().RequestAsync(Request(), second, new Next(_journal));
+        await Inject().CloseAsync(new Connection(), second, new Next(_journal));
+
+        Assert.Equal(1, _netlink.HostConnectionsOpened);
+        Assert.Equal(1, _handles.Host.Idle);
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Empty(_netlink.Links["client"]);
+    }
+
+    [Fact]
+    public async Task InjectClose_AfterRestartWithTheVfAlreadyBackInTheHost_LeavesTheClientsSameNamedLinkAlone()
+    {
+        // Without the socket this process kept since the move in, Close asks the host first: here the VF is back already
+        // (the process died after moving it back) and a same-named link in the client is someone else's.
+        var context = ContextWithVf();
+        await Inject().RequestAsync(Request(), context, new Next(_journal));
+        _netlink.Links["client"].Remove("nsm-1");
+        _netlink.Links["host"].Add(Vf);
+        _netlink.Links["client"].Add("nsm-1");
+        _handles.Dispose();
+        _handles = new KernelNamespaces(_netns, _netlink);
+        _journal.Clear();
+
+        await Inject().CloseAsync(new Connection(), context, new Next(_journal));
+
+        Assert.Equal(["next:close"], _journal);
+        Assert.Contains("nsm-1", _netlink.Links["client"]);
+        Assert.Null(context.State.Kernel);
+    }
+
+    [Fact]
+    public async Task InjectRequest_MoveFailsInTheKernel_NothingMovedAndTheHostConnectionIsKept()
+    {
+        _netlink.FailOn.Add("move");
+        var context = ContextWithVf();
+
+        await Assert.ThrowsAsync<ForwarderException>(() => Inject().RequestAsync(Request(), context, new Next(_journal)));
+
+        Assert.Contains(Vf, _netlink.Links["host"]);
+        Assert.Empty(_netlink.Links["client"]);
+        Assert.Null(context.State.Kernel);
+        Assert.Equal(0, _handles.Count);
+        // The kernel's refusal leaves the socket usable: it goes back to the pool.
+        Assert.Equal(1, _handles.Host.Idle);
+    }
+
+    [Fact]
     public async Task IpContextRequest_AppliesAddressesRoutesPoliciesNeighboursAndMtuInUpstreamsOrder()
     {
         var context = ContextWithVf();

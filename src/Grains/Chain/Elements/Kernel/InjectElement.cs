@@ -111,12 +111,12 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
     private void MoveIn(INetworkNamespace client, IRouteNetlink inside, KernelInterfaceRecord record, int mtu)
     {
         var (name, original) = (record.InterfaceName, record.OriginalName);
-        using var host = netlink.OpenHost();
+        // The host side runs on the process's kept host connections, one lent to this call at a time (decision 051).
         Step($"look up {name} in the client namespace {record.NamespaceUrl}", () =>
         {
             if (inside.FindLink(name) is { } existing)
             {
-                HandleExisting(host, inside, existing, record);
+                namespaces.Host.Use(host => HandleExisting(host, inside, existing, record));
             }
         });
 
@@ -125,7 +125,7 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
         {
             try
             {
-                host.MoveToNamespace(original, client);
+                namespaces.Host.Use(host => host.MoveToNamespace(original, client));
             }
             catch (NetlinkException ex) when (ex.IsLinkNotFound)
             {
@@ -208,8 +208,12 @@ public sealed partial class InjectElement(IRouteNetlinkFactory netlink, INetwork
 
     private void MoveBack(ChainContext context, KernelInterfaceRecord record)
     {
-        using var host = netlink.OpenHost();
-        if (host.FindLink(record.OriginalName) is not null)
+        // While this process holds the socket inject opened inside when it moved the interface in, no move back was tried
+        // since (trying releases it), so the interface is in there, not in the host: no host look-up (decision 051). Without
+        // it (after a restart, or a Close repeated) the host is asked first, so that a same-named link another connection
+        // injected into the namespace since is never taken for ours.
+        if (!namespaces.HoldsNetlinkIn(context.ConnectionId)
+            && namespaces.Host.Use(host => host.FindLink(record.OriginalName)) is not null)
         {
             return;
         }

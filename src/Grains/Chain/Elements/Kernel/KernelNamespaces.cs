@@ -10,11 +10,15 @@ namespace SriovForwarder.Grains.Chain.Elements.Kernel;
 /// long as someone holds it open; after a restart the handle is reopened from the recorded URL. The rtnetlink connection
 /// is kept beside it so the elements of one Request and its Close share one socket: opening one inside a namespace takes
 /// a thread that enters it (<see cref="NamespaceThread"/>), which cost a KERNEL Request+Close more than its netlink calls
-/// (decision 042). One more descriptor per KERNEL connection.
+/// (decision 042). One more descriptor per KERNEL connection. The host-side connections are kept for the process in
+/// <see cref="Host"/> (decision 051).
 /// </summary>
 public sealed class KernelNamespaces(INetworkNamespaces netns, IRouteNetlinkFactory netlink) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Kept> _handles = new(StringComparer.Ordinal);
+
+    /// <summary>The process's host-namespace rtnetlink connections, lent one caller at a time (decision 051).</summary>
+    public HostNetlinkPool Host { get; } = new(netlink);
 
     /// <summary>The number of handles held (for tests and the dashboard).</summary>
     public int Count => _handles.Count;
@@ -109,6 +113,13 @@ public sealed class KernelNamespaces(INetworkNamespaces netns, IRouteNetlinkFact
         return opened;
     }
 
+    /// <summary>
+    /// Whether this process holds the connection's rtnetlink connection inside its client namespace, opened by inject
+    /// when it moved the interface in and kept since (no move back was tried in between: that releases it).
+    /// </summary>
+    public bool HoldsNetlinkIn(string connectionId) =>
+        _handles.TryGetValue(connectionId, out var kept) && kept.Netlink is not null && !kept.Handle.IsClosed;
+
     /// <summary>Closes and forgets the connection's handle and its rtnetlink connection.</summary>
     public void Release(string connectionId)
     {
@@ -126,6 +137,8 @@ public sealed class KernelNamespaces(INetworkNamespaces netns, IRouteNetlinkFact
         {
             Release(id);
         }
+
+        Host.Dispose();
     }
 
     private sealed record Kept(INetworkNamespace Handle, IRouteNetlink? Netlink);
