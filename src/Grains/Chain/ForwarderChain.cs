@@ -23,12 +23,14 @@ public sealed class ForwarderChain
         var mechanisms = new MechanismsElement(new Dictionary<string, IChainElement>(StringComparer.Ordinal)
         {
             // Upstream's order after resourcepool: ethernetcontext, inject, connectioncontextkernel. Inside the branch
-            // (not after resetmechanism as upstream), so a mechanism change moves the VF back (bug #18).
+            // (not after resetmechanism as upstream), so a mechanism change moves the VF back (bug #18). The branch's end
+            // releases the VF, once it is back in the host, while the next hop closes (decision 052's addendum).
             [MechanismTypes.Kernel] = new ChainSegment(
                 Create<ResourcePoolElement>(VfDriver.Kernel),
                 Create<EthernetContextElement>(),
                 Create<InjectElement>(),
-                Create<IpContextElement>()),
+                Create<IpContextElement>(),
+                new BranchEndElement()),
             // Upstream programs VF MAC/VLAN for VFIO connections too (the client's DPDK uses them).
             // The branch's end lets the resourcepool release the VF while the next hop closes (decision 052).
             [MechanismTypes.Vfio] = new ChainSegment(
@@ -41,7 +43,7 @@ public sealed class ForwarderChain
             new ValidateElement(),
             new UpdatePathElement(name),
             Create<MonitorElement>(),
-            // Not upstream's: a first VFIO request's VF reserve runs while discover asks the registry (decision 052).
+            // Not upstream's: a first VFIO or KERNEL request's VF reserve runs while discover asks the registry (decision 052).
             Create<EarlyReserveElement>(),
             Create<DiscoverElement>(),
             new RoundRobinElement(),

@@ -100,6 +100,24 @@ public sealed class EarlyReserveAndBranchEndTests
     }
 
     [Fact]
+    public async Task Request_FirstKernel_ReservesTheKernelDriverWhileDiscoverStillAsks()
+    {
+        var discover = new GatedElement(closes: false);
+        var chain = Chain(early: true, discover, new CountingElement());
+
+        var request = chain.RequestAsync(ChainTestData.Request(ChainTestData.Kernel(), ChainTestData.Vfio()), ChainTestData.Context());
+        await discover.Arrived.Task.WaitAsync(Wait);
+        Assert.Equal(1, _pool.ReserveCount);
+        discover.Open();
+        await request.WaitAsync(Wait);
+
+        var reserve = _pool.Reserves.Single();
+        Assert.Equal(VfDriver.Kernel, reserve.Driver);
+        Assert.Equal("KERNEL", reserve.Owner!.Mechanism);
+        Assert.Empty(_pool.Reserved); // no KERNEL branch took it: freed before the Request ended
+    }
+
+    [Fact]
     public async Task Request_DiscoverFails_FreesTheEarlyReservation()
     {
         var discover = new FailingElement(new ForwarderException(ForwarderErrorCode.NotFound, "network service sriov-ns is not found"));
@@ -165,7 +183,7 @@ public sealed class EarlyReserveAndBranchEndTests
         var holding = new ConnectionState { Vf = new VfHolding { VfAddress = "0000:00:02.1", Driver = VfDriver.VfioPci } };
 
         await chain.RequestAsync(ChainTestData.Request(ChainTestData.Noop(), ChainTestData.Vfio()), ChainTestData.Context());
-        await chain.RequestAsync(ChainTestData.Request(ChainTestData.Kernel(), ChainTestData.Vfio()), ChainTestData.Context());
+        await chain.RequestAsync(ChainTestData.Request(ChainTestData.Kernel(token: ""), ChainTestData.Vfio()), ChainTestData.Context());
         await chain.RequestAsync(ChainTestData.Request(ChainTestData.Vfio(token: "")), ChainTestData.Context());
         await chain.RequestAsync(VfioRequest(), ChainTestData.Context(state: established));
         await chain.RequestAsync(VfioRequest(), ChainTestData.Context(state: holding));

@@ -6,8 +6,9 @@ namespace SriovForwarder.Grains.Chain.Elements;
 
 /// <summary>
 /// The last element of a mechanism branch. On Close every element of the branch before it has undone its part on the VF
-/// (the cgroup grant revoked, MAC and VLAN reset), so it tells the resourcepool element, through
-/// <see cref="ChainContext.BranchClosed"/>, that the VF may be released now, while the next hop closes (decision 052).
+/// (VFIO: the cgroup grant revoked; KERNEL: the VF moved back to the host, its policies removed; MAC and VLAN reset), so
+/// it tells the resourcepool element, through <see cref="ChainContext.BranchClosed"/>, that the VF may be released now,
+/// while the next hop closes (decision 052).
 /// A Request passes through.
 /// </summary>
 public sealed class BranchEndElement : IChainElement

@@ -7,8 +7,8 @@ using SriovForwarder.Grains.Interfaces.Models;
 namespace SriovForwarder.Grains.Chain.Elements;
 
 /// <summary>
-/// Starts the VF reserve of a connection's first VFIO request before discover, so the node grain's turn runs while the
-/// registry answers instead of after it (decision 052). The resourcepool element of the VFIO branch takes the answer
+/// Starts the VF reserve of a connection's first VFIO or KERNEL request before discover, so the node grain's turn runs while the
+/// registry answers instead of after it (decision 052). The resourcepool element of the mechanism's branch takes the answer
 /// (<see cref="ChainContext.EarlyReservation"/>) instead of reserving; when nothing took it (discover found no next hop,
 /// another element failed first) this element frees it before the Request ends, so a failed request leaves no VF
 /// reserved. A crash in between is undone as any cut-short first Request: the connection's intent is on disk before the
@@ -40,7 +40,7 @@ public sealed partial class EarlyReserveElement(IVfPool pool, ILogger<EarlyReser
 
         if (context.EarlyReservation == early)
         {
-            // Served without the VFIO branch taking the VF (not expected: the branch it was made for runs first).
+            // Served without the mechanism's branch taking the VF (not expected: the branch it was made for runs first).
             context.EarlyReservation = null;
             await FreeAsync(early, pool, context, logger);
         }
@@ -77,7 +77,7 @@ public sealed partial class EarlyReserveElement(IVfPool pool, ILogger<EarlyReser
     }
 
     // Only a first request (nothing established, no VF held, not an undo) whose first mechanism the branches would try is
-    // VFIO with a token: what the VFIO resourcepool would then reserve, asked the same way.
+    // VFIO or KERNEL with a token: what that branch's resourcepool would then reserve, asked the same way.
     private static ReserveRequest? Plan(NetworkServiceRequest request, ChainContext context)
     {
         if (context.RollingBack || context.State.Established || context.State.Vf is not null || context.EarlyReservation is not null)
@@ -88,14 +88,19 @@ public sealed partial class EarlyReserveElement(IVfPool pool, ILogger<EarlyReser
         var mechanism = request.Connection?.Mechanism is { Type.Length: > 0 } current
             ? current
             : request.MechanismPreferences.FirstOrDefault(m => m.Type is MechanismTypes.Kernel or MechanismTypes.Vfio or MechanismTypes.Noop);
-        if (mechanism?.Type != MechanismTypes.Vfio
-            || mechanism.Parameters.GetValueOrDefault(MechanismTypes.TokenIdKey) is not { Length: > 0 } token)
+        var driver = mechanism?.Type switch
+        {
+            MechanismTypes.Vfio => VfDriver.VfioPci,
+            MechanismTypes.Kernel => VfDriver.Kernel,
+            _ => (VfDriver?)null,
+        };
+        if (driver is null || mechanism!.Parameters.GetValueOrDefault(MechanismTypes.TokenIdKey) is not { Length: > 0 } token)
         {
             return null;
         }
 
         return ResourcePoolElement.ReserveRequestFor(
-            context.ConnectionId, token, VfDriver.VfioPci, ResourcePoolElement.OwnerOf(request, MechanismTypes.Vfio));
+            context.ConnectionId, token, driver.Value, ResourcePoolElement.OwnerOf(request, mechanism.Type));
     }
 
     [LoggerMessage(EventId = 8890, Level = LogLevel.Error,
