@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using SriovForwarder.Gateway.DevicePlugin;
@@ -180,6 +181,22 @@ public sealed class LocalTokenPoolSinkTests
         Assert.True(takenAfter);
         Assert.Equal(version + 2, signal.Version);
         Assert.Equal(1, signal.Pushed(TenG)!.Version);
+    }
+
+    [Fact]
+    public void AddKubeletDevicePlugin_TheSinkTheNodeGrainFindsWakesThePluginsOwnSignal()
+    {
+        using var services = new ServiceCollection()
+            .AddKubeletDevicePlugin(o => o.NodeName = "node-a")
+            .BuildServiceProvider();
+        var signal = services.GetRequiredService<TokenChangeSignal>();
+        var sink = services.GetRequiredService<ILocalTokenPoolSink>();
+
+        var taken = sink.Publish("node-a", Change(3));
+
+        Assert.True(taken);
+        Assert.Same(services.GetRequiredService<LocalTokenPoolSink>(), sink);
+        Assert.Equal(3, signal.Pushed(TenG)!.Version);
     }
 
     private static IEnumerable<string> Unhealthy(IEnumerable<(string Id, bool Healthy)> devices) =>
