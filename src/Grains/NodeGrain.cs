@@ -73,6 +73,8 @@ public sealed partial class NodeGrain(
         _allocator = await new NodeRestore(inventorySource, pci, logger).RestoreAsync(NodeName, tokenIds, allocations, cancellationToken);
         _reservations = new NodeReservations(_allocator, allocations.State, logger);
         _tokens = new KubeletTokens(_allocator, allocations.State, logger);
+        // This node's device plugin, when it runs in this process, hears of changes without Orleans (decision 050).
+        _observers.UseLocalSink(ServiceProvider.GetService<ILocalTokenPoolSink>(), NodeName);
         ActivateHealth();
         // Absent where no forwarder chain runs (node-grain-only test clusters): then no latency is reported.
         _timings = ServiceProvider.GetService<AllocationTimings>();

@@ -20,7 +20,9 @@ namespace SriovForwarder.Benchmarks.DevicePlugin;
 /// the <see cref="TokenChangeToUpdateColumn"/> columns of <see cref="ReserveUntilUpdateReceived"/>. BenchmarkDotNet's own
 /// time of that method starts at the reserve call, so it also holds the grain call's way in (a call from a parked thread,
 /// the reservation decision, the journal write); it is kept beside, with the reserve call alone as the baseline.
-/// <see cref="PushDevices"/> false is the path before decision 042 (the stream reads the devices back from the node grain).
+/// <see cref="Delivery"/> is how the change reaches the plugin: <see cref="TokenDelivery.LocalSink"/> is the forwarder's
+/// (decision 050), <see cref="TokenDelivery.Observer"/> the Orleans observer before it (decision 042), and
+/// <see cref="TokenDelivery.ObserverReadBack"/> the path before decision 042 (the stream reads the devices back from the node grain).
 /// Further benchmark-only stopwatches split each measured change; the split is printed at the end of each case.
 /// </remarks>
 [Config(typeof(ListAndWatchLatencyConfig))]
@@ -34,9 +36,9 @@ public class ListAndWatchLatencyBenchmark
     private readonly List<ChangeTimes> _changes = [];
     private bool _closedSeen;
 
-    /// <summary>Whether the node grain's notification carries the devices (decision 042) or the stream reads them back.</summary>
-    [Params(true, false)]
-    public bool PushDevices { get; set; }
+    /// <summary>How the node grain's change reaches the plugin's streams.</summary>
+    [Params(TokenDelivery.LocalSink, TokenDelivery.Observer, TokenDelivery.ObserverReadBack)]
+    public TokenDelivery Delivery { get; set; }
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -48,12 +50,12 @@ public class ListAndWatchLatencyBenchmark
         {
             // The measured operations are the last ones of the case (after BenchmarkDotNet's warm-up).
             var measured = _changes.Skip(Math.Max(0, _changes.Count - ListAndWatchLatencyConfig.Iterations)).ToList();
-            TokenChangeToUpdateColumn.Record(nameof(ReserveUntilUpdateReceived), $"{nameof(PushDevices)}={PushDevices}",
+            TokenChangeToUpdateColumn.Record(nameof(ReserveUntilUpdateReceived), $"{nameof(Delivery)}={Delivery}",
                 [.. measured.Select(c => c.CommitToReceived)], measured.Count);
-            Console.WriteLine($"// split of {nameof(ReserveUntilUpdateReceived)} (PushDevices={PushDevices}, measured operations, n={measured.Count}): "
+            Console.WriteLine($"// split of {nameof(ReserveUntilUpdateReceived)} ({nameof(Delivery)}={Delivery}, measured operations, n={measured.Count}): "
                 + $"reserve called -> change committed {Describe(measured, c => c.CallToCommit)}; "
-                + $"committed -> plugin's observer told {Describe(measured, c => c.CommitToTold)}; "
-                + $"observer told -> client has the list {Describe(measured, c => c.ToldToReceived)}; "
+                + $"committed -> plugin told {Describe(measured, c => c.CommitToTold)}; "
+                + $"plugin told -> client has the list {Describe(measured, c => c.ToldToReceived)}; "
                 + $"committed -> client has the list {Describe(measured, c => c.CommitToReceived)}; "
                 + $"reserve called -> reserve returned {Describe(measured, c => c.CallToReturned)}");
             _changes.Clear();
@@ -102,7 +104,7 @@ public class ListAndWatchLatencyBenchmark
 
     private async Task SetupAsync()
     {
-        _plugin = await PluginStreamOnSimulatedNode.StartAsync(Node, "pfs=2,vfs=16,capabilities=intel+10G,domains=d", Watched, pushDevices: PushDevices);
+        _plugin = await PluginStreamOnSimulatedNode.StartAsync(Node, "pfs=2,vfs=16,capabilities=intel+10G,domains=d", Watched, delivery: Delivery);
         _token = (await _plugin.Grain.GetDevicesAsync(Used)).Devices[0].Id;
     }
 

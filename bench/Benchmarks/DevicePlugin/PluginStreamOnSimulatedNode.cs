@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using SriovForwarder.Api.Kubelet.DevicePlugin.V1Beta1;
 using SriovForwarder.Gateway.DevicePlugin;
@@ -16,7 +17,8 @@ namespace SriovForwarder.Benchmarks.DevicePlugin;
 /// <summary>
 /// The set-up the device-plugin latency benchmarks share: one silo on a SIMULATED node, one resource's plugin server on
 /// a unix socket with its token-pool observer (what <c>DevicePluginManager</c> does for one resource, without kubelet
-/// registration), and a kubelet-like client reading ListAndWatch on that socket.
+/// registration) and, by default, the process-local sink the forwarder's node grain hands its changes to (decision 050),
+/// and a kubelet-like client reading ListAndWatch on that socket.
 /// </summary>
 public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
 {
@@ -32,6 +34,7 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     // (BenchmarkDotNet forces one before every iteration) silently ends the node grain's notifications, and the stream
     // never shows another change. That was the carrier-fault benchmark's hang.
     private readonly TimedTokenPoolObserver _observer;
+    private readonly TimedLocalTokenPoolSink? _sink;
     private readonly CommitTimedGrainStorage _commits;
     private ListAndWatchResponse? _last;
 
@@ -39,6 +42,7 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
         NodeSilos silos,
         INodeGrain grain,
         TimedTokenPoolObserver observer,
+        TimedLocalTokenPoolSink? sink,
         CommitTimedGrainStorage commits,
         ResourcePluginServer server,
         GrpcChannel channel,
@@ -48,6 +52,7 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
         _silos = silos;
         Grain = grain;
         _observer = observer;
+        _sink = sink;
         _server = server;
         _channel = channel;
         _stream = stream;
@@ -60,27 +65,38 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
     public INodeGrain Grain { get; }
 
     /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp of the node grain's latest notification at the plugin.</summary>
-    public long LastNotificationArrival => _observer.LastArrival;
+    public long LastNotificationArrival => Math.Max(_observer.LastArrival, _sink?.LastArrival ?? 0);
 
     /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the node grain last committed a reservation change.</summary>
     public long LastCommit => _commits.LastCommit;
 
     /// <summary>
     /// Starts the silo for <paramref name="node"/> on a simulated node of <paramref name="spec"/> (real veths when
-    /// <paramref name="realNetdevs"/>), the plugin server of <paramref name="resource"/>, and reads the first list. With
-    /// <paramref name="pushDevices"/> false the streams read the devices back from the node grain on every change (as before
-    /// decision 042).
+    /// <paramref name="realNetdevs"/>), the plugin server of <paramref name="resource"/>, and reads the first list.
+    /// <paramref name="delivery"/> is how the node grain's changes reach the streams: the forwarder's way (the local sink,
+    /// the observer subscription beside it and skipped), or the Orleans observer alone, with or without the devices.
     /// </summary>
-    public static async Task<PluginStreamOnSimulatedNode> StartAsync(string node, string spec, string resource, bool realNetdevs = false, bool pushDevices = true)
+    public static async Task<PluginStreamOnSimulatedNode> StartAsync(
+        string node, string spec, string resource, bool realNetdevs = false, TokenDelivery delivery = TokenDelivery.LocalSink)
     {
+        var changes = new TokenChangeSignal();
+        var local = new LocalTokenPoolSink(changes, Options.Create(new KubeletDevicePluginOptions { NodeName = node }));
+        var sink = delivery == TokenDelivery.LocalSink ? new TimedLocalTokenPoolSink(local) : null;
         var silos = await NodeSilos.StartAsync(new NodeSilosOptions
         {
             Nodes = [node],
             SimulatedNode = spec,
             RealNetdevs = realNetdevs,
-            // Registered after the node's own storage, so the node grain's journal writes go through the stopwatch.
-            ConfigureSilo = silo => silo.Services.AddKeyedSingleton<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage,
-                (sp, key) => new CommitTimedGrainStorage(sp.GetRequiredKeyedService<JournaledGrainStorage>(key))),
+            ConfigureSilo = silo =>
+            {
+                // Registered after the node's own storage, so the node grain's journal writes go through the stopwatch.
+                silo.Services.AddKeyedSingleton<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage,
+                    (sp, key) => new CommitTimedGrainStorage(sp.GetRequiredKeyedService<JournaledGrainStorage>(key)));
+                if (sink is not null)
+                {
+                    silo.Services.AddSingleton<ILocalTokenPoolSink>(sink);
+                }
+            },
         });
         ResourcePluginServer? server = null;
         GrpcChannel? channel = null;
@@ -89,14 +105,16 @@ public sealed class PluginStreamOnSimulatedNode : IAsyncDisposable
             var factory = silos.SiloGrains;
             var commits = (CommitTimedGrainStorage)silos.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(FileGrainStorageExtensions.NodeJournalStorage);
             var grain = factory.GetGrain<INodeGrain>(node);
-            var changes = new TokenChangeSignal();
-            var observer = new TimedTokenPoolObserver(changes, pushDevices);
-            await grain.SubscribeAsync(factory.CreateObjectReference<ITokenPoolObserver>(observer));
+            var observer = new TimedTokenPoolObserver(changes, delivery != TokenDelivery.ObserverReadBack);
+            var reference = factory.CreateObjectReference<ITokenPoolObserver>(observer);
+            // As NodeTokenSubscription does: the node grain skips the subscription the sink covers.
+            local.CoverSubscription(reference);
+            await grain.SubscribeAsync(reference);
             var plugin = new ResourcePlugin(resource, grain, changes, new AllocatedTokenTracker(), TimeSpan.FromMinutes(5), TimeProvider.System);
             server = await ResourcePluginServer.StartAsync(Path.Combine(silos.StateRoot, "dp"), plugin, NullLoggerFactory.Instance, CancellationToken.None);
             channel = UnixSocketChannelFactory.Create(server.SocketPath, TimeSpan.FromSeconds(5));
             var stream = new PluginApi.DevicePluginClient(channel).ListAndWatch(new Empty());
-            var started = new PluginStreamOnSimulatedNode(silos, grain, observer, commits, server, channel, stream);
+            var started = new PluginStreamOnSimulatedNode(silos, grain, observer, sink, commits, server, channel, stream);
             await started.NextAsync(_ => true);
             return started;
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SriovForwarder.Grains.Interfaces;
 
 namespace SriovForwarder.Gateway.DevicePlugin;
 
@@ -16,6 +17,9 @@ public static class DevicePluginServiceCollectionExtensions
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TokenChangeSignal>();
+        // The node grain of this process finds it here when the plugin shares the silo's container (decision 050).
+        services.AddSingleton<LocalTokenPoolSink>();
+        services.AddSingleton<ILocalTokenPoolSink>(sp => sp.GetRequiredService<LocalTokenPoolSink>());
         services.AddSingleton<AllocatedTokenTracker>();
         services.AddSingleton<NodeTokenSubscription>();
         services.AddSingleton<PodResourcesPolling>();

@@ -6,12 +6,14 @@ namespace SriovForwarder.Gateway.DevicePlugin;
 
 /// <summary>
 /// This process's subscription to the node grain's token-pool changes, which wake the ListAndWatch streams through
-/// <see cref="TokenChangeSignal"/>: made once the node answers, renewed before it expires, removed on shutdown.
+/// <see cref="TokenChangeSignal"/>: made once the node answers, renewed before it expires, removed on shutdown. A node grain
+/// in this process tells the streams through <see cref="LocalTokenPoolSink"/> instead (decision 050) and skips it.
 /// </summary>
 public sealed class NodeTokenSubscription(
     IGrainFactory grains,
     IOptions<KubeletDevicePluginOptions> options,
     TokenChangeSignal changes,
+    LocalTokenPoolSink localSink,
     TimeProvider time,
     ILogger<NodeTokenSubscription> logger)
 {
@@ -31,6 +33,9 @@ public sealed class NodeTokenSubscription(
         // silently end the notifications (ListAndWatch would stop hearing of token changes).
         _observer ??= new TokenPoolObserver(changes);
         _reference ??= grains.CreateObjectReference<ITokenPoolObserver>(_observer);
+        // A node grain in this process tells the streams through the sink (decision 050) and skips this subscription; one in
+        // another process (or none yet) still tells it.
+        localSink.CoverSubscription(_reference);
         while (true)
         {
             try
