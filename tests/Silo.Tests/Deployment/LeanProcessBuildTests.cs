@@ -21,12 +21,13 @@ public sealed class LeanProcessBuildTests
 
         Assert.Contains("-r ${RUNTIME_ID}", publish, StringComparison.Ordinal);
         Assert.Contains("--self-contained true", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain("--no-restore", publish, StringComparison.Ordinal);
         Assert.Equal("true", readyToRun.Value);
         Assert.Equal("'$(RuntimeIdentifier)' != ''", readyToRun.Attribute("Condition")?.Value);
     }
 
     [Fact]
-    public void ImageRestore_IsSelfContained_SoThePublishFindsTheRuntimePacksAndTheTrimmer()
+    public void ImageRestore_IsSelfContained_SoTheRuntimePacksAreInTheRestoreLayer()
     {
         var restore = Assert.Single(_dockerfile["restore"].All("RUN"), r => r.Contains("dotnet restore", StringComparison.Ordinal));
 
