@@ -37,6 +37,12 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The forwarder executable the tests run: SRIOV_FORWARDER_EXE when set, else the one beside the tests.</summary>
+    public static string Executable =>
+        Environment.GetEnvironmentVariable("SRIOV_FORWARDER_EXE") is { Length: > 0 } published
+            ? published
+            : Path.Combine(AppContext.BaseDirectory, "sriov-forwarder");
+
     /// <summary>Sends SIGKILL, as an OOM kill or a node's hard stop does, and waits for the exit.</summary>
     public async Task KillAsync()
     {
@@ -44,10 +50,13 @@ public sealed partial class ForwarderProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>Starts the executable that the build put beside the tests.</summary>
+    /// <summary>
+    /// Starts the executable that the build put beside the tests, or the one SRIOV_FORWARDER_EXE names (a published
+    /// build, e.g. the image's trimmed self-contained one, decision 047), as the benchmarks do.
+    /// </summary>
     public static ForwarderProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "sriov-forwarder"))
+        var start = new ProcessStartInfo(Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -7,7 +7,7 @@ public static class FleetCli
 {
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "sriov-forwarder"))
+        var start = new ProcessStartInfo(ForwarderProcess.Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

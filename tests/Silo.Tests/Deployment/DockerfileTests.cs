@@ -26,7 +26,7 @@ public sealed class DockerfileTests
         var args = _dockerfile.Global.Where(i => i.Keyword == "ARG").Select(i => i.Arguments).ToList();
 
         Assert.Contains("SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", args);
-        Assert.Contains("RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", args);
+        Assert.Contains("RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0", args);
         Assert.Equal("${SDK_IMAGE}", _dockerfile["restore"].From);
         Assert.Equal("${RUNTIME_IMAGE}", _dockerfile["runtime"].From);
     }
